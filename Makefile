@@ -1,0 +1,38 @@
+# Two commands on a fresh Debian machine with Python 3.11:
+#   make run   - create .venv, install, start the app on the shipped cache
+#   make test  - create/update .venv with the test tools, run the whole test suite
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test demo-cache check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+run: $(VENV)/.runtime-installed
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q
+
+# Rebuild the shipped demonstration cache (deterministic).
+demo-cache: $(VENV)/.runtime-installed
+	$(BIN)/python -m nyap demo-cache
+
+# Validate goals.toml and the cache, print a summary.
+check: $(VENV)/.runtime-installed
+	$(BIN)/python -m nyap check
+
+clean:
+	rm -rf $(VENV)

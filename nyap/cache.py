@@ -1,0 +1,361 @@
+"""The cache in data/cache/: schema, loading with validation, and safe (atomic) replacement.
+
+Four files: observations.parquet (one long table), indicators.parquet, areas.parquet and
+manifest.json (what, when, from where, row counts, checksums, the demo flag). The app only reads
+this cache; refresh and import commands build a new one next to it and swap it in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from .areas import AREA_KINDS, is_valid_area_code
+
+SCHEMA_VERSION = 1
+GENDERS = ("T", "K", "M")
+KPI_TYPES = ("K", "L", "A", "")  # "" = not a Kolada KPI (survey or regional extract)
+NO_AGE_GROUP = ""  # age_group value for indicators that are not split by age
+
+# column -> (pandas dtype used in memory, nullable)
+OBSERVATION_COLUMNS: dict[str, tuple[str, bool]] = {
+    "source": ("category", False),  # kolada | livhalsa | regional
+    "indicator_id": ("category", False),
+    "area_code": ("category", False),
+    "year": ("int16", False),  # the year the value belongs to (last year of a multi-year mean)
+    "period": ("category", False),  # label, e.g. "2022" or "2020–2022"
+    "gender": ("category", False),
+    "age_group": ("category", False),
+    "value": ("float64", True),  # NaN = missing, never 0
+    "ci_low": ("float64", True),
+    "ci_high": ("float64", True),
+    "n": ("float64", True),  # number of answers (survey); NaN when not applicable
+    "suppressed": ("bool", False),
+    "series_id": ("category", False),  # a new series id marks a break: never joined
+}
+
+INDICATOR_COLUMNS: dict[str, tuple[str, bool]] = {
+    "id": ("string", False),
+    "title": ("string", False),
+    "definition": ("string", True),
+    "unit": ("string", False),
+    "source": ("string", False),
+    "kpi_type": ("string", False),
+    "divided_by_gender": ("bool", False),
+    "has_age_groups": ("bool", False),
+    "publication_date": ("string", True),
+    "ended": ("bool", False),  # the series has ended (e.g. title "(-2024)" or gone from Kolada)
+}
+
+AREA_COLUMNS: dict[str, tuple[str, bool]] = {
+    "code": ("string", False),
+    "name": ("string", False),
+    "kind": ("string", False),
+}
+
+TABLES = {
+    "observations": ("observations.parquet", OBSERVATION_COLUMNS),
+    "indicators": ("indicators.parquet", INDICATOR_COLUMNS),
+    "areas": ("areas.parquet", AREA_COLUMNS),
+}
+MANIFEST_FILE = "manifest.json"
+
+
+class CacheError(Exception):
+    """A cache file is missing or broken. The message is Swedish and says what and where."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Cache:
+    observations: pd.DataFrame
+    indicators: pd.DataFrame
+    areas: pd.DataFrame
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.manifest.get("demo", False))
+
+    @property
+    def data_version(self) -> str:
+        """Small token that changes whenever the cache content changes (for UI caching)."""
+        return str(self.manifest.get("data_version", ""))
+
+    def indicator(self, indicator_id: str) -> dict | None:
+        rows = self.indicators[self.indicators["id"] == indicator_id]
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def area_name(self, code: str) -> str:
+        rows = self.areas[self.areas["code"] == code]
+        return code if rows.empty else str(rows.iloc[0]["name"])
+
+
+# --------------------------------------------------------------------------- normalising
+
+def normalise_table(df: pd.DataFrame, columns: dict[str, tuple[str, bool]], table: str) -> pd.DataFrame:
+    """Return df with exactly the schema's columns and dtypes, or raise CacheError."""
+    problems = []
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise CacheError(f"Tabellen '{table}' saknar kolumnerna: {', '.join(missing)}.")
+    out = {}
+    for col, (dtype, nullable) in columns.items():
+        s = df[col]
+        try:
+            if dtype == "category":
+                s = s.astype("string").astype("category")
+            elif dtype == "bool":
+                if s.isna().any():
+                    raise ValueError("tomma värden")
+                s = s.astype("bool")
+            elif dtype.startswith("int"):
+                if s.isna().any():
+                    raise ValueError("tomma värden")
+                s = pd.to_numeric(s, errors="raise").astype(dtype)
+            elif dtype == "float64":
+                s = pd.to_numeric(s, errors="raise").astype("float64")
+            else:
+                s = s.astype(dtype)
+        except (ValueError, TypeError) as exc:
+            problems.append(f"Tabellen '{table}', kolumn '{col}': fel datatyp ({exc}).")
+            continue
+        if not nullable and s.isna().any():
+            problems.append(
+                f"Tabellen '{table}', kolumn '{col}': {int(s.isna().sum())} tomma värden där värde krävs."
+            )
+        out[col] = s
+    if problems:
+        raise CacheError(problems)
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def validate(cache: Cache) -> list[str]:
+    """Content rules beyond dtypes. Returns a list of Swedish problem descriptions."""
+    problems: list[str] = []
+    obs, ind, areas = cache.observations, cache.indicators, cache.areas
+
+    bad_kinds = sorted(set(areas["kind"]) - set(AREA_KINDS))
+    if bad_kinds:
+        problems.append(f"Tabellen 'areas': okänd områdestyp {bad_kinds}.")
+    bad_codes = [c for c in areas["code"] if not is_valid_area_code(str(c))]
+    if bad_codes:
+        problems.append(f"Tabellen 'areas': ogiltiga områdeskoder {bad_codes[:5]} (4 siffror eller G+siffror).")
+    if ind["id"].duplicated().any():
+        problems.append(f"Tabellen 'indicators': dubbla id {sorted(ind.loc[ind['id'].duplicated(), 'id'])}.")
+    bad_types = sorted(set(ind["kpi_type"]) - set(KPI_TYPES))
+    if bad_types:
+        problems.append(f"Tabellen 'indicators': okänd KPI-typ {bad_types} (K, L, A eller tom).")
+
+    if obs.empty:
+        return problems
+    bad_gender = sorted(set(obs["gender"].astype(str)) - set(GENDERS))
+    if bad_gender:
+        problems.append(f"Tabellen 'observations': okänt kön {bad_gender} (T, K eller M).")
+    unknown_ind = sorted(set(obs["indicator_id"].astype(str)) - set(ind["id"]))
+    if unknown_ind:
+        problems.append(f"Tabellen 'observations': indikatorer saknas i 'indicators': {unknown_ind[:10]}.")
+    unknown_area = sorted(set(obs["area_code"].astype(str)) - set(areas["code"]))
+    if unknown_area:
+        problems.append(f"Tabellen 'observations': områdeskoder saknas i 'areas': {unknown_area[:10]}.")
+    leaked = obs["suppressed"] & (obs["value"].notna() | obs["ci_low"].notna() | obs["ci_high"].notna())
+    if leaked.any():
+        problems.append(
+            f"Tabellen 'observations': {int(leaked.sum())} undertryckta grupper har värden kvar "
+            "(undertryckta värden får aldrig sparas)."
+        )
+    has_ci = obs["value"].notna() & obs["ci_low"].notna() & obs["ci_high"].notna()
+    outside = has_ci & ((obs["ci_low"] > obs["value"] + 1e-9) | (obs["ci_high"] < obs["value"] - 1e-9))
+    if outside.any():
+        problems.append(f"Tabellen 'observations': {int(outside.sum())} rader där konfidensintervallet inte omsluter värdet.")
+    key = ["source", "indicator_id", "area_code", "year", "gender", "age_group"]
+    dup = obs.duplicated(subset=key)
+    if dup.any():
+        first = obs.loc[dup, key].iloc[0].to_dict()
+        problems.append(f"Tabellen 'observations': {int(dup.sum())} dubbletter, t.ex. {first}.")
+    return problems
+
+
+# --------------------------------------------------------------------------- reading
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_manifest(cache_dir: Path) -> dict:
+    path = Path(cache_dir) / MANIFEST_FILE
+    if not path.exists():
+        raise CacheError(f"Cachen saknar {MANIFEST_FILE} i {cache_dir}. Bygg om den med 'python -m nyap demo-cache' eller en uppdatering från Kolada.")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CacheError(f"{path}: filen är inte giltig JSON ({exc}).") from exc
+    if not isinstance(manifest, dict) or "tables" not in manifest:
+        raise CacheError(f"{path}: manifestet saknar avsnittet 'tables'.")
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise CacheError(
+            f"{path}: schemaversion {manifest.get('schema_version')!r}, appen kräver {SCHEMA_VERSION}."
+        )
+    return manifest
+
+
+def load_cache(cache_dir: Path | str, verify_checksums: bool = True) -> Cache:
+    """Read and validate the cache. Raises CacheError with Swedish messages naming the file."""
+    cache_dir = Path(cache_dir)
+    if not cache_dir.is_dir():
+        raise CacheError(f"Cachekatalogen {cache_dir} finns inte.")
+    manifest = read_manifest(cache_dir)
+    frames = {}
+    for name, (filename, columns) in TABLES.items():
+        path = cache_dir / filename
+        if not path.exists():
+            raise CacheError(f"Cachen saknar filen {path}.")
+        entry = manifest["tables"].get(name, {})
+        if verify_checksums and entry.get("sha256") and entry["sha256"] != _sha256(path):
+            raise CacheError(
+                f"{path}: filen stämmer inte med manifestets kontrollsumma (ändrad eller trasig)."
+            )
+        try:
+            df = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises many types for a broken file
+            raise CacheError(f"{path}: kan inte läsas som Parquet ({type(exc).__name__}: {exc}).") from exc
+        try:
+            frames[name] = normalise_table(df, columns, name)
+        except CacheError as exc:
+            raise CacheError([f"{path}: {p}" for p in exc.problems]) from exc
+        if "rows" in entry and entry["rows"] != len(df):
+            raise CacheError(f"{path}: {len(df)} rader, manifestet säger {entry['rows']}.")
+    cache = Cache(frames["observations"], frames["indicators"], frames["areas"], manifest)
+    problems = validate(cache)
+    if problems:
+        raise CacheError([f"{cache_dir}: {p}" for p in problems])
+    return cache
+
+
+def load_cache_or_backup(cache_dir: Path | str) -> tuple[Cache, str | None]:
+    """Load the cache; if it is missing or broken and a backup exists, load the backup.
+
+    Returns (cache, notice). The notice (Swedish) says that the backup is in use and why.
+    A refresh interrupted between its two renames leaves only the backup: the app still runs.
+    """
+    cache_dir = Path(cache_dir)
+    try:
+        return load_cache(cache_dir), None
+    except CacheError as exc:
+        backup = backup_dir_for(cache_dir)
+        if backup.is_dir():
+            cache = load_cache(backup)
+            return cache, (
+                f"Den ordinarie cachen kunde inte läsas ({exc.problems[0]}). "
+                f"Appen visar säkerhetskopian från {cache.manifest.get('created', 'okänd tid')}."
+            )
+        raise
+
+
+# --------------------------------------------------------------------------- writing
+
+def backup_dir_for(cache_dir: Path) -> Path:
+    return cache_dir.with_name(cache_dir.name + ".backup")
+
+
+def _jsonable(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def build_manifest(cache: Cache, file_hashes: dict[str, str], extra: dict) -> dict:
+    manifest = {
+        "schema_version": SCHEMA_VERSION,
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "demo": False,
+        "sources": [],
+        "warnings": [],
+    }
+    manifest.update({k: _jsonable(v) for k, v in extra.items()})
+    manifest["tables"] = {
+        name: {
+            "file": TABLES[name][0],
+            "rows": int(len(getattr(cache, name))),
+            "sha256": file_hashes[name],
+        }
+        for name in TABLES
+    }
+    manifest["data_version"] = hashlib.sha256(
+        "".join(file_hashes[n] for n in sorted(file_hashes)).encode()
+    ).hexdigest()[:16]
+    return manifest
+
+
+def write_cache(cache: Cache, cache_dir: Path | str, manifest_extra: dict | None = None) -> Cache:
+    """Validate, write into a temporary directory, re-read it, then swap it in atomically.
+
+    The previous cache is kept as `<cache_dir>.backup`. If anything fails before the swap, the
+    existing cache is untouched. Returns the cache as loaded from its new home.
+    """
+    cache_dir = Path(cache_dir)
+    observations = normalise_table(cache.observations, OBSERVATION_COLUMNS, "observations")
+    indicators = normalise_table(cache.indicators, INDICATOR_COLUMNS, "indicators")
+    areas = normalise_table(cache.areas, AREA_COLUMNS, "areas")
+    sort_key = ["indicator_id", "source", "area_code", "gender", "age_group", "year"]
+    observations = observations.sort_values(sort_key, kind="stable").reset_index(drop=True)
+    clean = Cache(observations, indicators, areas, {})
+    problems = validate(clean)
+    if problems:
+        raise CacheError(problems)
+
+    cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=cache_dir.name + ".tmp-", dir=cache_dir.parent))
+    try:
+        hashes = {}
+        for name, (filename, _) in TABLES.items():
+            path = tmp / filename
+            getattr(clean, name).to_parquet(path, index=False, compression="zstd")
+            hashes[name] = _sha256(path)
+        manifest = build_manifest(clean, hashes, manifest_extra or {})
+        (tmp / MANIFEST_FILE).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        _fsync_dir(tmp)
+        load_cache(tmp)  # the new cache must read back cleanly before it replaces anything
+        swap_in(tmp, cache_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return load_cache(cache_dir)
+
+
+def _fsync_dir(path: Path) -> None:
+    for child in path.iterdir():
+        with open(child, "rb") as fh:
+            os.fsync(fh.fileno())
+
+
+def swap_in(new_dir: Path, cache_dir: Path) -> None:
+    """Replace cache_dir by new_dir; the old one becomes the backup.
+
+    Two renames on one filesystem. If the process dies between them, only the backup exists and
+    load_cache_or_backup() serves it, so the app keeps running on the old data.
+    """
+    backup = backup_dir_for(cache_dir)
+    if cache_dir.exists():
+        if backup.exists():
+            shutil.rmtree(backup)
+        os.replace(cache_dir, backup)
+    os.replace(new_dir, cache_dir)

@@ -1,0 +1,370 @@
+"""The goal arithmetic: the one definition shared by the app, the command line and the tests.
+
+For one goal, area, gender and age group, with an "as of" year:
+
+* baseline  = the value in the period's baseline year; if missing, the nearest year within ±2 years
+              (a tie goes to the earlier year) that is not after the as-of year. The year actually
+              used is returned.
+* target    = baseline + change (goal "increase") or baseline − change ("decrease"). Direction-only
+              goals have no target.
+* latest    = the most recent value after the baseline year and at or before the as-of year.
+* achieved  = (latest − baseline) in the goal's direction (positive = the right way).
+* remaining = max(0, change − achieved); progress = achieved / change (may be < 0 or > 1).
+* status    = "reached"    achieved ≥ change (numeric goals only);
+              "unchanged"  |achieved| < tolerance, or, for survey data with confidence intervals,
+                           when the difference is not statistically significant (|Δ| < 1.96·√(se₁²+se₂²),
+                           se from each 95 % interval's half-width / 1.96);
+              "right_way" / "wrong_way" by the sign of achieved;
+              "no_data"    no baseline within ±2 years, or no later value.
+  The tolerance is the goal's own `tolerance`, else meta.tolerance_share × change (10 % of the
+  goal's change by default: 0.2 percentage points for a 2-point goal).
+
+Suppressed survey groups and missing values (NaN) are never used. Values of two different series
+(a KPI and its successor) are never joined into one line; a status that compares across such a
+break is flagged (`across_break`) so the page can say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .areas import MUNICIPALITIES
+from .cache import NO_AGE_GROUP
+from .goals import Goal, GoalsConfig
+
+BASELINE_WINDOW = 2
+Z95 = 1.959964
+
+STATUSES = ("reached", "right_way", "unchanged", "wrong_way", "no_data")
+STATUS_LABELS = {
+    "reached": "Uppnått",
+    "right_way": "Rör sig åt rätt håll",
+    "unchanged": "Oförändrat",
+    "wrong_way": "Rör sig åt fel håll",
+    "no_data": "Ingen data",
+}
+
+VALUE_COLUMNS = [
+    "area_code", "year", "period", "gender", "age_group", "value", "ci_low", "ci_high", "n",
+    "suppressed", "series_id", "indicator_id", "source",
+]
+GROUP_KEYS = ["area_code", "gender", "age_group"]
+
+COMPUTED_MEAN_CODE = "LANSMEDEL"  # pseudo area for our own unweighted mean of the municipalities
+REFERENCE_LABELS = {
+    "county": "Region Värmland",
+    "group": "Länets kommuner, ovägt medel (Kolada)",
+    "mean": "Länets kommuner, ovägt medel (egen beräkning)",
+}
+
+
+# --------------------------------------------------------------------------- goal values
+
+def choose_source(observations: pd.DataFrame, indicator_id: str, preference: tuple[str, ...],
+                  only: str | None = None) -> str | None:
+    """Which source to use for an indicator present in several (e.g. Liv & Hälsa over Kolada)."""
+    rows = observations[observations["indicator_id"] == indicator_id]
+    present = set(rows["source"].astype(str))
+    if only is not None:
+        return only if only in present else None
+    for source in preference:
+        if source in present:
+            return source
+    return sorted(present)[0] if present else None
+
+
+def goal_values(observations: pd.DataFrame, goal: Goal, track: str | None = None,
+                preference: tuple[str, ...] = ("livhalsa", "regional", "kolada")) -> pd.DataFrame:
+    """The goal's observations in the goal's own terms: per 1000 not per 100 000, trust not lack
+    of trust, the life-expectancy KPIs mapped to women and men, year windows of a series chain.
+
+    Returns VALUE_COLUMNS; `series_id` separates series that must not be joined.
+    """
+    track = goal.tracks[0] if track is None else track
+    parts = []
+    for ref in goal.indicators:
+        if ref.track != track:
+            continue
+        source = choose_source(observations, ref.id, preference, ref.source)
+        if source is None:
+            continue
+        rows = observations[(observations["indicator_id"] == ref.id)
+                            & (observations["source"] == source)]
+        if ref.first_year is not None:
+            rows = rows[rows["year"] >= ref.first_year]
+        if ref.last_year is not None:
+            rows = rows[rows["year"] <= ref.last_year]
+        rows = pd.DataFrame({c: rows[c].astype(str) if str(rows[c].dtype) == "category" else rows[c]
+                             for c in VALUE_COLUMNS})
+        if ref.gender is not None:
+            # A KPI not split by gender that stands for one gender (e.g. N00925 = women).
+            rows = rows[rows["gender"] == "T"].assign(gender=ref.gender)
+        if ref.transform == "complement":
+            low, high = rows["ci_low"], rows["ci_high"]
+            rows = rows.assign(value=100.0 - rows["value"], ci_low=100.0 - high, ci_high=100.0 - low)
+        if ref.scale != 1.0:
+            rows = rows.assign(value=rows["value"] * ref.scale, ci_low=rows["ci_low"] * ref.scale,
+                               ci_high=rows["ci_high"] * ref.scale)
+        parts.append(rows)
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in VALUE_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(GROUP_KEYS + ["year"], kind="stable").reset_index(drop=True)
+
+
+def _dtype(col: str) -> str:
+    return {"year": "int64", "value": "float64", "ci_low": "float64", "ci_high": "float64",
+            "n": "float64", "suppressed": "bool"}.get(col, "object")
+
+
+def usable(values: pd.DataFrame) -> pd.DataFrame:
+    """Rows that may enter any computation: a value, not suppressed."""
+    return values[values["value"].notna() & ~values["suppressed"].astype(bool)]
+
+
+# --------------------------------------------------------------------------- county reference
+
+def county_reference(values: pd.DataFrame, county: str = "0017", group: str = "G33624") -> pd.DataFrame:
+    """The county reference series for a goal's values, labelled for what it is.
+
+    0017's own values when the indicator has them (L- and A-type KPIs, survey data); else Kolada's
+    group G33624 (the unweighted mean Kolada computes for K-type KPIs); else our own unweighted mean
+    of the municipalities that have a value that year. One kind for the whole series, so that a
+    line never switches between a county value and a computed mean.
+    Returns VALUE_COLUMNS + reference_kind, reference_label, n_municipalities.
+    """
+    ok = usable(values)
+    for kind, code in (("county", county), ("group", group)):
+        rows = ok[ok["area_code"] == code]
+        if not rows.empty:
+            ref = values[values["area_code"] == code].copy()
+            return ref.assign(reference_kind=kind, reference_label=REFERENCE_LABELS[kind],
+                              n_municipalities=np.nan)
+    muni = ok[ok["area_code"].isin(list(MUNICIPALITIES))]
+    if muni.empty:
+        cols = VALUE_COLUMNS + ["reference_kind", "reference_label", "n_municipalities"]
+        return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in cols})
+    keys = ["year", "period", "gender", "age_group", "series_id", "indicator_id", "source"]
+    mean = (muni.groupby(keys, observed=True, sort=True)
+            .agg(value=("value", "mean"), n_municipalities=("value", "size"))
+            .reset_index())
+    mean = mean.assign(area_code=COMPUTED_MEAN_CODE, ci_low=np.nan, ci_high=np.nan, n=np.nan,
+                       suppressed=False, reference_kind="mean", reference_label=REFERENCE_LABELS["mean"])
+    return mean[VALUE_COLUMNS + ["reference_kind", "reference_label", "n_municipalities"]]
+
+
+# --------------------------------------------------------------------------- evaluation
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One goal's result for one area, gender and age group (a row of evaluate_goal)."""
+
+    area_code: str
+    gender: str
+    age_group: str
+    baseline_year: int | None
+    baseline: float | None
+    target: float | None
+    latest_year: int | None
+    latest: float | None
+    achieved: float | None
+    remaining: float | None
+    progress: float | None
+    status: str
+    across_break: bool
+
+
+def evaluate_goal(values: pd.DataFrame, goal: Goal, as_of: int, tolerance: float | None = None) -> pd.DataFrame:
+    """Evaluate a goal for every (area, gender, age group) in `values` (as from goal_values).
+
+    One row per group with: period, baseline_year, baseline, baseline_ci_low/high, target,
+    latest_year, latest, latest_ci_low/high, latest_series, achieved, remaining, progress,
+    status, across_break. Vectorised: the overview evaluates every goal for every area at once.
+    """
+    period = goal.period_for(as_of)
+    tol = goal.tolerance if tolerance is None else tolerance
+    ok = usable(values)
+    ok = ok[ok["year"] <= as_of]
+    groups = values[GROUP_KEYS].drop_duplicates().reset_index(drop=True)
+
+    # baseline: nearest year within ±2 of the baseline year, earlier year on a tie
+    cand = ok[(ok["year"] - period.baseline_year).abs() <= BASELINE_WINDOW]
+    cand = cand.assign(_dist=(cand["year"] - period.baseline_year).abs())
+    base = (cand.sort_values(GROUP_KEYS + ["_dist", "year"], kind="stable")
+            .drop_duplicates(GROUP_KEYS)[GROUP_KEYS + ["year", "value", "ci_low", "ci_high", "series_id"]]
+            .rename(columns={"year": "baseline_year", "value": "baseline", "ci_low": "baseline_ci_low",
+                             "ci_high": "baseline_ci_high", "series_id": "baseline_series"}))
+    out = groups.merge(base, on=GROUP_KEYS, how="left")
+
+    # latest: most recent value at or before as_of, after the baseline year actually used
+    after = ok.merge(out[GROUP_KEYS + ["baseline_year"]], on=GROUP_KEYS, how="inner")
+    after = after[after["year"] > after["baseline_year"]]
+    last = (after.sort_values(GROUP_KEYS + ["year"], kind="stable")
+            .drop_duplicates(GROUP_KEYS, keep="last")[GROUP_KEYS + ["year", "value", "ci_low", "ci_high", "series_id"]]
+            .rename(columns={"year": "latest_year", "value": "latest", "ci_low": "latest_ci_low",
+                             "ci_high": "latest_ci_high", "series_id": "latest_series"}))
+    out = out.merge(last, on=GROUP_KEYS, how="left")
+
+    sign = goal.sign
+    change = period.change
+    out["period"] = period.label
+    out["target"] = out["baseline"] + sign * change if change is not None else np.nan
+    out["achieved"] = sign * (out["latest"] - out["baseline"])
+    if change is not None:
+        out["remaining"] = np.maximum(change - out["achieved"], 0.0)
+        out["progress"] = out["achieved"] / change
+    else:
+        out["remaining"] = np.nan
+        out["progress"] = np.nan
+
+    se_diff = np.sqrt(((out["baseline_ci_high"] - out["baseline_ci_low"]) / (2 * Z95)) ** 2
+                      + ((out["latest_ci_high"] - out["latest_ci_low"]) / (2 * Z95)) ** 2)
+    has_ci = se_diff.notna() & (se_diff > 0)
+    inside_ci = has_ci & (out["achieved"].abs() < Z95 * se_diff)
+    within_tol = ~has_ci & (out["achieved"].abs() < tol)
+    no_data = out["baseline"].isna() | out["latest"].isna()
+    reached = (out["achieved"] >= change - 1e-9) if change is not None else pd.Series(False, index=out.index)
+
+    status = np.select(
+        [no_data, reached, inside_ci | within_tol, out["achieved"] > 0],
+        ["no_data", "reached", "unchanged", "right_way"],
+        default="wrong_way",
+    )
+    out["status"] = status
+    out["uncertainty_rule"] = np.where(has_ci, "ci", "tolerance")
+    out["across_break"] = (~no_data) & (out["baseline_series"] != out["latest_series"])
+    out["baseline_year"] = out["baseline_year"].astype("Int64")
+    out["latest_year"] = out["latest_year"].astype("Int64")
+    return out
+
+
+def evaluate_one(values: pd.DataFrame, goal: Goal, as_of: int, area_code: str, gender: str = "T",
+                 age_group: str = NO_AGE_GROUP) -> Evaluation:
+    """Scalar convenience around evaluate_goal for one area, gender and age group."""
+    sel = values[(values["area_code"] == area_code) & (values["gender"] == gender)
+                 & (values["age_group"] == age_group)]
+    if sel.empty:
+        return Evaluation(area_code, gender, age_group, None, None, None, None, None, None, None,
+                          None, "no_data", False)
+    row = evaluate_goal(sel, goal, as_of).iloc[0]
+
+    def f(v):
+        return None if pd.isna(v) else float(v)
+
+    def i(v):
+        return None if pd.isna(v) else int(v)
+
+    return Evaluation(area_code, gender, age_group, i(row["baseline_year"]), f(row["baseline"]),
+                      f(row["target"]), i(row["latest_year"]), f(row["latest"]), f(row["achieved"]),
+                      f(row["remaining"]), f(row["progress"]), str(row["status"]), bool(row["across_break"]))
+
+
+# --------------------------------------------------------------------------- gender gap
+
+def gender_gap(values: pd.DataFrame) -> pd.DataFrame:
+    """Women minus men per area, year and age group (e.g. life expectancy: women live longer).
+
+    Returns VALUE_COLUMNS with gender "K-M" and value = K − M; missing when either is missing.
+    """
+    ok = usable(values)
+    keys = ["area_code", "year", "period", "age_group"]
+    k = ok[ok["gender"] == "K"].set_index(keys)
+    m = ok[ok["gender"] == "M"].set_index(keys)
+    joined = k[["value", "series_id", "indicator_id", "source"]].join(
+        m[["value", "series_id"]], how="inner", rsuffix="_m")
+    joined = joined.reset_index()
+    gap = pd.DataFrame({
+        "area_code": joined["area_code"], "year": joined["year"], "period": joined["period"],
+        "gender": "K-M", "age_group": joined["age_group"],
+        "value": joined["value"] - joined["value_m"], "ci_low": np.nan, "ci_high": np.nan, "n": np.nan,
+        "suppressed": False,
+        "series_id": joined["series_id"] + "/" + joined["series_id_m"],
+        "indicator_id": joined["indicator_id"], "source": joined["source"],
+    })
+    return gap[VALUE_COLUMNS].sort_values(GROUP_KEYS + ["year"]).reset_index(drop=True)
+
+
+def evaluate_gender_gap(values: pd.DataFrame, goal: Goal, as_of: int) -> pd.DataFrame:
+    """Status of the women–men gap: it should shrink (a direction-only test on |K − M|)."""
+    gap = gender_gap(values)
+    gap = gap.assign(value=gap["value"].abs())
+    gap_goal = Goal(
+        id=goal.id + "_gap", text="Skillnaden mellan kvinnor och män ska minska", dimension=goal.dimension,
+        direction="decrease", direction_only=True, unit=goal.unit,
+        periods=tuple(type(p)(p.baseline_year, p.target_year, None) for p in goal.periods),
+        tolerance=goal.tolerance, challenges=goal.challenges, indicators=goal.indicators,
+    )
+    return evaluate_goal(gap, gap_goal, as_of)
+
+
+# --------------------------------------------------------------------------- all goals
+
+def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
+                 age_groups: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every goal (and track) for every area and gender, plus the county reference.
+
+    `age_groups` maps goal id -> age group to use for goals with age groups (survey data).
+    Returns evaluate_goal's columns plus goal_id, track, and which area stands for the county
+    (reference_code: 0017, G33624 or COMPUTED_MEAN_CODE; reference_kind: county/group/mean).
+    """
+    age_groups = age_groups or {}
+    frames = []
+    for goal in config.goals:
+        for track in goal.tracks:
+            values = goal_values(observations, goal, track, config.meta.source_preference)
+            if values.empty:
+                continue
+            values = select_age_group(values, age_groups.get(goal.id))
+            ref = county_reference(values, config.meta.county, config.meta.county_group)
+            kind = str(ref["reference_kind"].iloc[0]) if not ref.empty else ""
+            if kind == "mean":
+                values = pd.concat([values, ref[VALUE_COLUMNS]], ignore_index=True)
+            ref_code = {"county": config.meta.county, "group": config.meta.county_group,
+                        "mean": COMPUTED_MEAN_CODE}.get(kind, "")
+            ev = evaluate_goal(values, goal, as_of)
+            if all(ref.gender for ref in goal.indicators):
+                ev = pd.concat([ev, combined_total(ev)], ignore_index=True)
+            frames.append(ev.assign(goal_id=goal.id, track=track, reference_kind=kind,
+                                    reference_code=ref_code))
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+STATUS_ORDER = ("no_data", "wrong_way", "unchanged", "right_way", "reached")  # worst first
+
+
+def combined_total(ev: pd.DataFrame) -> pd.DataFrame:
+    """A "T" row for goals measured separately for women and men (life expectancy): the goal
+    holds only if it holds for both, so the status is the worse of the two. No numbers."""
+    sexes = ev[ev["gender"].isin(["K", "M"])]
+    if sexes.empty:
+        return ev.iloc[0:0]
+    rank = sexes["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    worst = sexes.assign(_rank=rank).sort_values("_rank").drop_duplicates(["area_code", "age_group"])
+    keep = ["area_code", "age_group", "status", "period"]
+    return worst[keep].assign(gender="T", across_break=False, uncertainty_rule="tolerance")
+
+
+def select_age_group(values: pd.DataFrame, age_group: str | None) -> pd.DataFrame:
+    """Keep one age group for data split by age; data without age groups passes unchanged."""
+    groups = set(values["age_group"].astype(str)) - {NO_AGE_GROUP}
+    if not groups:
+        return values
+    if age_group not in groups:
+        age_group = default_age_group(groups)
+    return values[values["age_group"] == age_group]
+
+
+def default_age_group(groups: set[str]) -> str:
+    """The widest age band (e.g. 18-84 over 18-29) when none is chosen."""
+    def width(g: str) -> int:
+        try:
+            lo, hi = g.split("-")
+            return int(hi) - int(lo)
+        except ValueError:
+            return -1
+    return sorted(groups, key=lambda g: (-width(g), g))[0]

@@ -1,0 +1,65 @@
+"""Goal summaries in words (shared by the command line and the overview page)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .cache import Cache
+from .goal_arithmetic import STATUS_LABELS, STATUS_ORDER, evaluate_all
+from .goals import GoalsConfig
+
+
+def latest_year(cache: Cache) -> int:
+    ok = cache.observations[cache.observations["value"].notna()]
+    return int(ok["year"].max()) if not ok.empty else 0
+
+
+def county_rows(evaluations: pd.DataFrame) -> pd.DataFrame:
+    """The county reference row of every goal/track (total for both sexes, default age group)."""
+    if evaluations.empty:
+        return evaluations
+    return evaluations[(evaluations["area_code"] == evaluations["reference_code"])
+                       & (evaluations["gender"].isin(["T"]))]
+
+
+def status_counts(rows: pd.DataFrame) -> dict[str, int]:
+    counts = rows["status"].value_counts().to_dict() if not rows.empty else {}
+    return {s: int(counts.get(s, 0)) for s in STATUS_LABELS}
+
+
+def worst_per_goal(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per goal: a goal with two measures (hemtjänst, särskilt boende) moves the right
+    way only if both do, so it takes the worse status of its measures."""
+    if rows.empty:
+        return rows
+    rank = rows["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
+    return rows.assign(_rank=rank).sort_values("_rank", kind="stable").drop_duplicates("goal_id")
+
+
+def summary_sentence(rows: pd.DataFrame, where: str = "i länet") -> str:
+    """E.g. '14 av 24 mål rör sig åt rätt håll i länet (varav 5 uppnådda)…'"""
+    per_goal = worst_per_goal(rows)
+    counts = status_counts(per_goal)
+    total = len(per_goal)
+    good = counts["reached"] + counts["right_way"]
+    text = f"{good} av {total} mål rör sig åt rätt håll {where}"
+    if counts["reached"]:
+        text += f" (varav {counts['reached']} uppnådda)"
+    text += f"; {counts['unchanged']} oförändrade, {counts['wrong_way']} åt fel håll"
+    if counts["no_data"]:
+        text += f", {counts['no_data']} utan data"
+    return text + "."
+
+
+def goal_summary_lines(cache: Cache, config: GoalsConfig, as_of: int | None = None) -> list[str]:
+    as_of = as_of or latest_year(cache)
+    ev = evaluate_all(cache.observations, config, as_of)
+    rows = county_rows(ev)
+    lines = [f"Läget {as_of} ({'demodata' if cache.is_demo else 'Kolada m.fl.'}): {summary_sentence(rows)}"]
+    for goal in config.goals:
+        for _, r in rows[rows["goal_id"] == goal.id].iterrows():
+            label = goal.id + (f" ({r['track']})" if r["track"] else "")
+            lines.append(f"  {label:32s} {STATUS_LABELS[r['status']]}")
+        if rows[rows["goal_id"] == goal.id].empty:
+            lines.append(f"  {goal.id:32s} {STATUS_LABELS['no_data']}")
+    return lines

@@ -1,0 +1,36 @@
+"""Cached loaders at the I/O edge, keyed by the cache's data version (manifest hash)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from .. import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE
+from ..cache import Cache, load_cache_or_backup, read_manifest
+from ..goals import GoalsConfig, load_goals
+
+
+def _cache_token(cache_dir: Path) -> str:
+    try:
+        return str(read_manifest(cache_dir).get("data_version", ""))
+    except Exception:  # a broken manifest is reported by the loader itself
+        return "broken"
+
+
+@st.cache_resource(show_spinner=False)
+def _load_cache(cache_dir: str, token: str) -> tuple[Cache, str | None]:
+    return load_cache_or_backup(Path(cache_dir))
+
+
+def get_cache(cache_dir: Path = DEFAULT_CACHE_DIR) -> tuple[Cache, str | None]:
+    return _load_cache(str(cache_dir), _cache_token(cache_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def _load_goals(path: str, mtime: float) -> GoalsConfig:
+    return load_goals(Path(path))
+
+
+def get_goals(path: Path = DEFAULT_GOALS_FILE) -> GoalsConfig:
+    return _load_goals(str(path), path.stat().st_mtime if path.exists() else 0.0)
