@@ -271,11 +271,9 @@ def gender_gap(values: pd.DataFrame) -> pd.DataFrame:
     """
     ok = usable(values)
     keys = ["area_code", "year", "period", "age_group"]
-    k = ok[ok["gender"] == "K"].set_index(keys)
-    m = ok[ok["gender"] == "M"].set_index(keys)
-    joined = k[["value", "series_id", "indicator_id", "source"]].join(
-        m[["value", "series_id"]], how="inner", rsuffix="_m")
-    joined = joined.reset_index()
+    k = ok[ok["gender"] == "K"][keys + ["value", "series_id", "indicator_id", "source"]]
+    m = ok[ok["gender"] == "M"][keys + ["value", "series_id"]]
+    joined = k.merge(m, on=keys, how="inner", suffixes=("", "_m"))
     gap = pd.DataFrame({
         "area_code": joined["area_code"], "year": joined["year"], "period": joined["period"],
         "gender": "K-M", "age_group": joined["age_group"],
