@@ -1,0 +1,406 @@
+"""Altair charts for one goal measure. Each builder returns (chart, data table, text alternative).
+
+Every chart carries the Swedish d3 locale inside its spec, a Swedish title, axis titles with units,
+a source line (with the demo notice when demo data is shown), large fonts and thick lines for the
+projector, and colours that pass 3:1 contrast against white.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .areas import COUNTRY, MUNICIPALITIES
+from .formatting import (
+    CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, D3_LOCALE, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT,
+    STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_signed, fmt_value,
+)
+from .goal_arithmetic import usable
+from .views import GoalView, latest_values_for_year
+
+FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+OTHER_BAR = "#6f7b88"  # other municipalities' bars: 4.2:1 against white
+DEMO_LABEL = "DEMODATA – påhittade värden"
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    chart: alt.TopLevelMixin
+    table: pd.DataFrame  # the data behind the chart, Swedish column names, suppressed as ".."
+    alt_text: str
+
+
+def finish(chart, title: str, source: str, is_demo: bool):
+    """Title, source line (as subtitle, so exported images carry it), locale, projector styling."""
+    subtitle = [source] if not is_demo else [DEMO_LABEL + ". " + source if not source.startswith("DEMO") else source]
+    return (
+        chart.properties(title=alt.TitleParams(
+            text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
+            subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12))
+        .configure(locale=D3_LOCALE, font=FONT)
+        .configure_axis(labelFontSize=16, titleFontSize=16, labelColor="#222222", titleColor="#222222",
+                        gridColor="#e3e6ea", domainColor="#555555", tickColor="#555555", labelLimit=260)
+        .configure_legend(labelFontSize=16, titleFontSize=16, symbolStrokeWidth=4, symbolSize=220,
+                          orient="bottom", direction="horizontal", columns=3, labelLimit=400)
+        .configure_view(strokeWidth=0)
+        .configure_text(font=FONT)
+    )
+
+
+def _unit_title(view: GoalView) -> str:
+    return view.goal.value_unit if view.goal.value_unit != "%" else "Andel (%)"
+
+
+def _names(area_names: dict[str, str], code: str) -> str:
+    return area_names.get(code, code)
+
+
+def _value_fmt(view: GoalView) -> str:
+    return ",.0f" if view.goal.unit == "per_100000" and view.values["value"].abs().max() > 1000 else ",.1f"
+
+
+# --------------------------------------------------------------------------- (a) over time
+
+def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str],
+                source: str, is_demo: bool) -> ChartResult:
+    goal = view.goal
+    # suppressed and missing values never enter a chart; nothing after the as-of year is shown
+    ok = usable(view.values)
+    ok = ok[ok["year"] <= view.as_of]
+    ref_code = view.reference_code
+    ref = usable(view.reference) if not view.reference.empty else view.reference
+    ref = ref[ref["year"] <= view.as_of] if not ref.empty else ref
+    ref_label = view.reference_label
+    county_view = area not in MUNICIPALITIES
+    main_name = ref_label if county_view else _names(area_names, area)
+    km = len(genders) > 1
+
+    def lines_for(frame, role, name):
+        f = frame[frame["gender"].isin(genders)]
+        return f.assign(role=role, name=name, gender_label=f["gender"].map(GENDER_LABELS))
+
+    parts = []
+    if not county_view:
+        parts.append(lines_for(ok[ok["area_code"] == area], "area", main_name))
+    parts.append(lines_for(ref[ref["area_code"] == ref_code] if not ref.empty else ref, "ref", ref_label))
+    parts.append(lines_for(ok[ok["area_code"] == COUNTRY], "country", "Riket"))
+    main = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else pd.DataFrame()
+    others = ok[ok["area_code"].isin(list(MUNICIPALITIES)) & (ok["area_code"] != area) & ok["gender"].isin(genders)]
+    others = others.assign(name=others["area_code"].map(lambda c: _names(area_names, c)))
+
+    fmt = _value_fmt(view)
+    x = alt.X("year:Q", title="År", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+              scale=alt.Scale(domain=[(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5) - 0.4,
+                                      max(view.as_of, goal.period_for(view.as_of).target_year) + 0.4], nice=False))
+    y_title = _unit_title(view)
+    layers = []
+    if not others.empty and not km:
+        layers.append(alt.Chart(others).mark_line(strokeWidth=1.5, color=CONTEXT_COLOUR, opacity=0.9).encode(
+            x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+            detail=alt.Detail(["area_code:N", "series_id:N"]),
+            tooltip=[alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("year:Q", title="År", format="d"),
+                     alt.Tooltip("value:Q", title="Värde", format=fmt)]))
+    if not main.empty:
+        if km:
+            colour = alt.Color("gender_label:N", title="Kön", scale=alt.Scale(
+                domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]))
+            dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
+                domain=[n for n in [None if county_view else main_name, ref_label, "Riket"] if n],
+                range=[[1, 0], [8, 4], [2, 3]][0 if not county_view else 1:]))
+        else:
+            domain = [n for n in [None if county_view else main_name, ref_label, "Riket"] if n]
+            rng = ([] if county_view else [HIGHLIGHT]) + [COUNTY_COLOUR, COUNTRY_COLOUR]
+            colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=domain, range=rng))
+            dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
+                domain=domain, range=([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]), legend=None)
+        width = alt.condition(alt.datum.role == ("ref" if county_view else "area"), alt.value(5), alt.value(3))
+        tooltip = [alt.Tooltip("name:N", title="Område"), alt.Tooltip("gender_label:N", title="Kön"),
+                   alt.Tooltip("year:Q", title="År", format="d"), alt.Tooltip("period:N", title="Period"),
+                   alt.Tooltip("value:Q", title=f"Värde ({goal.value_unit})", format=fmt)]
+        if view.has_ci:
+            tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
+                        alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
+                        alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
+        base = alt.Chart(main).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+                                      color=colour)
+        layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
+            strokeDash=dash, strokeWidth=width, detail=alt.Detail(["role:N", "series_id:N", "gender:N"])))
+        layers.append(base.mark_point(filled=True, size=70).encode(shape=alt.Shape("name:N", legend=None),
+                                                                   tooltip=tooltip))
+        if view.has_ci:
+            layers.append(base.mark_rule(strokeWidth=3).encode(y="ci_low:Q", y2="ci_high:Q", tooltip=tooltip))
+
+    period = goal.period_for(view.as_of)
+    marks = pd.DataFrame([{"year": period.baseline_year, "label": f"Basår {period.baseline_year}"}])
+    layers.append(alt.Chart(marks).mark_rule(strokeDash=[4, 4], color="#555555", strokeWidth=2).encode(x="year:Q"))
+    layers.append(alt.Chart(marks).mark_text(align="left", dx=5, dy=-8, fontSize=15, color="#333333", baseline="top")
+                  .encode(x="year:Q", y=alt.value(0), text="label:N"))
+    breaks = view.series_breaks
+    if breaks:
+        bdf = pd.DataFrame({"year": [b - 0.5 for b in breaks], "label": ["Seriebrott"] * len(breaks)})
+        layers.append(alt.Chart(bdf).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x="year:Q"))
+        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, fontSize=15, color="#5a1fb3", baseline="top")
+                      .encode(x="year:Q", y=alt.value(22), text="label:N"))
+    target_rows = []
+    if not goal.direction_only:
+        for g in genders:
+            ev = view.evaluation(ref_code if county_view else area, g)
+            if ev and ev.get("target") is not None and not pd.isna(ev["target"]):
+                target_rows.append({"year": period.target_year, "value": float(ev["target"]),
+                                    "label": f"Mål {fmt_number(ev['target'])}" + (f" ({GENDER_LABELS[g].lower()})" if km else ""),
+                                    "gender": g})
+    if target_rows:
+        tdf = pd.DataFrame(target_rows)
+        layers.append(alt.Chart(tdf).mark_point(shape="diamond", size=260, filled=True, color="#111111").encode(
+            x="year:Q", y="value:Q",
+            tooltip=[alt.Tooltip("label:N", title="Målvärde"), alt.Tooltip("year:Q", title="Målår", format="d")]))
+        layers.append(alt.Chart(tdf).mark_text(align="right", dx=-12, fontSize=16, fontWeight="bold", color="#111111")
+                      .encode(x="year:Q", y="value:Q", text="label:N"))
+
+    who = main_name + (" – kvinnor och män" if km else "" if genders == ("T",) else f" – {GENDER_LABELS[genders[0]].lower()}")
+    title = f"{_short(goal.text)}: {who}"
+    chart = alt.layer(*layers).properties(height=420, width="container")
+    table = _trend_table(view, area, genders, area_names, county_view)
+    alt_text = describe_trend(view, area, genders, area_names, county_view)
+    return ChartResult(finish(chart, title, source, is_demo), table, alt_text)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _display_value(row, unit: str) -> str:
+    if bool(row.get("suppressed", False)):
+        return SUPPRESSED_MARK
+    return fmt_number(row["value"]) if not pd.isna(row["value"]) else "saknas"
+
+
+def _trend_table(view, area, genders, area_names, county_view) -> pd.DataFrame:
+    v = view.values
+    codes = ([area] if not county_view else []) + [COUNTRY]
+    rows = v[v["area_code"].isin(codes) & v["gender"].isin(genders)]
+    ref = view.reference[view.reference["gender"].isin(genders)] if not view.reference.empty else view.reference
+    frames = [rows.assign(Område=rows["area_code"].map(lambda c: _names(area_names, c)))]
+    if not ref.empty:
+        frames.append(ref.assign(Område=view.reference_label))
+    data = pd.concat(frames, ignore_index=True)
+    return table_frame(data, view)
+
+
+def table_frame(data: pd.DataFrame, view: GoalView) -> pd.DataFrame:
+    """Swedish table of observations; suppressed values are '..' and never carry numbers."""
+    unit = view.goal.value_unit
+    sup = data["suppressed"].astype(bool)
+    out = pd.DataFrame({
+        "Område": data["Område"],
+        "År": data["year"].astype(int),
+        "Period": data["period"].astype(str),
+        "Kön": data["gender"].map(GENDER_LABELS),
+        f"Värde ({unit})": [SUPPRESSED_MARK if s else (None if pd.isna(x) else round(float(x), 2))
+                            for s, x in zip(sup, data["value"])],
+    })
+    if view.age_group:
+        out.insert(3, "Åldersgrupp", view.age_group)
+    if view.has_ci:
+        out["KI nedre"] = [None if s or pd.isna(x) else round(float(x), 2) for s, x in zip(sup, data["ci_low"])]
+        out["KI övre"] = [None if s or pd.isna(x) else round(float(x), 2) for s, x in zip(sup, data["ci_high"])]
+        out["Antal svar"] = [None if pd.isna(x) else int(x) for x in data["n"]]
+        out["Anmärkning"] = np.where(sup, "För få svar – visas inte", "")
+    out["Serie"] = data["series_id"].astype(str)
+    return out.sort_values(["Område", "Kön", "År"]).reset_index(drop=True)
+
+
+def describe_trend(view, area, genders, area_names, county_view) -> str:
+    goal = view.goal
+    name = view.reference_label if county_view else _names(area_names, area)
+    parts = [f"Linjediagram över tid: {goal.text}. Visar {name}"
+             + ("" if county_view else f", {view.reference_label.lower()}") + " och riket."]
+    for g in genders:
+        ev = view.evaluation(view.reference_code if county_view else area, g)
+        if ev and not pd.isna(ev.get("latest")):
+            who = name + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
+            parts.append(f"{who}: {fmt_value(ev['latest'], goal.value_unit)} år {int(ev['latest_year'])}, "
+                         f"basvärde {fmt_value(ev['baseline'], goal.value_unit)} år {int(ev['baseline_year'])}"
+                         + ("" if pd.isna(ev.get("target")) else f", målvärde {fmt_value(ev['target'], goal.value_unit)}")
+                         + f". Status: {STATUS_STYLE[ev['status']][2].lower()}.")
+    if view.series_breaks:
+        parts.append("Seriebrott " + ", ".join(map(str, view.series_breaks)) + ".")
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- (b) all municipalities
+
+def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[str, ...],
+                         area_names: dict[str, str], source: str, is_demo: bool) -> ChartResult | None:
+    goal = view.goal
+    rows, used = latest_values_for_year(view, year, genders)
+    if used is None:
+        return None
+    km = len(genders) > 1
+    rows = rows.assign(
+        name=rows["area_code"].map(lambda c: _names(area_names, c)),
+        gender_label=rows["gender"].map(GENDER_LABELS),
+        chosen=rows["area_code"] == area,
+    )
+    rows["label"] = [_display_value(r, goal.value_unit) for r in rows.to_dict("records")]
+    rows["note"] = np.where(rows["suppressed"], f"För få svar – visas inte ({SUPPRESSED_MARK})",
+                            np.where(rows["value"].isna(), "Värde saknas", ""))
+    # labels sit after the bar or its confidence interval, so nothing overlaps
+    rows["text_x"] = np.fmax(rows["value"], rows["ci_high"]).fillna(0.0)
+    # order: the best first in the goal's direction; missing and suppressed last
+    sort_val = rows.groupby("area_code")["value"].transform("mean") * view.goal.sign
+    order = rows.assign(_s=sort_val.fillna(-np.inf)).sort_values("_s", ascending=False)["name"].drop_duplicates().tolist()
+
+    fmt = _value_fmt(view)
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=16))
+    tooltip = [alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("gender_label:N", title="Kön"),
+               alt.Tooltip("label:N", title=f"Värde ({goal.value_unit})"),
+               alt.Tooltip("note:N", title="Anmärkning")]
+    if view.has_ci:
+        tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
+                    alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
+                    alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
+    x_title = _unit_title(view)
+    base = alt.Chart(rows).encode(y=y)
+    if km:
+        bar_colour = alt.Color("gender_label:N", title="Kön", scale=alt.Scale(
+            domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]))
+        offset = {"yOffset": alt.YOffset("gender_label:N")}
+    else:
+        bar_colour = alt.condition(alt.datum.chosen, alt.value(HIGHLIGHT), alt.value(OTHER_BAR))
+        offset = {}
+    layers = [
+        base.mark_bar(size=16 if km else 22).encode(x=alt.X("value:Q", title=x_title), color=bar_colour,
+                                                    tooltip=tooltip, **offset),
+        base.mark_text(align="left", dx=6, fontSize=15, color="#222222").encode(
+            x="text_x:Q", text="label:N", tooltip=tooltip, **offset),
+    ]
+    if view.has_ci:
+        layers.append(base.mark_rule(color="#222222", strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q", **offset))
+    if not goal.direction_only:
+        target_rows = []
+        for g in genders:
+            ev = view.reference_evaluation(g)
+            if ev and not pd.isna(ev.get("target")):
+                target_rows.append({"value": float(ev["target"]), "label": f"Länets målvärde {fmt_number(ev['target'])}"
+                                    + ("" if not km else f" ({GENDER_LABELS[g].lower()})")})
+        if target_rows:
+            tdf = pd.DataFrame(target_rows)
+            layers.append(alt.Chart(tdf).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
+                x="value:Q", tooltip=[alt.Tooltip("label:N", title="Mål")]))
+            layers.append(alt.Chart(tdf.head(1)).mark_text(align="left", dx=5, dy=6, fontSize=15, color="#111111",
+                                                           baseline="top", fontWeight="bold")
+                          .encode(x="value:Q", y=alt.value(0), text="label:N"))
+    ref = view.reference
+    ref_rows = ref[(ref["year"] == used) & ref["gender"].isin(genders)] if not ref.empty else ref
+    ref_rows = usable(ref_rows) if not ref_rows.empty else ref_rows
+    if not ref_rows.empty:
+        ref_rows = ref_rows.assign(label=[f"{view.reference_label}: {fmt_number(v)}" + ("" if not km else f" ({GENDER_LABELS[g].lower()})")
+                                          for v, g in zip(ref_rows["value"], ref_rows["gender"])])
+        layers.append(alt.Chart(ref_rows).mark_rule(color=COUNTY_COLOUR, strokeWidth=3, strokeDash=[8, 4]).encode(
+            x="value:Q", tooltip=[alt.Tooltip("label:N", title="Länets referens")]))
+        layers.append(alt.Chart(ref_rows.head(1)).mark_text(align="left", dx=5, dy=-6, fontSize=15, color=COUNTY_COLOUR,
+                                                            baseline="bottom", fontWeight="bold")
+                      .encode(x="value:Q", y=alt.value(0), text="label:N"))
+    who = "" if genders == ("T",) else (" – kvinnor och män" if km else f" – {GENDER_LABELS[genders[0]].lower()}")
+    title = f"Alla kommuner {used}{who}"
+    if used != year:
+        title += f" (senaste mätning före {year + 1})"
+    chart = alt.layer(*layers).properties(height=len(order) * (44 if km else 30), width="container")
+    table = table_frame(rows.assign(Område=rows["name"]), view)
+    present = rows[rows["value"].notna()].sort_values("value", ascending=goal.sign < 0)
+    best = present.iloc[0] if not present.empty else None
+    worst = present.iloc[-1] if not present.empty else None
+    alt_text = (f"Stapeldiagram: {goal.text}, alla 16 kommuner {used}, sorterade. "
+                + (f"Högst {best['name']} {fmt_value(best['value'], goal.value_unit)}, lägst {worst['name']} "
+                   f"{fmt_value(worst['value'], goal.value_unit)}. " if best is not None and goal.sign > 0 else "")
+                + (f"Lägst {best['name']} {fmt_value(best['value'], goal.value_unit)}, högst {worst['name']} "
+                   f"{fmt_value(worst['value'], goal.value_unit)}. " if best is not None and goal.sign < 0 else "")
+                + f"{int(rows['suppressed'].sum())} grupper har för få svar och visas inte; "
+                + f"{int((rows['value'].isna() & ~rows['suppressed']).sum())} värden saknas.")
+    return ChartResult(finish(chart, title, source, is_demo), table, alt_text)
+
+
+# --------------------------------------------------------------------------- (c) goal gap
+
+def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str],
+                   source: str, is_demo: bool) -> ChartResult | None:
+    goal = view.goal
+    ev = view.evaluations
+    if ev.empty:
+        return None
+    codes = list(MUNICIPALITIES) + [view.reference_code]
+    rows = ev[ev["area_code"].isin(codes) & ev["gender"].isin(genders)].copy()
+    if rows.empty:
+        return None
+    km = len(genders) > 1
+    rows["name"] = [view.reference_label if c == view.reference_code else _names(area_names, c) for c in rows["area_code"]]
+    if km:
+        rows["name"] = rows["name"] + " – " + rows["gender"].map(GENDER_LABELS).str.lower()
+    rows["status_text"] = [f"{STATUS_STYLE[s][0]} {STATUS_STYLE[s][2]}" for s in rows["status"]]
+    rows["remaining_text"] = [
+        "" if pd.isna(r) or goal.direction_only else ("målet nått" if r == 0 else f"{fmt_number(r)} kvar")
+        for r in rows["remaining"]]
+    rows["label"] = rows["status_text"] + np.where(rows["remaining_text"] != "", " · " + rows["remaining_text"], "")
+    rows["chosen"] = (rows["area_code"] == area) | ((area not in MUNICIPALITIES) & (rows["area_code"] == view.reference_code))
+    rows["is_ref"] = rows["area_code"] == view.reference_code
+    for c in ("baseline", "latest", "target", "remaining", "achieved"):
+        rows[c] = rows[c].astype(float)
+    # county first, then by how far along the way each municipality is
+    rows["_order"] = np.where(rows["is_ref"], np.inf, rows["achieved"].fillna(-np.inf))
+    order = rows.sort_values("_order", ascending=False)["name"].tolist()
+    period = goal.period_for(view.as_of)
+    fmt = _value_fmt(view)
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=16))
+    tooltip = [alt.Tooltip("name:N", title="Område"),
+               alt.Tooltip("baseline:Q", title="Basvärde", format=fmt),
+               alt.Tooltip("baseline_year:Q", title="Basår (använt)", format="d"),
+               alt.Tooltip("latest:Q", title="Senaste värde", format=fmt),
+               alt.Tooltip("latest_year:Q", title="År", format="d"),
+               alt.Tooltip("status_text:N", title="Status")]
+    if not goal.direction_only:
+        tooltip[3:3] = [alt.Tooltip("target:Q", title="Målvärde", format=fmt),
+                        alt.Tooltip("remaining:Q", title="Återstår", format=fmt)]
+    status_scale = alt.Scale(domain=[STATUS_STYLE[s][2] for s in STATUS_STYLE],
+                             range=[STATUS_STYLE[s][1] for s in STATUS_STYLE])
+    rows["status_label"] = rows["status"].map(lambda s: STATUS_STYLE[s][2])
+    x = alt.X("baseline:Q", title=f"{_unit_title(view)} – basår {period.baseline_year} → senaste → mål {period.target_year}",
+              scale=alt.Scale(zero=False))
+    base = alt.Chart(rows).encode(y=y)
+    layers = [
+        base.mark_rule(strokeWidth=4, color="#9aa5b1").encode(x=x, x2="latest:Q", tooltip=tooltip),
+        base.mark_point(size=150, strokeWidth=3, color="#555555", filled=False, shape="circle").encode(
+            x="baseline:Q", tooltip=tooltip),
+        base.mark_point(size=240, filled=True, opacity=1).encode(
+            x="latest:Q", color=alt.Color("status_label:N", title="Status", scale=status_scale),
+            shape=alt.Shape("status_label:N", title="Status", scale=alt.Scale(
+                domain=status_scale.domain, range=["diamond", "triangle-up", "square", "triangle-down", "cross"])),
+            tooltip=tooltip),
+    ]
+    if not goal.direction_only:
+        layers.append(base.mark_tick(color="#111111", thickness=3, size=26).encode(x="target:Q", tooltip=tooltip))
+    left = alt.layer(*layers).properties(height=alt.Step(30), width=520)
+    right = alt.Chart(rows).mark_text(align="left", fontSize=15, font=FONT).encode(
+        y=alt.Y("name:N", sort=order, axis=None), x=alt.value(0),
+        text="label:N", color=alt.Color("status_label:N", scale=status_scale, legend=None),
+        tooltip=tooltip).properties(height=alt.Step(30), width=330)
+    chart = alt.hconcat(left, right, spacing=6)
+    scope = "" if genders == ("T",) else (" – kvinnor och män" if km else f" – {GENDER_LABELS[genders[0]].lower()}")
+    title = f"Målgapet per kommun{scope}: basår → senaste → mål"
+    if goal.direction_only:
+        title = f"Förändring per kommun{scope} sedan basåret (mål: bara riktning)"
+    table = pd.DataFrame({
+        "Område": rows["name"], "Basår": rows["baseline_year"], "Basvärde": rows["baseline"].round(2),
+        "Senaste år": rows["latest_year"], "Senaste värde": rows["latest"].round(2),
+        "Målvärde": rows["target"].round(2), "Återstår": rows["remaining"].round(2),
+        "Förändring": [fmt_signed(goal.sign * a) if not pd.isna(a) else "–" for a in rows["achieved"]],
+        "Status": rows["status_label"],
+        "Jämförelse över seriebrott": np.where(rows["across_break"].astype(bool), "ja", ""),
+    }).set_index("Område").loc[order].reset_index()
+    counts = rows["status"].value_counts()
+    alt_text = (f"Målgap: {goal.text}. För varje kommun basvärde, senaste värde och målvärde. "
+                + ", ".join(f"{int(counts.get(s, 0))} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE) + ".")
+    return ChartResult(finish(chart, title, source, is_demo), table, alt_text)

@@ -1,0 +1,95 @@
+"""Swedish number formatting, status symbols and colours (one place for app, exports and tests)."""
+
+from __future__ import annotations
+
+import math
+
+NBSP = "\u00a0"
+MINUS = "\u2212"  # typographic minus, as in Swedish print
+
+# Colours: every one that carries meaning passes 3:1 contrast against white (checked in tests).
+STATUS_STYLE = {
+    #            symbol, colour,    label
+    "reached": ("✔", "#1b5e20", "Uppnått"),
+    "right_way": ("↗", "#2e7d32", "Rör sig åt rätt håll"),
+    "unchanged": ("→", "#5f6368", "Oförändrat"),
+    "wrong_way": ("↘", "#b3261e", "Rör sig åt fel håll"),
+    "no_data": ("–", "#767676", "Ingen data"),
+}
+HIGHLIGHT = "#0b4f8a"  # the chosen municipality
+COUNTY_COLOUR = "#9a4a00"  # the county reference
+COUNTRY_COLOUR = "#4d4d4d"  # Riket
+CONTEXT_COLOUR = "#b8c2cc"  # the other municipalities, faint on purpose (context, not data to read)
+GENDER_COLOURS = {"K": "#8e1b5a", "M": "#0b4f8a", "T": "#333333"}
+GENDER_LABELS = {"T": "Totalt", "K": "Kvinnor", "M": "Män", "KM": "Kvinnor och män"}
+SUPPRESSED_MARK = ".."
+
+
+def fmt_number(value, decimals: int = 1) -> str:
+    """89.126 -> '89,1'; 6315.9 -> '6 315,9'; NaN/None -> '–' (missing is shown as missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{abs(value):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    return (MINUS if value < 0 and float(f"{abs(value):.{decimals}f}") != 0 else "") + text
+
+
+def fmt_signed(value, decimals: int = 1) -> str:
+    """+2,0 / −0,5 (always with a sign) for changes."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = fmt_number(value, decimals)
+    return text if text.startswith(MINUS) or text == fmt_number(0.0, decimals) else "+" + text
+
+
+def fmt_value(value, unit: str, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sep = "" if unit == "%" else NBSP
+    return f"{fmt_number(value, decimals)}{sep}{unit}" if unit else fmt_number(value, decimals)
+
+
+def fmt_percent_share(value) -> str:
+    """Progress 0.5 -> '50 %'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{fmt_number(value * 100, 0)}{NBSP}%"
+
+
+def status_symbol(status: str) -> str:
+    return STATUS_STYLE[status][0]
+
+
+def status_colour(status: str) -> str:
+    return STATUS_STYLE[status][1]
+
+
+def status_label(status: str) -> str:
+    return STATUS_STYLE[status][2]
+
+
+def relative_luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_ratio(a: str, b: str = "#ffffff") -> float:
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# d3 locale inside every Vega-Lite spec (Streamlit ignores renderer embed options).
+D3_LOCALE = {
+    "number": {"decimal": ",", "thousands": NBSP, "grouping": [3], "currency": ["", NBSP + "kr"],
+               "minus": MINUS},
+    "time": {
+        "dateTime": "%A %e %B %Y %X", "date": "%Y-%m-%d", "time": "%H:%M:%S",
+        "periods": ["fm", "em"],
+        "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+        "shortDays": ["sön", "mån", "tis", "ons", "tors", "fre", "lör"],
+        "months": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+                   "september", "oktober", "november", "december"],
+        "shortMonths": ["jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sept", "okt",
+                        "nov", "dec"],
+    },
+}

@@ -1,0 +1,242 @@
+"""What a page shows, as plain data: goal views, the compact goal list, the overview matrix.
+
+Pages call these and draw; charts.py turns them into Altair charts. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .areas import MUNICIPALITIES
+from .cache import NO_AGE_GROUP, Cache
+from .goal_arithmetic import (
+    COMPUTED_MEAN_CODE, VALUE_COLUMNS, choose_source, county_reference, default_age_group,
+    evaluate_gender_gap, evaluate_goal, goal_values,
+)
+from .goals import Goal, GoalsConfig
+
+SOURCE_LABELS = {"kolada": "Kolada", "livhalsa": "Liv & Hälsa", "regional": "Region Värmland (regionalt uttag)"}
+
+
+@dataclass(frozen=True)
+class FocusItem:
+    """One goal measure that can be in focus on a challenge page (a goal, or one of its tracks)."""
+
+    key: str  # link value: goal id, or "goal_id.2" for the second track
+    goal: Goal
+    track: str
+
+    @property
+    def label(self) -> str:
+        return self.goal.text + (f" – {self.track.lower()}" if self.track else "")
+
+
+def focus_items(config: GoalsConfig, challenge: str) -> list[FocusItem]:
+    items = []
+    for goal in config.goals_for(challenge):
+        for i, track in enumerate(goal.tracks, 1):
+            items.append(FocusItem(goal.id if i == 1 else f"{goal.id}.{i}", goal, track))
+    return items
+
+
+def all_focus_items(config: GoalsConfig) -> list[FocusItem]:
+    items = []
+    for goal in config.goals:
+        for i, track in enumerate(goal.tracks, 1):
+            items.append(FocusItem(goal.id if i == 1 else f"{goal.id}.{i}", goal, track))
+    return items
+
+
+@dataclass(frozen=True)
+class GoalView:
+    """Everything the detail section of one goal measure needs, for one age group and year."""
+
+    item: FocusItem
+    as_of: int
+    age_group: str  # "" when the data has no age groups
+    age_groups: tuple[str, ...]
+    values: pd.DataFrame  # goal_values for all areas, this age group (suppressed rows kept)
+    reference: pd.DataFrame  # county reference series
+    evaluations: pd.DataFrame  # per area (incl. the reference) and gender
+    gap_evaluations: pd.DataFrame  # women–men gap (gender_gap goals)
+    reference_kind: str  # county | group | mean | ""
+    reference_code: str
+    sources: tuple[str, ...]  # sources used (kolada, livhalsa, regional)
+    indicators: tuple[dict, ...]  # indicator metadata rows in the goal's chain
+    has_municipalities: bool
+    has_ci: bool
+
+    @property
+    def goal(self) -> Goal:
+        return self.item.goal
+
+    @property
+    def reference_label(self) -> str:
+        rows = self.reference["reference_label"] if not self.reference.empty else []
+        return str(rows.iloc[0]) if len(rows) else "Länet"
+
+    @property
+    def series_breaks(self) -> list[int]:
+        """Years where a new series starts (a KPI replaced by its successor)."""
+        firsts = self.values.groupby("series_id")["year"].min().sort_values()
+        return [int(y) for y in firsts.iloc[1:]] if len(firsts) > 1 else []
+
+    def evaluation(self, area: str, gender: str) -> dict | None:
+        ev = self.evaluations
+        rows = ev[(ev["area_code"] == area) & (ev["gender"] == gender)]
+        return None if rows.empty else rows.iloc[0].to_dict()
+
+    def reference_evaluation(self, gender: str) -> dict | None:
+        return self.evaluation(self.reference_code, gender) if self.reference_code else None
+
+
+def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
+              age_group: str | None = None) -> GoalView:
+    goal, track = item.goal, item.track
+    values = goal_values(cache.observations, goal, track, config.meta.source_preference)
+    groups = tuple(sorted(set(values["age_group"]) - {NO_AGE_GROUP}, key=_age_key))
+    if groups:
+        age = age_group if age_group in groups else default_age_group(set(groups))
+        values = values[values["age_group"] == age].reset_index(drop=True)
+    else:
+        age = NO_AGE_GROUP
+    ref = county_reference(values, config.meta.county, config.meta.county_group)
+    kind = str(ref["reference_kind"].iloc[0]) if not ref.empty else ""
+    ref_code = {"county": config.meta.county, "group": config.meta.county_group,
+                "mean": COMPUTED_MEAN_CODE}.get(kind, "")
+    with_ref = pd.concat([values, ref[VALUE_COLUMNS]], ignore_index=True) if kind == "mean" else values
+    evaluations = evaluate_goal(with_ref, goal, as_of) if not with_ref.empty else pd.DataFrame()
+    gap = evaluate_gender_gap(with_ref, goal, as_of) if goal.gender_gap and not with_ref.empty else pd.DataFrame()
+    ids = [ref_.id for ref_ in goal.indicators if ref_.track == track]
+    meta = tuple(cache.indicator(i) or {"id": i, "title": i, "kpi_type": "", "ended": False} for i in ids)
+    sources = tuple(sorted({s for i in ids if (s := choose_source(cache.observations, i, config.meta.source_preference))}))
+    municipal = values["area_code"].isin(list(MUNICIPALITIES))
+    return GoalView(
+        item=item, as_of=as_of, age_group=age, age_groups=groups, values=values, reference=ref,
+        evaluations=evaluations, gap_evaluations=gap, reference_kind=kind, reference_code=ref_code,
+        sources=sources, indicators=meta, has_municipalities=bool(municipal.any()),
+        has_ci=bool(values["ci_low"].notna().any()),
+    )
+
+
+def _age_key(group: str):
+    lo, _, hi = group.partition("-")
+    return (int(lo) if lo.isdigit() else 999, -(int(hi) if hi.isdigit() else 0))
+
+
+# --------------------------------------------------------------------------- texts
+
+def source_line(view: GoalView, is_demo: bool, data_date: str = "") -> str:
+    """'Källa: Kolada (N15428)…' — only Kolada numbers are attributed to Kolada."""
+    if is_demo:
+        return "DEMODATA – påhittade värden, inte Kolada eller Liv & Hälsa."
+    parts = []
+    for source in view.sources:
+        ids = ", ".join(m["id"] for m in view.indicators if _source_of(m) == source) or ""
+        label = "Källa: " + SOURCE_LABELS.get(source, source)
+        parts.append(f"{label} ({ids})" if ids and source == "kolada" else label)
+    line = "; ".join(parts)
+    if data_date:
+        line += f", data från {data_date}"
+    if view.reference_kind == "mean":
+        line += ". Länets kommuner, ovägt medel: egen beräkning"
+    return line + "."
+
+
+def _source_of(meta: dict) -> str:
+    return str(meta.get("source", "kolada"))
+
+
+def why_no_municipalities(view: GoalView) -> str | None:
+    """L-type goals: say why there are no municipality values."""
+    if view.has_municipalities:
+        return None
+    types = {m.get("kpi_type") for m in view.indicators}
+    if "L" in types:
+        return ("Nyckeltalet finns bara för regioner (Kolada-typ L), inte för enskilda kommuner. "
+                "Därför visas länet och riket.")
+    return "Det finns inga värden per kommun för det här måttet."
+
+
+def caveats(view: GoalView) -> list[str]:
+    notes = []
+    if view.series_breaks:
+        years = ", ".join(str(y) for y in view.series_breaks)
+        notes.append(f"Seriebrott {years}: nyckeltalet byttes mot ett nytt som inte är direkt jämförbart. "
+                     "Linjerna ritas inte ihop.")
+    for m in view.indicators:
+        if bool(m.get("ended")):
+            notes.append(f"{m['id']} är en avslutad serie; senaste värdet visas.")
+    if view.reference_kind == "mean":
+        notes.append("Länet har inget eget värde för detta nyckeltal: länsreferensen är ett ovägt medelvärde "
+                     "av kommunerna (egen beräkning, inte Kolada).")
+    if view.reference_kind == "group":
+        notes.append("Länsreferensen är Koladas ovägda medelvärde för länets kommuner (G33624).")
+    if view.has_ci:
+        notes.append("Enkätdata: staplar och punkter visar 95 % konfidensintervall. En förändring inom "
+                     "osäkerheten räknas som oförändrad. Grupper med för få svar visas som \"..\".")
+    return notes
+
+
+# --------------------------------------------------------------------------- overview
+
+def overview_matrix(evaluations: pd.DataFrame, config: GoalsConfig, gender: str = "T") -> pd.DataFrame:
+    """Rows: goal measures grouped by challenge; columns: county reference + 16 municipalities.
+
+    Each cell: status and remaining distance. Returns a long frame the page renders as a table.
+    """
+    if evaluations.empty:
+        return evaluations
+    ev = evaluations[evaluations["gender"] == gender]
+    is_ref = ev["area_code"] == ev["reference_code"]
+    ref = ev[is_ref].assign(column="county")
+    muni = ev[ev["area_code"].isin(list(MUNICIPALITIES))].assign(column=lambda d: d["area_code"])
+    return pd.concat([ref, muni], ignore_index=True)
+
+
+def municipality_profile(evaluations: pd.DataFrame, area: str, gender: str = "T") -> pd.DataFrame:
+    """One row per goal measure: the municipality's numbers next to the county's status."""
+    if evaluations.empty:
+        return evaluations
+    ev = evaluations[evaluations["gender"] == gender]
+    own = ev[ev["area_code"] == area]
+    ref = ev[ev["area_code"] == ev["reference_code"]][["goal_id", "track", "status", "latest", "remaining"]]
+    ref = ref.rename(columns={"status": "county_status", "latest": "county_latest", "remaining": "county_remaining"})
+    keys = evaluations[["goal_id", "track"]].drop_duplicates()
+    out = keys.merge(own, on=["goal_id", "track"], how="left").merge(ref, on=["goal_id", "track"], how="left")
+    out["status"] = out["status"].fillna("no_data")
+    out["county_status"] = out["county_status"].fillna("no_data")
+    return out
+
+
+def status_by_goal(evaluations: pd.DataFrame, area: str, gender: str) -> dict[tuple[str, str], str]:
+    rows = evaluations[(evaluations["area_code"] == area) & (evaluations["gender"] == gender)]
+    return {(r.goal_id, r.track): r.status for r in rows.itertuples()}
+
+
+def latest_values_for_year(view: GoalView, year: int, genders: tuple[str, ...]) -> tuple[pd.DataFrame, int | None]:
+    """Municipality values for a year (for the 'all municipalities' chart).
+
+    Uses the chosen year when the measure has data that year, else its latest year before it
+    (survey rounds are years apart). Suppressed rows are kept (shown as '..'), missing ones too.
+    """
+    v = view.values[view.values["area_code"].isin(list(MUNICIPALITIES)) & view.values["gender"].isin(genders)]
+    years = sorted(set(v.loc[v["value"].notna() | v["suppressed"], "year"]))
+    years = [y for y in years if y <= year]
+    if not years:
+        return v.iloc[0:0], None
+    used = years[-1]
+    rows = v[v["year"] == used]
+    # municipalities without a row that year are shown as missing, not dropped
+    full = pd.MultiIndex.from_product([list(MUNICIPALITIES), list(genders)], names=["area_code", "gender"])
+    rows = rows.set_index(["area_code", "gender"]).reindex(full).reset_index()
+    rows["year"] = used
+    rows["suppressed"] = rows["suppressed"].fillna(False).astype(bool)
+    return rows, used
+
+
+def nan_to_none(value):
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
