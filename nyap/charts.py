@@ -291,9 +291,9 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
             tdf = pd.DataFrame(target_rows)
             layers.append(alt.Chart(tdf).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
                 x="value:Q", tooltip=[alt.Tooltip("label:N", title="Mål")]))
-            layers.append(alt.Chart(tdf.head(1)).mark_text(align="left", dx=5, dy=6, fontSize=15, color="#111111",
-                                                           baseline="top", fontWeight="bold")
-                          .encode(x="value:Q", y=alt.value(0), text="label:N"))
+            layers.append(alt.Chart(tdf.head(1)).mark_text(align="left", dx=5, dy=-4, fontSize=15, color="#111111",
+                                                           baseline="bottom", fontWeight="bold")
+                          .encode(x="value:Q", y=alt.value(len(order) * (40 if km else 30) + 2), text="label:N"))
     ref = view.reference
     ref_rows = ref[(ref["year"] == used) & ref["gender"].isin(genders)] if not ref.empty else ref
     ref_rows = usable(ref_rows) if not ref_rows.empty else ref_rows
@@ -309,7 +309,8 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     title = f"Alla kommuner {used}{who}"
     if used != year:
         title += f" (senaste mätning före {year + 1})"
-    chart = alt.layer(*layers).properties(height=len(order) * (44 if km else 30), width="container")
+    # a band step (not a fixed height): Streamlit squeezes fixed-height band charts in the browser
+    chart = alt.layer(*layers).properties(height=alt.Step(20 if km else 30), width="container")
     table = table_frame(rows.assign(Område=rows["name"]), view)
     present = rows[rows["value"].notna()].sort_values("value", ascending=goal.sign < 0)
     best = present.iloc[0] if not present.empty else None

@@ -301,7 +301,7 @@ def evaluate_gender_gap(values: pd.DataFrame, goal: Goal, as_of: int) -> pd.Data
 # --------------------------------------------------------------------------- all goals
 
 def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
-                 age_groups: dict[str, str] | None = None) -> pd.DataFrame:
+                 age_groups: dict[str, str] | None = None, goals=None) -> pd.DataFrame:
     """Every goal (and track) for every area and gender, plus the county reference.
 
     `age_groups` maps goal id -> age group to use for goals with age groups (survey data).
@@ -310,7 +310,7 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
     """
     age_groups = age_groups or {}
     frames = []
-    for goal in config.goals:
+    for goal in (config.goals if goals is None else goals):
         for track in goal.tracks:
             values = goal_values(observations, goal, track, config.meta.source_preference)
             if values.empty:

@@ -183,6 +183,33 @@ def caveats(view: GoalView) -> list[str]:
 
 # --------------------------------------------------------------------------- overview
 
+def challenge_age_groups(config: GoalsConfig, challenge: str, chosen: str | None) -> dict[str, str]:
+    """Age group per goal on a challenge page: the user's choice, else the goal's default there."""
+    ch = next((c for c in config.challenges if c.name == challenge), None)
+    out = {}
+    for goal in config.goals_for(challenge):
+        default = goal.default_age_group(challenge) or (ch.default_age_group if ch else None)
+        age = chosen or default
+        if age:
+            out[goal.id] = age
+    return out
+
+
+def challenge_evaluations(cache: Cache, config: GoalsConfig, challenge: str, as_of: int,
+                          age_group: str | None = None) -> pd.DataFrame:
+    """Every goal of one challenge, every area and gender (the compact list and the overview)."""
+    from .goal_arithmetic import evaluate_all
+
+    ev = evaluate_all(cache.observations, config, as_of, challenge_age_groups(config, challenge, age_group),
+                      goals=config.goals_for(challenge))
+    return ev.assign(challenge=challenge) if not ev.empty else ev
+
+
+def overview_evaluations(cache: Cache, config: GoalsConfig, as_of: int, age_group: str | None = None) -> pd.DataFrame:
+    frames = [challenge_evaluations(cache, config, c.name, as_of, age_group) for c in config.challenges]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
 def overview_matrix(evaluations: pd.DataFrame, config: GoalsConfig, gender: str = "T") -> pd.DataFrame:
     """Rows: goal measures grouped by challenge; columns: county reference + 16 municipalities.
 

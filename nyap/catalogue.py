@@ -1,0 +1,96 @@
+"""'Om data': every indicator with definition, source, type, years, data date and caveats,
+and the method notes (status rule, county reference, uncertainty, suppression)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .cache import Cache
+from .formatting import fmt_number
+from .goals import GoalsConfig
+from .views import SOURCE_LABELS
+
+KPI_TYPE_TEXT = {"K": "K – bara kommuner", "L": "L – bara regioner", "A": "A – kommuner och regioner", "": "–"}
+
+
+def indicator_catalogue(cache: Cache, config: GoalsConfig) -> pd.DataFrame:
+    obs = cache.observations
+    ok = obs[obs["value"].notna()]
+    rows = []
+    used_by: dict[str, list[str]] = {}
+    chain_notes: dict[str, list[str]] = {}
+    for goal in config.goals:
+        refs = goal.indicators
+        for ref in refs:
+            used_by.setdefault(ref.id, []).append(goal.id)
+            notes = chain_notes.setdefault(ref.id, [])
+            if ref.last_year:
+                notes.append(f"används t.o.m. {ref.last_year} (seriebrott)")
+            if ref.first_year:
+                notes.append(f"används från {ref.first_year} (seriebrott)")
+            if ref.transform == "complement":
+                notes.append("visas som 100 − värdet")
+            if ref.scale != 1.0:
+                notes.append("omräknat per 1 000" if ref.scale == 0.01 else f"skalat ×{fmt_number(ref.scale, 2)}")
+    for ind in cache.indicators.to_dict("records"):
+        iid = ind["id"]
+        for source in sorted(set(obs.loc[obs["indicator_id"] == iid, "source"].astype(str))):
+            rows_src = ok[(ok["indicator_id"] == iid) & (ok["source"] == source)]
+            years = sorted(set(rows_src["year"].astype(int)))
+            caveats = list(dict.fromkeys(chain_notes.get(iid, [])))
+            if ind["ended"]:
+                caveats.append("avslutad serie")
+            if ind["kpi_type"] == "K" and source == "kolada":
+                has_group = (rows_src["area_code"] == config.meta.county_group).any()
+                caveats.append("länet: Koladas ovägda medel (G33624)" if has_group
+                               else "länet: eget ovägt medel av kommunerna")
+            if ind["kpi_type"] == "L":
+                caveats.append("inga kommunvärden")
+            if rows_src["ci_low"].notna().any():
+                caveats.append("enkät: 95 % konfidensintervall, små grupper undertryckta")
+            if not years:
+                caveats.append("inga värden i cachen")
+            rows.append({
+                "Id": iid,
+                "Titel": ind["title"],
+                "Definition": ind["definition"] or "",
+                "Källa": SOURCE_LABELS.get(source, source),
+                "Kolada-typ": KPI_TYPE_TEXT.get(ind["kpi_type"], ind["kpi_type"]),
+                "År": f"{years[0]}–{years[-1]}" if years else "–",
+                "Datadatum": ind["publication_date"] or "",
+                "Mål": ", ".join(used_by.get(iid, [])),
+                "Anmärkningar": "; ".join(caveats),
+            })
+    return pd.DataFrame(rows)
+
+
+def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
+    tol = fmt_number(config.meta.tolerance_share * 100, 0)
+    return [
+        ("Så räknas målen",
+         f"Varje mål jämför **basåret** ({config.meta.baseline_year}) med **senaste värdet** till och med valt år. "
+         "Saknas basårets värde används närmaste år inom ±2 år (vid lika avstånd det tidigare) och året visas. "
+         "**Målvärdet** är basvärdet plus (eller minus) målets förändring. **Återstår** är avståndet kvar till "
+         "målvärdet."),
+        ("Status",
+         "**✔ Uppnått** – målvärdet är nått. **↗ Rör sig åt rätt håll** / **↘ åt fel håll** – förändringen sedan "
+         f"basåret. **→ Oförändrat** – förändringen är mindre än {tol} % av målets förändring (t.ex. "
+         f"{fmt_number(config.meta.tolerance_share * 2)} procentenheter för ett mål på 2), eller, för enkätdata, "
+         "ryms inom osäkerheten: skillnaden är mindre än 1,96 gånger dess standardfel (räknat ur båda årens "
+         "95 %-intervall). **– Ingen data** – basvärde eller senare värde saknas."),
+        ("Länets referens",
+         "Region Värmlands eget värde används när det finns. Nyckeltal av Kolada-typ K har inget länsvärde; då "
+         "används Koladas ovägda medelvärde för länets kommuner (G33624), och finns inte det räknar appen ett eget "
+         "ovägt medelvärde av de kommuner som har värde. Ett eget medelvärde märks alltid som egen beräkning och "
+         "anges aldrig som \"Källa: Kolada\"."),
+        ("Seriebrott och avslutade serier",
+         "När Kolada ersätter ett nyckeltal med ett nytt (t.ex. N15557 → N15613 för trygghet i åk 5) ritas serierna "
+         "för sig och jämförelser över brottet markeras. Avslutade serier visar sitt sista värde."),
+        ("Enkätdata och små grupper",
+         f"Liv & Hälsa redovisas med 95 % konfidensintervall. Grupper med färre än {config.meta.min_n} svar visas "
+         "inte (\"..\") – varken i diagram, tabeller eller nedladdningar – och när det ena könet döljs döljs även "
+         "det andra, så att värdet inte kan räknas fram ur totalen."),
+        ("Saknade värden",
+         "Ett saknat värde är saknat: det visas som \"–\" eller \"saknas\", aldrig som 0, och linjer ritas inte "
+         "ihop över det."),
+    ]

@@ -1,0 +1,36 @@
+"""Exports: chart images rendered offline with vl-convert, tables as Swedish-Excel CSV."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import vl_convert as vlc
+
+EXPORT_WIDTH = 1100
+
+
+def _fixed_width(spec: dict, width: int) -> dict:
+    """'container' width means nothing outside a browser: give the image a fixed width."""
+    text = json.dumps(spec)
+    return json.loads(text.replace('"width": "container"', f'"width": {width}'))
+
+
+def chart_png(chart, width: int = EXPORT_WIDTH, scale: float = 2.0) -> bytes:
+    """PNG of a chart; the demo notice and source line are in its subtitle, so they are exported."""
+    return vlc.vegalite_to_png(_fixed_width(chart.to_dict(), width), scale=scale)
+
+
+def chart_svg(chart, width: int = EXPORT_WIDTH) -> str:
+    return vlc.vegalite_to_svg(_fixed_width(chart.to_dict(), width))
+
+
+def table_csv(table: pd.DataFrame, notice: str = "") -> bytes:
+    """CSV that Swedish Excel opens as it is: ';' separator, decimal comma, UTF-8 with BOM.
+
+    A first line carries the demo notice when demo data is shown.
+    """
+    body = table.to_csv(sep=";", decimal=",", index=False)
+    if notice:
+        body = f"# {notice}\n" + body
+    return body.encode("utf-8-sig")

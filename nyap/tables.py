@@ -1,0 +1,152 @@
+"""HTML tables for the compact goal list, the overview matrix and a municipality's profile.
+
+Plain HTML with <caption>, <th scope> and words next to every colour, so screen readers and
+projectors both get the status. All text is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote, urlencode
+
+import pandas as pd
+
+from .areas import MUNICIPALITIES
+from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number
+from .goals import GoalsConfig
+from .views import FocusItem
+
+
+def status_html(status: str, remaining=None, direction_only: bool = False, words: bool = True) -> str:
+    symbol, _, label = STATUS_STYLE[status]
+    rem = ""
+    if remaining is not None and not pd.isna(remaining) and not direction_only and status != "no_data":
+        rem = " · målet nått" if remaining == 0 else f" · {fmt_number(remaining)} kvar"
+    text = f"{symbol} {label}" if words else symbol
+    return f'<span class="nyap-s-{status}">{escape(text)}</span>{escape(rem)}'
+
+
+def page_href(page: str, query: dict[str, str]) -> str:
+    path = "" if page == "Översikt" else quote(page)
+    return f"{path}?{urlencode(query)}"
+
+
+def _row_for(ev: pd.DataFrame, goal_id: str, track: str, area: str, gender: str):
+    rows = ev[(ev["goal_id"] == goal_id) & (ev["track"] == track) & (ev["area_code"] == area) & (ev["gender"] == gender)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _reference_row(ev: pd.DataFrame, goal_id: str, track: str, gender: str):
+    rows = ev[(ev["goal_id"] == goal_id) & (ev["track"] == track) & (ev["gender"] == gender)
+              & (ev["area_code"] == ev["reference_code"])]
+    return None if rows.empty else rows.iloc[0]
+
+
+def goal_list_html(items: list[FocusItem], ev: pd.DataFrame, area: str, area_name: str,
+                   genders: tuple[str, ...], focus: str | None, link_query: dict[str, str]) -> str:
+    """The compact list of a challenge's goals: status and remaining distance for the chosen
+    municipality and for the county, small enough to see every goal at once."""
+    county_view = area not in MUNICIPALITIES
+    cols = []
+    for g in genders:
+        suffix = "" if g == "T" else f" ({GENDER_LABELS[g].lower()})"
+        if not county_view:
+            cols.append(("area", g, f"{area_name}{suffix}"))
+        cols.append(("ref", g, f"Länet{suffix}"))
+    head = "".join(f'<th scope="col">{escape(label)}</th>' for _, _, label in cols)
+    body = []
+    for item in items:
+        goal = item.goal
+        cells = []
+        for kind, g, _ in cols:
+            row = _row_for(ev, goal.id, item.track, area, g) if kind == "area" else _reference_row(ev, goal.id, item.track, g)
+            if row is None:
+                cells.append(f"<td>{status_html('no_data')}</td>")
+            else:
+                cells.append(f"<td>{status_html(row['status'], row.get('remaining'), goal.direction_only)}</td>")
+        q = dict(link_query, mal=item.key)
+        label = escape(item.label)
+        target = f"{'ökning' if goal.sign > 0 else 'minskning'} med {fmt_number(goal.change, 0 if goal.change == int(goal.change) else 1)} {goal.change_unit}" \
+            if not goal.direction_only else ("ska öka" if goal.sign > 0 else "ska minska") + " (riktning)"
+        cls = ' class="focus"' if item.key == focus else ""
+        body.append(f'<tr{cls}><th scope="row"><a href="?{urlencode(q)}" target="_self">{label}</a>'
+                    f'<br><span class="nyap-note">{escape(target)}</span></th>{"".join(cells)}</tr>')
+    return (f'<table class="nyap-table"><caption>Alla mål – status och vad som återstår</caption>'
+            f'<thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
+def matrix_html(config: GoalsConfig, ev: pd.DataFrame, gender: str, link_query: dict[str, str],
+                names: dict[str, str], page_for: dict[str, str]) -> str:
+    """Goals × (county + 16 municipalities), grouped by challenge: symbol, colour and remaining."""
+    munis = list(MUNICIPALITIES)
+    head = '<th scope="col">Mål</th><th scope="col" class="area">Länet</th>' + "".join(
+        f'<th scope="col" class="area">{escape(names.get(c, c))}</th>' for c in munis)
+    body = []
+    for ch in config.challenges:
+        body.append(f'<tr class="challenge"><th colspan="{len(munis) + 2}" scope="colgroup">{escape(ch.name)}</th></tr>')
+        sub = ev[ev["challenge"] == ch.name] if "challenge" in ev else ev.iloc[0:0]
+        for goal in config.goals_for(ch.name):
+            for i, track in enumerate(goal.tracks, 1):
+                key = goal.id if i == 1 else f"{goal.id}.{i}"
+                label = goal.text + (f" – {track.lower()}" if track else "")
+                href = page_href(page_for[ch.name], dict(link_query, mal=key))
+                ref = _reference_row(sub, goal.id, track, gender)
+                cells = [_cell(ref, goal.direction_only, "county")]
+                for code in munis:
+                    cells.append(_cell(_row_for(sub, goal.id, track, code, gender), goal.direction_only, ""))
+                body.append(f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
+                            f'{"".join(cells)}</tr>')
+    return (f'<table class="nyap-table nyap-matrix"><caption>Alla mål × länet och kommunerna '
+            f'({escape(GENDER_LABELS[gender].lower())})</caption><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def _cell(row, direction_only: bool, cls: str) -> str:
+    if row is None:
+        status, rem = "no_data", None
+    else:
+        status, rem = row["status"], row.get("remaining")
+    symbol, _, label = STATUS_STYLE[status]
+    rem_text = ""
+    if not direction_only and rem is not None and not pd.isna(rem) and status != "no_data":
+        rem_text = "nått" if rem == 0 else fmt_number(rem)
+    title = label + (f", {rem_text} kvar" if rem_text and rem_text != "nått" else "")
+    return (f'<td class="cell {cls}" title="{escape(title)}"><span class="sym nyap-s-{status}" aria-label="{escape(label)}">'
+            f'{symbol}</span><span class="rem">{escape(rem_text)}</span></td>')
+
+
+def legend_html() -> str:
+    return '<p class="nyap-legend">' + "".join(
+        f'<span class="nyap-s-{k}">{escape(sym)} {escape(label)}</span>' for k, (sym, _, label) in STATUS_STYLE.items()
+    ) + '<span>Tal = återstår till målvärdet</span></p>'
+
+
+def profile_html(config: GoalsConfig, ev: pd.DataFrame, area: str, area_name: str, gender: str,
+                 link_query: dict[str, str], page_for: dict[str, str], unit_of) -> str:
+    """A municipality's profile: every goal with its numbers next to the county's status."""
+    rows = []
+    for ch in config.challenges:
+        rows.append(f'<tr class="challenge"><th colspan="6" scope="colgroup">{escape(ch.name)}</th></tr>')
+        sub = ev[ev["challenge"] == ch.name] if "challenge" in ev else ev.iloc[0:0]
+        for goal in config.goals_for(ch.name):
+            for i, track in enumerate(goal.tracks, 1):
+                key = goal.id if i == 1 else f"{goal.id}.{i}"
+                own = _row_for(sub, goal.id, track, area, gender)
+                ref = _reference_row(sub, goal.id, track, gender)
+                unit = unit_of(goal)
+                base = "–" if own is None or pd.isna(own.get("baseline")) else f"{fmt_number(own['baseline'])} ({int(own['baseline_year'])})"
+                latest = "–" if own is None or pd.isna(own.get("latest")) else f"{fmt_number(own['latest'])} ({int(own['latest_year'])})"
+                target = "–" if own is None or pd.isna(own.get("target")) else fmt_number(own["target"])
+                href = page_href(page_for[ch.name], dict(link_query, mal=key))
+                label = goal.text + (f" – {track.lower()}" if track else "")
+                own_status = status_html(own["status"], own.get("remaining"), goal.direction_only) if own is not None else status_html("no_data")
+                ref_status = status_html(ref["status"], ref.get("remaining"), goal.direction_only) if ref is not None else status_html("no_data")
+                rows.append(
+                    f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a>'
+                    f'<br><span class="nyap-note">{escape(unit)}</span></th>'
+                    f'<td class="num">{escape(base)}</td><td class="num">{escape(latest)}</td>'
+                    f'<td class="num">{escape(target)}</td><td>{own_status}</td><td>{ref_status}</td></tr>')
+    head = ("<th scope='col'>Mål</th><th scope='col'>Basvärde (år)</th><th scope='col'>Senaste (år)</th>"
+            f"<th scope='col'>Målvärde</th><th scope='col'>{escape(area_name)}</th><th scope='col'>Länet</th>")
+    return (f'<table class="nyap-table"><caption>{escape(area_name)} – alla mål ({escape(GENDER_LABELS[gender].lower())})'
+            f'</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')

@@ -1,0 +1,227 @@
+"""The page bodies. Page files call one function here; logic stays in the core (nyap/)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from ..areas import MUNICIPALITIES
+from ..cache import Cache
+from ..catalogue import indicator_catalogue, method_notes
+from ..charts import goal_gap_chart, municipalities_chart, trend_chart
+from ..filters import to_query
+from ..formatting import GENDER_LABELS, fmt_value
+from ..goals import GoalsConfig
+from ..summary import county_rows, summary_sentence
+from ..tables import goal_list_html, legend_html, matrix_html, profile_html, status_html
+from ..views import (
+    SOURCE_LABELS, FocusItem, GoalView, caveats, challenge_evaluations, focus_items, goal_view,
+    overview_evaluations, source_line, why_no_municipalities,
+)
+from .components import show_chart
+from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
+
+
+# ------------------------------------------------------------------ cached computations
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _challenge_ev(version: str, challenge: str, year: int, age: str | None, _cache: Cache, _config: GoalsConfig):
+    return challenge_evaluations(_cache, _config, challenge, year, age)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _overview_ev(version: str, year: int, age: str | None, _cache: Cache, _config: GoalsConfig):
+    return overview_evaluations(_cache, _config, year, age)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _goal_view(version: str, key: str, year: int, age: str | None, _cache: Cache, _config: GoalsConfig,
+               _item: FocusItem) -> GoalView:
+    return goal_view(_cache, _config, _item, year, age)
+
+
+def _version(cache: Cache, config: GoalsConfig) -> str:
+    # goals.toml edits change the goal objects; their repr is a cheap, complete token
+    return f"{cache.data_version}:{hash(config)}"
+
+
+def page_for(config: GoalsConfig) -> dict[str, str]:
+    return {c.name: c.name for c in config.challenges}
+
+
+# ------------------------------------------------------------------ challenge page
+
+def render_challenge(name: str) -> None:
+    config, cache = start_page(name, name)
+    items = focus_items(config, name)
+    ctx = shared_filters(config, cache, name, goals=tuple(i.key for i in items))
+    version = _version(cache, config)
+    challenge = next(c for c in config.challenges if c.name == name)
+    st.title(name)
+    st.html(f'<p class="nyap-aim">{challenge.aim}</p>')
+
+    by_key = {i.key: i for i in items}
+    list_slot = st.container()
+    st.subheader("Mål i fokus")
+    focus_key = st.selectbox("Välj mål att visa i detalj", list(by_key), key=f"{name}__goal",
+                             format_func=lambda k: by_key[k].label, label_visibility="collapsed")
+    item = by_key[focus_key]
+    probe = _goal_view(version, item.key, ctx.filters.year, None, cache, config, item)
+    default_age = item.goal.default_age_group(name) or challenge.default_age_group or probe.age_group
+    ctx = age_group_filter(ctx, probe.age_groups, default_age if default_age in probe.age_groups else probe.age_group)
+    ctx = replace(ctx, filters=replace(ctx.filters, goal=focus_key))
+    publish(ctx)
+
+    explicit_age = st.session_state.get("nyap_age")
+    ev = _challenge_ev(version, name, ctx.filters.year, explicit_age, cache, config)
+    link = to_query(replace(ctx.filters, goal=None))
+    with list_slot:
+        st.html(goal_list_html(items, ev, ctx.filters.area, ctx.area_label(), ctx.filters.genders, focus_key, link))
+        st.caption(f"Läget per {ctx.filters.year}. " + _age_caption(config, name, explicit_age))
+
+    view = _goal_view(version, item.key, ctx.filters.year, ctx.filters.age_group or None, cache, config, item)
+    render_goal_detail(ctx, view)
+
+
+def _age_caption(config: GoalsConfig, challenge: str, explicit: str | None) -> str:
+    if explicit:
+        return f"Enkätmål visas för åldersgruppen {explicit.replace('-', '–')} år."
+    survey = [g for g in config.goals_for(challenge) if g.default_age_group(challenge)]
+    if not survey:
+        return ""
+    return "Enkätmål visas för sidans standardåldersgrupp (" + ", ".join(
+        f"{g.default_age_group(challenge).replace('-', '–')} år" for g in survey[:1]) + ")."
+
+
+def render_goal_detail(ctx: PageContext, view: GoalView) -> None:
+    goal, f = view.goal, ctx.filters
+    st.markdown(f"### {view.item.label}")
+    period = goal.period_for(f.year)
+    aim = (f"Mål: {'öka' if goal.sign > 0 else 'minska'} med {fmt_value(goal.period_for(f.year).change, goal.change_unit)} "
+           f"från {period.baseline_year} till {period.target_year}."
+           if not goal.direction_only else
+           f"Mål: värdet ska {'öka' if goal.sign > 0 else 'minska'} över tid (ingen siffra); oförändrat = mindre än "
+           f"{fmt_value(goal.tolerance, goal.value_unit)}.")
+    shown = ", ".join(SOURCE_LABELS.get(s, s) for s in view.sources) or "ingen källa i cachen"
+    st.markdown(f"{aim} Enhet: {goal.value_unit}. Källa som visas: **{shown}**"
+                + (f"; åldersgrupp {view.age_group.replace('-', '–')} år." if view.age_group else "."))
+    if goal.note:
+        st.caption(goal.note)
+    why = why_no_municipalities(view)
+    if why:
+        st.info(why)
+    for note in caveats(view):
+        st.caption("ℹ " + note)
+    _key_numbers(ctx, view)
+
+    source = source_line(view, ctx.cache.is_demo, str(ctx.cache.manifest.get("created", ""))[:10])
+    genders = f.genders
+    stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
+    area = f.area if view.has_municipalities else ctx.config.meta.county
+    show_chart(trend_chart(view, area, genders, ctx.names, source, ctx.cache.is_demo),
+               "trend", ctx.cache.is_demo, f"{stem}-over-tid")
+    if view.has_municipalities:
+        show_chart(municipalities_chart(view, f.year, f.area, genders, ctx.names, source, ctx.cache.is_demo),
+                   "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")
+        show_chart(goal_gap_chart(view, f.area, genders, ctx.names, source, ctx.cache.is_demo),
+                   "gap", ctx.cache.is_demo, f"{stem}-malgap")
+    if goal.gender_gap and not view.gap_evaluations.empty:
+        _gender_gap_summary(ctx, view)
+
+
+def _key_numbers(ctx: PageContext, view: GoalView) -> None:
+    goal = view.goal
+    unit = goal.value_unit
+    targets = []
+    if view.has_municipalities and not ctx.county_view:
+        targets.append((ctx.area_label(), ctx.filters.area))
+    targets.append((view.reference_label, view.reference_code))
+    for g in ctx.filters.genders:
+        cols = st.columns(len(targets))
+        for col, (label, code) in zip(cols, targets):
+            ev = view.evaluation(code, g) if code else None
+            who = label + ("" if g == "T" else f" – {GENDER_LABELS[g].lower()}")
+            if ev is None:
+                col.markdown(f"**{who}**  \n{status_html('no_data')}", unsafe_allow_html=True)
+                continue
+            base = f"{fmt_value(ev['baseline'], unit)} ({int(ev['baseline_year'])})" if ev["baseline_year"] is not None and str(ev["baseline_year"]) != "<NA>" else "–"
+            latest = f"{fmt_value(ev['latest'], unit)} ({int(ev['latest_year'])})" if str(ev["latest_year"]) != "<NA>" else "–"
+            lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only),
+                     f"Basvärde {base} · senaste {latest}"]
+            if not goal.direction_only:
+                lines.append(f"Målvärde {fmt_value(ev['target'], unit)}")
+            if bool(ev.get("across_break")):
+                lines.append("Jämförelsen går över ett seriebrott.")
+            if ev.get("uncertainty_rule") == "ci" and ev["status"] == "unchanged":
+                lines.append("Förändringen ryms inom osäkerheten.")
+            col.markdown("  \n".join(lines), unsafe_allow_html=True)
+
+
+def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
+    gap = view.gap_evaluations
+    code = ctx.filters.area if not ctx.county_view else view.reference_code
+    rows = gap[gap["area_code"] == code]
+    if rows.empty:
+        return
+    r = rows.iloc[0]
+    st.markdown(f"**Skillnaden mellan kvinnor och män ({ctx.area_label(code) if code in MUNICIPALITIES else view.reference_label}):** "
+                f"{fmt_value(r['baseline'], view.goal.value_unit)} år {r['baseline_year']} → "
+                f"{fmt_value(r['latest'], view.goal.value_unit)} år {r['latest_year']}. "
+                + status_html(r["status"]) + " (målet är att skillnaden ska minska)", unsafe_allow_html=True)
+
+
+# ------------------------------------------------------------------ overview
+
+def render_overview() -> None:
+    config, cache = start_page("Översikt", "Översikt")
+    ctx = shared_filters(config, cache, "Översikt")
+    publish(ctx)
+    version = _version(cache, config)
+    f = ctx.filters
+    ev = _overview_ev(version, f.year, st.session_state.get("nyap_age"), cache, config)
+    st.title("Översikt" if ctx.county_view else f"{ctx.area_label()} – alla mål")
+    genders = f.genders
+    for g in genders:
+        if ctx.county_view:
+            rows = county_rows(ev[ev["gender"] == g].assign(gender="T")) if g != "T" else county_rows(ev)
+            where = "i länet" + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
+        else:
+            sub = ev[(ev["area_code"] == f.area) & (ev["gender"] == g)]
+            rows = sub
+            where = f"i {ctx.area_label()}" + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
+        st.html(f'<p class="nyap-summary">{summary_sentence(rows.drop_duplicates(["goal_id", "track"]), where)}</p>')
+    st.caption(f"Läget per {f.year}, målperiod {config.meta.baseline_year}–{config.meta.target_year}. "
+               "Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll.")
+    st.html(legend_html())
+    link = to_query(replace(f, goal=None))
+    for g in genders:
+        if ctx.county_view:
+            st.html(matrix_html(config, ev, g, link, ctx.names, page_for(config)))
+        else:
+            st.html(profile_html(config, ev, f.area, ctx.area_label(), g, link, page_for(config),
+                                 lambda goal: goal.value_unit))
+    st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
+
+
+# ------------------------------------------------------------------ about the data
+
+def render_about() -> None:
+    config, cache = start_page("Om data", "Om data")
+    ctx = shared_filters(config, cache, "Om data")
+    publish(ctx)
+    st.title("Om data")
+    m = cache.manifest
+    if cache.is_demo:
+        st.markdown("**Cachen innehåller demodata.** Alla värden är påhittade för att visa hur appen fungerar. "
+                    "De följer Koladas struktur (kommuner, län, riket, kön, åldersgrupper, saknade värden och "
+                    "seriebrott) men är inte riktiga siffror.")
+    st.markdown(f"Data skapad **{str(m.get('created', ''))[:16].replace('T', ' ')}**; "
+                + "; ".join(s.get("description", s.get("name", "")) for s in m.get("sources", [])))
+    for w in m.get("warnings", []):
+        st.caption("⚠ " + w)
+    for title, text in method_notes(config):
+        st.markdown(f"#### {title}\n{text}")
+    st.markdown("#### Indikatorerna")
+    st.dataframe(indicator_catalogue(cache, config), hide_index=True, width="stretch",
+                 column_config={"Definition": st.column_config.TextColumn(width="large")})

@@ -1,0 +1,181 @@
+"""The page scaffold every page calls first: config, data, demo notice, shared filters.
+
+In native multipage mode a widget keyed the same on two pages is two widgets, so the shared
+selection lives in st.session_state["nyap_shared"] and in the link (query parameters). On entering
+a page, a link wins (it reproduces a view exactly); otherwise the selection carried from the
+previous page is used.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from ..areas import MUNICIPALITIES, area_names
+from ..cache import Cache, CacheError
+from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, to_query
+from ..formatting import GENDER_LABELS
+from ..goals import GoalsConfig, GoalsError
+from .loaders import get_cache, get_goals
+from .style import CSS
+
+DEMO_NOTICE = ("**Demodata** – alla värden på den här sidan är påhittade och får inte användas som "
+               "underlag. Uppdatera cachen från Kolada för riktiga siffror.")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    config: GoalsConfig
+    cache: Cache
+    filters: Filters
+    options: FilterOptions
+    names: dict[str, str]
+    page_key: str
+
+    @property
+    def county_view(self) -> bool:
+        return self.filters.area not in MUNICIPALITIES
+
+    def area_label(self, code: str | None = None) -> str:
+        code = code or self.filters.area
+        return "Hela länet" if code == self.config.meta.county else self.names.get(code, code)
+
+
+_frozen = False
+
+
+def _freeze_heap_once() -> None:
+    """Streamlit runs a full GC after every script run; freezing the imported modules' objects
+    once keeps that sweep small (measured in scripts/benchmark.py)."""
+    global _frozen
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
+
+
+def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
+    st.set_page_config(page_title=f"{title} – Nya Perspektiv", layout="wide",
+                       initial_sidebar_state="expanded")
+    st.html(f"<style>{CSS}</style>")
+    try:
+        config = get_goals()
+        cache, notice = get_cache()
+    except GoalsError as exc:
+        st.error("**Målfilen goals.toml har fel** – appen kan inte visa målen förrän de är rättade:\n\n"
+                 + "\n".join(f"- {p}" for p in exc.problems))
+        st.stop()
+    except CacheError as exc:
+        st.error("**Datacachen kan inte läsas** – kör `make demo-cache` eller uppdatera från Kolada:\n\n"
+                 + "\n".join(f"- {p}" for p in exc.problems))
+        st.stop()
+    _freeze_heap_once()
+    if cache.is_demo:
+        st.warning(DEMO_NOTICE)
+    if notice:
+        st.info(notice)
+    return config, cache
+
+
+def filter_options(cache: Cache, config: GoalsConfig, goals: tuple[str, ...] = ()) -> FilterOptions:
+    obs = cache.observations
+    years = tuple(sorted(int(y) for y in obs.loc[obs["value"].notna(), "year"].unique()))
+    ages = tuple(sorted(set(obs["age_group"].astype(str)) - {""}))
+    return FilterOptions(areas=(config.meta.county,) + tuple(MUNICIPALITIES), years=years,
+                         age_groups=ages, goals=goals)
+
+
+def shared_filters(config: GoalsConfig, cache: Cache, page_key: str, goals: tuple[str, ...] = ()) -> PageContext:
+    """Resolve the filters (link > carried selection > defaults), draw them in the sidebar,
+    store the result for the next page and write it into the link."""
+    options = filter_options(cache, config, goals)
+    shared = st.session_state.setdefault("nyap_shared", {})
+    entering = st.session_state.get("nyap_page") != page_key
+    names = area_names()
+    keys = {f: f"{page_key}__{f}" for f in ("area", "gender", "year", "goal")}
+    if entering or any(k not in st.session_state for k in (keys["area"], keys["gender"], keys["year"])):
+        link, notices = parse_query(st.query_params.to_dict(), options)
+        carried = dict(shared)
+        carried.pop("goal", None)
+        if "goal" in shared.get("goals_by_page", {}).get(page_key, {}):
+            carried["goal"] = shared["goals_by_page"][page_key]["goal"]
+        filters = resolve(link, carried, options)
+        for n in notices:
+            st.toast(n)
+            st.caption(f"⚠ {n}")
+        st.session_state[keys["area"]] = filters.area
+        st.session_state[keys["gender"]] = filters.gender
+        st.session_state[keys["year"]] = filters.year
+        if goals:
+            st.session_state[keys["goal"]] = filters.goal
+        st.session_state["nyap_page"] = page_key
+        st.session_state["nyap_age"] = filters.age_group
+        st.session_state.pop(f"{page_key}__age", None)
+    with st.sidebar:
+        navigation(config, page_key)
+        st.markdown("### Urval")
+        area = st.selectbox(
+            "Kommun", options.areas, key=keys["area"],
+            format_func=lambda c: "Hela länet (alla kommuner)" if c == config.meta.county else names.get(c, c),
+            help="Välj en kommun för att se den mot länet, eller hela länet.")
+        gender = st.radio("Kön", GENDERS, key=keys["gender"], format_func=lambda g: GENDER_LABELS[g],
+                          help="Kvinnor och män visar båda sida vid sida.")
+        year = st.selectbox("Läget per år", options.years[::-1], key=keys["year"],
+                            help="Det senaste värdet till och med detta år räknas som 'senaste'.")
+    filters = Filters(area=area, gender=gender, year=int(year), age_group=st.session_state.get("nyap_age"),
+                      goal=st.session_state.get(keys["goal"]) if goals else None)
+    return PageContext(config, cache, filters, options, names, page_key)
+
+
+def age_group_filter(ctx: PageContext, groups: tuple[str, ...], default: str) -> PageContext:
+    """Age groups are offered only where the goal in focus has them (survey data). Each page
+    starts at its default age group unless the user chose another one."""
+    if not groups:
+        return ctx
+    key = f"{ctx.page_key}__age"
+    if st.session_state.get(key) not in groups:
+        explicit = st.session_state.get("nyap_age")
+        st.session_state[key] = explicit if explicit in groups else default
+    with st.sidebar:
+        age = st.selectbox("Åldersgrupp", groups, key=key, format_func=lambda g: g.replace("-", "–") + " år",
+                           help="Enkätdata (Liv & Hälsa) finns per åldersgrupp.")
+    st.session_state["nyap_age"] = age if age != default else None
+    return replace(ctx, filters=replace(ctx.filters, age_group=age))
+
+
+def publish(ctx: PageContext) -> None:
+    """Store the selection for the next page and write it into the link."""
+    f = ctx.filters
+    shared = st.session_state.setdefault("nyap_shared", {})
+    shared.update(area=f.area, gender=f.gender, year=f.year, age_group=st.session_state.get("nyap_age"))
+    if f.goal:
+        shared.setdefault("goals_by_page", {})[ctx.page_key] = {"goal": f.goal}
+    query = to_query(f)
+    if dict(st.query_params.to_dict()) != query:
+        st.query_params.from_dict(query)
+
+
+PAGE_FILES = {
+    "Översikt": "app.py",
+    "Barnalivet": "pages/1_Barnalivet.py",
+    "Ungdomslivet": "pages/2_Ungdomslivet.py",
+    "Vuxenlivet": "pages/3_Vuxenlivet.py",
+    "Äldrelivet": "pages/4_Äldrelivet.py",
+    "Om data": "pages/5_Om_data.py",
+}
+
+
+def navigation(config: GoalsConfig, page_key: str) -> None:
+    """Sidebar links to every page. The selection travels in session state; the links stay
+    plain so that switching pages is instant."""
+    st.markdown("### Nya Perspektiv")
+    for label, path in PAGE_FILES.items():
+        st.page_link(path, label=label, disabled=label == page_key)
+
+
+def share_link(ctx: PageContext) -> str:
+    from urllib.parse import urlencode
+
+    return "?" + urlencode(to_query(ctx.filters))

@@ -1,0 +1,32 @@
+"""Page CSS: larger type for the projector, the goal tables, status colours with words."""
+
+from ..formatting import STATUS_STYLE
+
+_STATUS_CSS = "\n".join(
+    f".nyap-s-{key} {{ color: {colour}; font-weight: 600; }}" for key, (_, colour, _) in STATUS_STYLE.items()
+)
+
+CSS = f"""
+html, body, [data-testid="stAppViewContainer"] {{ font-size: 18px; }}
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ font-size: 1.05rem; line-height: 1.5; }}
+h1 {{ font-size: 2.2rem !important; }}
+.nyap-aim {{ font-size: 1.25rem; color: #222; max-width: 70rem; margin: 0 0 1rem 0; }}
+.nyap-table {{ border-collapse: collapse; width: 100%; font-size: 1.0rem; }}
+.nyap-table caption {{ text-align: left; font-weight: 700; font-size: 1.15rem; padding: .4rem 0; color: #111; }}
+.nyap-table th, .nyap-table td {{ border-bottom: 1px solid #d0d5da; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
+.nyap-table th {{ background: #f2f4f7; color: #111; font-weight: 700; }}
+.nyap-table td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+.nyap-table tr.focus td {{ background: #e8f0fa; }}
+.nyap-table a {{ color: #0b4f8a; text-decoration: underline; }}
+.nyap-matrix {{ font-size: .92rem; }}
+.nyap-matrix th.area {{ writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; padding: .4rem .2rem; font-weight: 600; }}
+.nyap-matrix td.cell {{ text-align: center; white-space: nowrap; padding: .25rem .2rem; }}
+.nyap-matrix td.cell .sym {{ font-size: 1.15rem; display: block; }}
+.nyap-matrix td.cell .rem {{ font-size: .8rem; color: #333; display: block; }}
+.nyap-matrix td.county {{ background: #fbf4ec; }}
+.nyap-matrix tr.challenge th {{ background: #0b4f8a; color: #fff; font-size: 1.05rem; }}
+.nyap-legend span {{ margin-right: 1.2rem; white-space: nowrap; }}
+.nyap-summary {{ font-size: 1.35rem; font-weight: 600; color: #111; margin: .2rem 0 .8rem 0; }}
+.nyap-note {{ color: #333; font-size: .98rem; }}
+{_STATUS_CSS}
+"""

@@ -1,0 +1,42 @@
+"""Screenshot every page in headless Chromium (Debian's /usr/bin/chromium) for a visual check.
+
+    .venv/bin/python scripts/screenshots.py [--out screenshots] [--query "kommun=1780&kon=KM"]
+
+Starts the app on a free loopback port, opens each page by deep link, waits until Streamlit has
+finished running the script, and saves full-page PNGs. The server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser import PAGES, full_screenshot, launch_browser, open_page, running_app  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default="screenshots")
+    parser.add_argument("--query", default="")
+    parser.add_argument("--width", type=int, default=1600)
+    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with running_app() as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": args.width, "height": 1000})
+        for name in args.pages:
+            path = PAGES[name]
+            url = f"{base}/{path}" + (f"?{args.query}" if args.query else "")
+            open_page(page, url)
+            target = out / f"{name}.png"
+            full_screenshot(page, str(target), args.width)
+            print(f"{url} -> {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
