@@ -15,7 +15,7 @@ import pandas as pd
 
 from .areas import COUNTRY, MUNICIPALITIES
 from .formatting import (
-    CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, D3_LOCALE, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT,
+    NBSP, CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, D3_LOCALE, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT,
     STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_signed, fmt_value,
 )
 from .goal_arithmetic import usable
@@ -191,25 +191,31 @@ def _trend_table(view, area, genders, area_names, county_view) -> pd.DataFrame:
 
 
 def table_frame(data: pd.DataFrame, view: GoalView) -> pd.DataFrame:
-    """Swedish table of observations; suppressed values are '..' and never carry numbers."""
+    """Swedish table of observations. Numbers are written the Swedish way ("81,3"), so the
+    table reads right on screen and in Swedish Excel; suppressed values are ".." and carry no
+    number, missing values say "saknas"."""
     unit = view.goal.value_unit
-    sup = data["suppressed"].astype(bool)
+    sup = data["suppressed"].astype(bool).to_numpy()
+
+    def num(values, decimals=1):
+        return [SUPPRESSED_MARK if s else ("saknas" if pd.isna(x) else fmt_number(float(x), decimals).replace(NBSP, ""))
+                for s, x in zip(sup, values)]
+
     out = pd.DataFrame({
-        "Område": data["Område"],
-        "År": data["year"].astype(int),
-        "Period": data["period"].astype(str),
-        "Kön": data["gender"].map(GENDER_LABELS),
-        f"Värde ({unit})": [SUPPRESSED_MARK if s else (None if pd.isna(x) else round(float(x), 2))
-                            for s, x in zip(sup, data["value"])],
+        "Område": data["Område"].to_numpy(),
+        "År": data["year"].astype(int).to_numpy(),
+        "Period": data["period"].astype(str).to_numpy(),
+        "Kön": data["gender"].map(GENDER_LABELS).to_numpy(),
+        f"Värde ({unit})": num(data["value"], 2 if view.goal.unit != "per_100000" else 1),
     })
     if view.age_group:
         out.insert(3, "Åldersgrupp", view.age_group)
     if view.has_ci:
-        out["KI nedre"] = [None if s or pd.isna(x) else round(float(x), 2) for s, x in zip(sup, data["ci_low"])]
-        out["KI övre"] = [None if s or pd.isna(x) else round(float(x), 2) for s, x in zip(sup, data["ci_high"])]
-        out["Antal svar"] = [None if pd.isna(x) else int(x) for x in data["n"]]
+        out["KI nedre"] = [x if x != "saknas" else "" for x in num(data["ci_low"])]
+        out["KI övre"] = [x if x != "saknas" else "" for x in num(data["ci_high"])]
+        out["Antal svar"] = ["" if pd.isna(x) else str(int(x)) for x in data["n"]]
         out["Anmärkning"] = np.where(sup, "För få svar – visas inte", "")
-    out["Serie"] = data["series_id"].astype(str)
+    out["Serie"] = data["series_id"].astype(str).to_numpy()
     return out.sort_values(["Område", "Kön", "År"]).reset_index(drop=True)
 
 
@@ -393,10 +399,14 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     title = f"Målgapet per kommun{scope}: basår → senaste → mål"
     if goal.direction_only:
         title = f"Förändring per kommun{scope} sedan basåret (mål: bara riktning)"
+    def sv(values):
+        return [fmt_number(v, 2).replace(NBSP, "") if not pd.isna(v) else "–" for v in values]
+
     table = pd.DataFrame({
-        "Område": rows["name"], "Basår": rows["baseline_year"], "Basvärde": rows["baseline"].round(2),
-        "Senaste år": rows["latest_year"], "Senaste värde": rows["latest"].round(2),
-        "Målvärde": rows["target"].round(2), "Återstår": rows["remaining"].round(2),
+        "Område": rows["name"], "Basår": rows["baseline_year"].astype("string").fillna("–"),
+        "Basvärde": sv(rows["baseline"]),
+        "Senaste år": rows["latest_year"].astype("string").fillna("–"), "Senaste värde": sv(rows["latest"]),
+        "Målvärde": sv(rows["target"]), "Återstår": sv(rows["remaining"]),
         "Förändring": [fmt_signed(goal.sign * a) if not pd.isna(a) else "–" for a in rows["achieved"]],
         "Status": rows["status_label"],
         "Jämförelse över seriebrott": np.where(rows["across_break"].astype(bool), "ja", ""),

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 
 from .areas import MUNICIPALITIES
-from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number
+from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number, fmt_value
 from .goals import GoalsConfig
 from .views import FocusItem
 
@@ -134,19 +134,28 @@ def profile_html(config: GoalsConfig, ev: pd.DataFrame, area: str, area_name: st
                 own = _row_for(sub, goal.id, track, area, gender)
                 ref = _reference_row(sub, goal.id, track, gender)
                 unit = unit_of(goal)
-                base = "–" if own is None or pd.isna(own.get("baseline")) else f"{fmt_number(own['baseline'])} ({int(own['baseline_year'])})"
-                latest = "–" if own is None or pd.isna(own.get("latest")) else f"{fmt_number(own['latest'])} ({int(own['latest_year'])})"
-                target = "–" if own is None or pd.isna(own.get("target")) else fmt_number(own["target"])
+                base = "–" if own is None or pd.isna(own.get("baseline")) else f"{fmt_value(own['baseline'], unit)} ({int(own['baseline_year'])})"
+                latest = "–" if own is None or pd.isna(own.get("latest")) else f"{fmt_value(own['latest'], unit)} ({int(own['latest_year'])})"
+                target = "–" if own is None or pd.isna(own.get("target")) else fmt_value(own["target"], unit)
                 href = page_href(page_for[ch.name], dict(link_query, mal=key))
                 label = goal.text + (f" – {track.lower()}" if track else "")
                 own_status = status_html(own["status"], own.get("remaining"), goal.direction_only) if own is not None else status_html("no_data")
                 ref_status = status_html(ref["status"], ref.get("remaining"), goal.direction_only) if ref is not None else status_html("no_data")
                 rows.append(
-                    f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a>'
-                    f'<br><span class="nyap-note">{escape(unit)}</span></th>'
+                    f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
                     f'<td class="num">{escape(base)}</td><td class="num">{escape(latest)}</td>'
                     f'<td class="num">{escape(target)}</td><td>{own_status}</td><td>{ref_status}</td></tr>')
     head = ("<th scope='col'>Mål</th><th scope='col'>Basvärde (år)</th><th scope='col'>Senaste (år)</th>"
             f"<th scope='col'>Målvärde</th><th scope='col'>{escape(area_name)}</th><th scope='col'>Länet</th>")
     return (f'<table class="nyap-table"><caption>{escape(area_name)} – alla mål ({escape(GENDER_LABELS[gender].lower())})'
             f'</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def frame_html(frame: pd.DataFrame, caption: str) -> str:
+    """A plain, readable HTML table (wraps long text, unlike a grid widget)."""
+    head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape('' if pd.isna(v) else str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False))
+    return (f'<table class="nyap-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f'<tbody>{body}</tbody></table>')

@@ -233,6 +233,8 @@ def municipality_profile(evaluations: pd.DataFrame, area: str, gender: str = "T"
     ref = ev[ev["area_code"] == ev["reference_code"]][["goal_id", "track", "status", "latest", "remaining"]]
     ref = ref.rename(columns={"status": "county_status", "latest": "county_latest", "remaining": "county_remaining"})
     keys = evaluations[["goal_id", "track"]].drop_duplicates()
+    own = own.drop_duplicates(["goal_id", "track"])
+    ref = ref.drop_duplicates(["goal_id", "track"])
     out = keys.merge(own, on=["goal_id", "track"], how="left").merge(ref, on=["goal_id", "track"], how="left")
     out["status"] = out["status"].fillna("no_data")
     out["county_status"] = out["county_status"].fillna("no_data")

@@ -32,3 +32,10 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
                             file_name=f"{stem}.png", mime="image/png", key=f"png_{key}", on_click="ignore")
     with st.expander("Visa data som tabell"):
         st.dataframe(result.table, hide_index=True, width="stretch")
+
+
+def show_download(table, stem: str, is_demo: bool) -> None:
+    notice = DEMO_FILE_NOTICE if is_demo else ""
+    st.download_button("Ladda ner tabellen (CSV)", data=lambda: table_csv(table, notice),
+                       file_name=("DEMO-" if is_demo else "") + f"{_slug(stem)}.csv", mime="text/csv",
+                       key=f"csv_{_slug(stem)}", on_click="ignore")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from ..areas import MUNICIPALITIES
@@ -14,13 +17,29 @@ from ..filters import to_query
 from ..formatting import GENDER_LABELS, fmt_value
 from ..goals import GoalsConfig
 from ..summary import county_rows, summary_sentence
-from ..tables import goal_list_html, legend_html, matrix_html, profile_html, status_html
+from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
 from ..views import (
     SOURCE_LABELS, FocusItem, GoalView, caveats, challenge_evaluations, focus_items, goal_view,
-    overview_evaluations, source_line, why_no_municipalities,
+    municipality_profile, overview_evaluations, source_line, why_no_municipalities,
 )
-from .components import show_chart
+from .components import show_chart, show_download
 from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
+
+
+PAGE_ERROR = "Något gick fel när sidan skulle visas."
+
+
+def guarded(render):
+    """Never show Streamlit's English error box: log the traceback, say it in Swedish."""
+    @functools.wraps(render)
+    def wrapper(*args, **kwargs):
+        try:
+            return render(*args, **kwargs)
+        except Exception as exc:  # st.stop/st.rerun are BaseExceptions and pass through
+            logging.getLogger("nyap").exception("page failed")
+            st.error(f"**{PAGE_ERROR}** Prova ett annat urval eller ladda om sidan. "
+                     f"(Tekniskt fel: {type(exc).__name__}; detaljer finns i serverns logg.)")
+    return wrapper
 
 
 # ------------------------------------------------------------------ cached computations
@@ -52,6 +71,7 @@ def page_for(config: GoalsConfig) -> dict[str, str]:
 
 # ------------------------------------------------------------------ challenge page
 
+@guarded
 def render_challenge(name: str) -> None:
     config, cache = start_page(name, name)
     items = focus_items(config, name)
@@ -145,8 +165,7 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
             if ev is None:
                 col.markdown(f"**{who}**  \n{status_html('no_data')}", unsafe_allow_html=True)
                 continue
-            base = f"{fmt_value(ev['baseline'], unit)} ({int(ev['baseline_year'])})" if ev["baseline_year"] is not None and str(ev["baseline_year"]) != "<NA>" else "–"
-            latest = f"{fmt_value(ev['latest'], unit)} ({int(ev['latest_year'])})" if str(ev["latest_year"]) != "<NA>" else "–"
+            base, latest = _value_year(ev, "baseline", unit), _value_year(ev, "latest", unit)
             lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only),
                      f"Basvärde {base} · senaste {latest}"]
             if not goal.direction_only:
@@ -158,21 +177,30 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
             col.markdown("  \n".join(lines), unsafe_allow_html=True)
 
 
+def _value_year(ev: dict, key: str, unit: str) -> str:
+    """'81,3 % (2017)' or '–' when missing."""
+    value, year = ev.get(key), ev.get(f"{key}_year")
+    if value is None or pd.isna(value) or year is None or pd.isna(year):
+        return "–"
+    return f"{fmt_value(value, unit)} ({int(year)})"
+
+
 def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
     gap = view.gap_evaluations
     code = ctx.filters.area if not ctx.county_view else view.reference_code
     rows = gap[gap["area_code"] == code]
     if rows.empty:
         return
-    r = rows.iloc[0]
+    r = rows.iloc[0].to_dict()
     st.markdown(f"**Skillnaden mellan kvinnor och män ({ctx.area_label(code) if code in MUNICIPALITIES else view.reference_label}):** "
-                f"{fmt_value(r['baseline'], view.goal.value_unit)} år {r['baseline_year']} → "
-                f"{fmt_value(r['latest'], view.goal.value_unit)} år {r['latest_year']}. "
+                f"{_value_year(r, 'baseline', view.goal.value_unit)} → "
+                f"{_value_year(r, 'latest', view.goal.value_unit)}. "
                 + status_html(r["status"]) + " (målet är att skillnaden ska minska)", unsafe_allow_html=True)
 
 
 # ------------------------------------------------------------------ overview
 
+@guarded
 def render_overview() -> None:
     config, cache = start_page("Översikt", "Översikt")
     ctx = shared_filters(config, cache, "Översikt")
@@ -187,8 +215,7 @@ def render_overview() -> None:
             rows = county_rows(ev[ev["gender"] == g].assign(gender="T")) if g != "T" else county_rows(ev)
             where = "i länet" + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
         else:
-            sub = ev[(ev["area_code"] == f.area) & (ev["gender"] == g)]
-            rows = sub
+            rows = municipality_profile(ev, f.area, g)
             where = f"i {ctx.area_label()}" + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
         st.html(f'<p class="nyap-summary">{summary_sentence(rows.drop_duplicates(["goal_id", "track"]), where)}</p>')
     st.caption(f"Läget per {f.year}, målperiod {config.meta.baseline_year}–{config.meta.target_year}. "
@@ -206,6 +233,7 @@ def render_overview() -> None:
 
 # ------------------------------------------------------------------ about the data
 
+@guarded
 def render_about() -> None:
     config, cache = start_page("Om data", "Om data")
     ctx = shared_filters(config, cache, "Om data")
@@ -223,5 +251,6 @@ def render_about() -> None:
     for title, text in method_notes(config):
         st.markdown(f"#### {title}\n{text}")
     st.markdown("#### Indikatorerna")
-    st.dataframe(indicator_catalogue(cache, config), hide_index=True, width="stretch",
-                 column_config={"Definition": st.column_config.TextColumn(width="large")})
+    catalogue = indicator_catalogue(cache, config)
+    st.html(frame_html(catalogue, "Alla indikatorer i cachen: definition, källa, typ, år och anmärkningar"))
+    show_download(catalogue, "indikatorer", cache.is_demo)

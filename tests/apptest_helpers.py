@@ -1,0 +1,73 @@
+"""Helpers to drive the app with streamlit.testing.v1.AppTest and read what the charts show."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+from nyap import PROJECT_ROOT
+from nyap.ui.pages import PAGE_ERROR
+
+PAGE_FILES = {
+    "Översikt": None,
+    "Barnalivet": "pages/1_Barnalivet.py",
+    "Ungdomslivet": "pages/2_Ungdomslivet.py",
+    "Vuxenlivet": "pages/3_Vuxenlivet.py",
+    "Äldrelivet": "pages/4_Äldrelivet.py",
+    "Om data": "pages/5_Om_data.py",
+}
+CHALLENGES = ("Barnalivet", "Ungdomslivet", "Vuxenlivet", "Äldrelivet")
+
+
+def open_app(page: str = "Översikt", query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    if PAGE_FILES[page]:
+        at.switch_page(PAGE_FILES[page])
+    return at.run()
+
+
+def switch(at: AppTest, page: str) -> AppTest:
+    at.switch_page(PAGE_FILES[page] or "app.py")
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert not any(PAGE_ERROR in e for e in errors), errors
+
+
+def charts(at: AppTest) -> list:
+    return list(at.get("vega_lite_chart"))
+
+
+def chart_spec(element) -> dict:
+    return json.loads(element.proto.spec)
+
+
+def chart_datasets(element) -> list[pd.DataFrame]:
+    """Every dataset of a chart (they travel as Arrow IPC streams)."""
+    return [pa.ipc.open_stream(ds.data.data).read_all().to_pandas() for ds in element.proto.datasets]
+
+
+def chart_data(element) -> pd.DataFrame:
+    """All rows of every dataset of a chart, as one frame."""
+    frames = chart_datasets(element)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def chart_title(element) -> str:
+    title = chart_spec(element).get("title", {})
+    return title.get("text", "") if isinstance(title, dict) else str(title)
+
+
+def page_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [c.value for c in at.caption] + [t.value for t in at.title]
+    parts += [h.proto.body for h in at.get("html")]
+    return "\n".join(str(p) for p in parts)

@@ -1,0 +1,203 @@
+"""AppTest: every page, every filter, the link, and what the charts' data contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from nyap.goals import load_goals
+from nyap import DEFAULT_GOALS_FILE
+
+import pandas as pd
+
+from .apptest_helpers import (
+    CHALLENGES, PAGE_FILES, assert_clean, chart_data, chart_datasets, chart_title, charts, open_app, page_text, switch,
+)
+
+CONFIG = load_goals(DEFAULT_GOALS_FILE)
+
+
+@pytest.mark.parametrize("page", list(PAGE_FILES))
+def test_every_page_renders_with_demo_notice(page):
+    at = open_app(page)
+    assert_clean(at)
+    assert at.title and at.title[0].value
+    assert any("Demodata" in w.value for w in at.warning), "demo notice missing"
+
+
+@pytest.mark.parametrize("page", CHALLENGES)
+def test_challenge_page_lists_every_goal_and_draws_three_charts(page):
+    at = open_app(page)
+    assert_clean(at)
+    text = page_text(at)
+    for goal in CONFIG.goals_for(page):
+        assert goal.text in text
+    challenge = next(c for c in CONFIG.challenges if c.name == page)
+    assert challenge.aim in text
+    first = CONFIG.goals_for(page)[0]
+    n = len(charts(at))
+    # L-type goals (county only) draw one chart and say why; others draw three
+    assert n in (1, 3)
+    if n == 1:
+        assert "Kolada-typ L" in text
+
+
+def test_every_goal_in_focus_renders(subtests=None):
+    for page in CHALLENGES:
+        at = open_app(page)
+        box = at.selectbox(key=f"{page}__goal")
+        for key in box.options:
+            at.selectbox(key=f"{page}__goal").set_value(key).run()
+            assert_clean(at)
+            assert charts(at), (page, key)
+
+
+def test_municipality_filter_changes_the_charts_data():
+    at = open_app("Ungdomslivet")
+    county = chart_data(charts(at)[0])
+    at.selectbox(key="Ungdomslivet__area").set_value("1780").run()
+    assert_clean(at)
+    trend = charts(at)[0]
+    data = chart_data(trend)
+    assert "Karlstad" in set(data.loc[data["role"] == "area", "name"])  # highlighted, not faint
+    assert "area" not in set(county["role"].dropna())  # the county view highlights the county
+    assert "Karlstad" in chart_title(trend)
+    assert at.query_params["kommun"] == "1780"
+
+
+def test_gender_filter_shows_women_and_men_side_by_side():
+    at = open_app("Ungdomslivet", {"kommun": "1780"})
+    at.radio(key="Ungdomslivet__gender").set_value("KM").run()
+    assert_clean(at)
+    for chart in charts(at)[:2]:
+        data = chart_data(chart)
+        assert {"K", "M"} <= set(data["gender"]) and "T" not in set(data["gender"])
+    at.radio(key="Ungdomslivet__gender").set_value("K").run()
+    assert set(chart_data(charts(at)[1])["gender"].dropna()) == {"K"}
+
+
+def test_year_filter_moves_the_as_of_year():
+    at = open_app("Ungdomslivet", {"kommun": "1780"})
+    at.selectbox(key="Ungdomslivet__year").set_value(2019).run()
+    assert_clean(at)
+    trend, bars, _ = charts(at)
+    assert chart_title(bars).startswith("Alla kommuner 2019")
+    assert chart_data(trend).query("name == 'Karlstad'")["year"].max() == 2019
+    assert at.query_params["ar"] == "2019"
+
+
+def test_goal_in_focus_is_chosen_and_kept_in_the_link():
+    at = open_app("Ungdomslivet")
+    at.selectbox(key="Ungdomslivet__goal").set_value("uva").run()
+    assert_clean(at)
+    assert "varken studerar eller arbetar" in chart_title(charts(at)[0])
+    assert at.query_params["mal"] == "uva"
+
+
+def test_age_group_filter_only_for_survey_goals_and_page_default():
+    at = open_app("Äldrelivet", {"mal": "god_halsa"})
+    assert_clean(at)
+    age = at.selectbox(key="Äldrelivet__age")
+    assert age.value == "65-84"  # Äldrelivet starts at its default age group
+    before = chart_data(charts(at)[1])
+    age.set_value("18-84").run()
+    assert_clean(at)
+    after = chart_data(charts(at)[1])
+    assert not before["value"].equals(after["value"])
+    assert at.query_params["alder"] == "18-84"
+    at.selectbox(key="Äldrelivet__goal").set_value("fallskador").run()
+    assert not [s for s in at.selectbox if s.key == "Äldrelivet__age"]  # no age groups in Kolada data
+
+
+def test_ungdomslivet_starts_at_18_29_for_god_halsa():
+    at = open_app("Ungdomslivet", {"mal": "god_halsa"})
+    assert at.selectbox(key="Ungdomslivet__age").value == "18-29"
+
+
+def test_invalid_link_values_give_a_swedish_notice_not_an_exception():
+    at = open_app("Ungdomslivet", {"kommun": "9999", "kon": "X", "ar": "1850", "alder": "<script>", "mal": "nope"})
+    assert_clean(at)
+    text = page_text(at)
+    assert "Okänd kommun i länken" in text and "Året 1850 finns inte" in text
+    assert "Målet nope finns inte" in text and "<script>" not in "".join(m.value for m in at.markdown)
+    assert at.selectbox(key="Ungdomslivet__area").value == "0017"
+
+
+def test_link_reproduces_the_view():
+    query = {"kommun": "1784", "kon": "M", "ar": "2021", "mal": "examen"}
+    at = open_app("Ungdomslivet", query)
+    assert_clean(at)
+    assert at.selectbox(key="Ungdomslivet__area").value == "1784"
+    assert at.radio(key="Ungdomslivet__gender").value == "M"
+    assert at.selectbox(key="Ungdomslivet__year").value == 2021
+    assert at.selectbox(key="Ungdomslivet__goal").value == "examen"
+    assert "Arvika" in chart_title(charts(at)[0])
+    assert dict(at.query_params.items()) == query
+
+
+def test_selection_survives_page_switches():
+    at = open_app("Ungdomslivet")
+    at.selectbox(key="Ungdomslivet__area").set_value("1762").run()
+    at.radio(key="Ungdomslivet__gender").set_value("K").run()
+    at.selectbox(key="Ungdomslivet__year").set_value(2020).run()
+    at = switch(at, "Barnalivet")
+    assert_clean(at)
+    assert at.selectbox(key="Barnalivet__area").value == "1762"
+    assert at.radio(key="Barnalivet__gender").value == "K"
+    assert at.selectbox(key="Barnalivet__year").value == 2020
+    assert at.query_params["kommun"] == "1762"
+    at = switch(at, "Översikt")
+    assert at.selectbox(key="Översikt__area").value == "1762"
+    assert "Munkfors – alla mål" in page_text(at)
+
+
+def test_l_type_goal_says_why_there_are_no_municipality_values():
+    at = open_app("Barnalivet", {"kommun": "1780", "mal": "karies"})
+    assert_clean(at)
+    assert "finns bara för regioner" in page_text(at)
+    data = chart_data(charts(at)[0])
+    assert set(data["name"]) <= {"Region Värmland", "Riket", "Basår 2017"} | set(data["name"])
+    assert "Karlstad" not in set(data.get("name", []))
+
+
+def test_overview_matrix_has_every_goal_and_links_to_its_section():
+    at = open_app("Översikt")
+    assert_clean(at)
+    html = page_text(at)
+    for goal in CONFIG.goals:
+        assert goal.text in html
+    assert "av 24 mål rör sig åt rätt håll i länet" in html
+    assert 'href="Ungdomslivet?kommun=0017&amp;kon=T&amp;ar=2024&amp;mal=behorighet"' in html
+    assert "%C3%84ldrelivet?" in html  # Äldrelivet, encoded
+
+
+def test_overview_with_a_municipality_is_its_profile():
+    at = open_app("Översikt", {"kommun": "1780"})
+    assert_clean(at)
+    html = page_text(at)
+    assert "Karlstad – alla mål" in html and "av 24 mål rör sig åt rätt håll i Karlstad" in html
+
+
+def test_om_data_lists_every_indicator():
+    at = open_app("Om data")
+    assert_clean(at)
+    html = page_text(at)
+    for goal in CONFIG.goals:
+        for ref in goal.indicators:
+            assert f"<td>{ref.id}</td>" in html
+    assert "konfidensintervall" in html and "egen beräkning" in html
+
+
+def test_suppressed_values_never_reach_a_chart_or_table():
+    at = open_app("Äldrelivet", {"mal": "god_halsa", "kommun": "1762", "kon": "KM"})
+    assert_clean(at)
+    seen_suppressed = 0
+    for chart in charts(at):
+        for data in chart_datasets(chart):
+            if "suppressed" in data:
+                hidden = data[data["suppressed"].astype(bool)]
+                seen_suppressed += len(hidden)
+                assert hidden["value"].isna().all() and hidden["ci_low"].isna().all()
+                assert (hidden.get("label", pd.Series([".."] * len(hidden))) == "..").all()
+    assert seen_suppressed > 0  # Munkfors 65–84: too few answers among women/men
+    tables = [df.value for df in at.dataframe]
+    assert any(".." in t.to_string() for t in tables)
