@@ -74,7 +74,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     ref = usable(view.reference) if not view.reference.empty else view.reference
     ref = ref[ref["year"] <= view.as_of] if not ref.empty else ref
     ref_label = view.reference_label
-    county_view = area not in MUNICIPALITIES
+    # L-type measures have no municipality values: the county is the main line
+    county_view = area not in MUNICIPALITIES or not view.has_municipalities
     main_name = ref_label if county_view else _names(area_names, area)
     km = len(genders) > 1
 

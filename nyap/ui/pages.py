@@ -138,8 +138,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView) -> None:
     source = source_line(view, ctx.cache.is_demo, str(ctx.cache.manifest.get("created", ""))[:10])
     genders = f.genders
     stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
-    area = f.area if view.has_municipalities else ctx.config.meta.county
-    show_chart(trend_chart(view, area, genders, ctx.names, source, ctx.cache.is_demo),
+    show_chart(trend_chart(view, f.area, genders, ctx.names, source, ctx.cache.is_demo),
                "trend", ctx.cache.is_demo, f"{stem}-over-tid")
     if view.has_municipalities:
         show_chart(municipalities_chart(view, f.year, f.area, genders, ctx.names, source, ctx.cache.is_demo),

@@ -1,0 +1,118 @@
+"""Chart specs: Swedish locale inside the spec, titles, units, source lines, colours, alt text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nyap.areas import area_names
+from nyap.charts import goal_gap_chart, municipalities_chart, trend_chart
+from nyap.export import chart_png, table_csv
+from nyap.formatting import (
+    COUNTRY_COLOUR, COUNTY_COLOUR, GENDER_COLOURS, HIGHLIGHT, STATUS_STYLE, contrast_ratio, fmt_number,
+    fmt_signed,
+)
+from nyap.views import all_focus_items, goal_view, source_line
+
+NAMES = area_names()
+
+
+@pytest.fixture(scope="module")
+def items(config):
+    return {i.key: i for i in all_focus_items(config)}
+
+
+def build(demo_cache, config, item, area="1780", genders=("T",), year=2022, demo=True, age=None):
+    view = goal_view(demo_cache, config, item, year, age)
+    src = source_line(view, demo)
+    return view, [
+        trend_chart(view, area, genders, NAMES, src, demo),
+        municipalities_chart(view, year, area, genders, NAMES, src, demo),
+        goal_gap_chart(view, area, genders, NAMES, src, demo),
+    ]
+
+
+def test_swedish_locale_titles_units_and_demo_label(demo_cache, config, items):
+    _, results = build(demo_cache, config, items["behorighet"])
+    for r in results:
+        spec = r.chart.to_dict()
+        assert spec["config"]["locale"]["number"]["decimal"] == ","
+        assert spec["config"]["locale"]["time"]["months"][0] == "januari"  # lowercase Swedish
+        assert spec["title"]["text"]
+        assert "DEMODATA" in " ".join(spec["title"]["subtitle"])
+        assert r.alt_text and "behöriga" in r.alt_text
+    trend = json.dumps(results[0].chart.to_dict())
+    assert '"title": "Andel (%)"' in trend and '"title": "\\u00c5r"' in trend or '"title": "År"' in trend
+
+
+def test_source_line_only_attributes_kolada_numbers_to_kolada(demo_cache, config, items):
+    view, _ = build(demo_cache, config, items["behorighet"])
+    assert source_line(view, is_demo=False) .startswith("Källa: Kolada (N15428)")
+    view_mean, _ = build(demo_cache, config, items["placerade"])
+    line = source_line(view_mean, is_demo=False)
+    assert "egen beräkning" in line and view_mean.reference_kind == "mean"
+    survey, _ = build(demo_cache, config, items["god_halsa"])
+    assert source_line(survey, is_demo=False).startswith("Källa: Liv & Hälsa")
+    assert "Kolada" not in source_line(survey, is_demo=False)
+    assert source_line(view, is_demo=True).startswith("DEMODATA")
+
+
+def test_palette_passes_3_to_1_against_white():
+    for colour in [HIGHLIGHT, COUNTY_COLOUR, COUNTRY_COLOUR, *GENDER_COLOURS.values()]:
+        assert contrast_ratio(colour) >= 3.0, colour
+    for key, (_, colour, _) in STATUS_STYLE.items():
+        assert contrast_ratio(colour) >= 3.0, key
+
+
+def test_series_break_is_marked_and_lines_split(demo_cache, config, items):
+    view, (trend, *_) = build(demo_cache, config, items["trygg5"], year=2024)
+    assert view.series_breaks == [2022]
+    spec = json.dumps(trend.chart.to_dict())
+    assert "Seriebrott" in spec and "series_id" in spec
+
+
+def test_survey_chart_has_intervals_and_suppressed_marks(demo_cache, config, items):
+    view, (trend, bars, gap) = build(demo_cache, config, items["god_halsa"], area="1762", genders=("K", "M"),
+                                     age="65-84")
+    assert view.has_ci and view.age_group == "65-84"
+    spec = trend.chart.to_dict()
+    assert "ci_low" in json.dumps(spec)
+    munkfors = bars.table[bars.table["Område"] == "Munkfors"]
+    assert set(munkfors["Värde (%)"]) == {".."}
+    assert set(munkfors["KI nedre"]) == {".."} and (munkfors["Anmärkning"] != "").all()
+    # the suppressed value is nowhere in the chart's data
+    hidden = view.values[view.values["suppressed"] & (view.values["area_code"] == "1762")]
+    assert hidden["value"].isna().all()
+
+
+def test_l_type_goal_has_no_municipality_chart(demo_cache, config, items):
+    view, (trend, bars, gap) = build(demo_cache, config, items["karies"])
+    assert not view.has_municipalities and bars is None
+    assert "Region Värmland" in trend.chart.to_dict()["title"]["text"]
+
+
+def test_direction_only_goal_has_no_target(demo_cache, config, items):
+    view, (trend, bars, gap) = build(demo_cache, config, items["sjalvmord"], area="0017")
+    assert "Mål " not in json.dumps(trend.chart.to_dict())
+
+
+def test_png_export_carries_the_demo_label(demo_cache, config, items):
+    _, (trend, *_) = build(demo_cache, config, items["behorighet"])
+    png = chart_png(trend.chart, scale=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    assert "DEMODATA" in trend.chart.to_dict()["title"]["subtitle"][0]
+
+
+def test_csv_is_swedish_excel_and_labelled_demo(demo_cache, config, items):
+    _, (trend, *_) = build(demo_cache, config, items["behorighet"])
+    raw = table_csv(trend.table, "DEMODATA").decode("utf-8-sig")
+    assert raw.startswith("# DEMODATA") and ";" in raw.splitlines()[1]
+    assert "," in raw.splitlines()[2]  # decimal comma
+
+
+def test_swedish_number_format():
+    assert fmt_number(89.126) == "89,1"
+    assert fmt_number(6315.9) == "6\u00a0315,9"
+    assert fmt_number(float("nan")) == "–"
+    assert fmt_signed(2.04) == "+2,0" and fmt_signed(-0.5) == "\u22120,5"
