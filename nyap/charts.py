@@ -114,9 +114,10 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
         else:
             domain = [n for n in [None if county_view else main_name, ref_label, "Riket"] if n]
             rng = ([] if county_view else [HIGHLIGHT]) + [COUNTY_COLOUR, COUNTRY_COLOUR]
-            colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=domain, range=rng))
+            colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=domain, range=rng),
+                               legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=5, symbolSize=400))
             dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
-                domain=domain, range=([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]), legend=None)
+                domain=domain, range=([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]))
         width = alt.condition(alt.datum.role == ("ref" if county_view else "area"), alt.value(5), alt.value(3))
         tooltip = [alt.Tooltip("name:N", title="Område"), alt.Tooltip("gender_label:N", title="Kön"),
                    alt.Tooltip("year:Q", title="År", format="d"), alt.Tooltip("period:N", title="Period"),
@@ -129,8 +130,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                                       color=colour)
         layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
             strokeDash=dash, strokeWidth=width, detail=alt.Detail(["role:N", "series_id:N", "gender:N"])))
-        layers.append(base.mark_point(filled=True, size=70).encode(shape=alt.Shape("name:N", legend=None),
-                                                                   tooltip=tooltip))
+        layers.append(base.mark_point(filled=True, size=90).encode(tooltip=tooltip))
         if view.has_ci:
             layers.append(base.mark_rule(strokeWidth=3).encode(y="ci_low:Q", y2="ci_high:Q", tooltip=tooltip))
 

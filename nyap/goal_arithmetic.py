@@ -112,6 +112,9 @@ def goal_values(observations: pd.DataFrame, goal: Goal, track: str | None = None
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in VALUE_COLUMNS})
     out = pd.concat(parts, ignore_index=True)
+    # Where a KPI and its successor both have a value for the same year, the successor (listed
+    # later in goals.toml) is the goal's measure; the older series stops where the new one starts.
+    out = out.drop_duplicates(GROUP_KEYS + ["year"], keep="last")
     return out.sort_values(GROUP_KEYS + ["year"], kind="stable").reset_index(drop=True)
 
 

@@ -259,3 +259,12 @@ def test_every_goal_evaluates_on_the_demo_cache(config, demo_cache):
     assert kinds[("behorighet", "")] == "county"
     assert kinds[("aldreomsorg", "Hemtjänst")] == "group"
     assert kinds[("placerade", "")] == "mean"
+
+
+def test_overlapping_kpi_and_successor_use_the_successor(config):
+    old = obs([("0017", 2016, "T", 17.0), ("0017", 2017, "T", 16.8)], indicator="N61602")
+    new = obs([("0017", 2017, "T", 18.5), ("0017", 2022, "T", 18.0)], indicator="N61603")
+    values = goal_values(pd.concat([old, new]), config.goal("sjalvmord"))
+    assert list(zip(values["year"], values["series_id"])) == [(2016, "N61602"), (2017, "N61603"), (2022, "N61603")]
+    ev = evaluate_one(values, config.goal("sjalvmord"), 2022, "0017")
+    assert ev.baseline == 18.5 and not ev.across_break and ev.status == "right_way"
