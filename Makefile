@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test demo-cache check bench clean
+.PHONY: run test demo-cache check refresh bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ demo-cache: $(VENV)/.runtime-installed
 # Validate goals.toml and the cache, print a summary.
 check: $(VENV)/.runtime-installed
 	$(BIN)/python -m nyap check
+
+# Fetch fresh numbers from Kolada (needs internet). KOLADA_BASE_URL overrides the API address.
+refresh: $(VENV)/.runtime-installed
+	$(BIN)/python -m nyap refresh $(if $(KOLADA_BASE_URL),--base-url $(KOLADA_BASE_URL),)
 
 clean:
 	rm -rf $(VENV)

@@ -1,7 +1,13 @@
 """Nya Perspektiv dashboard: the plain Python core (no Streamlit outside nyap.ui)."""
 
+import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "data" / "cache"
 DEFAULT_GOALS_FILE = PROJECT_ROOT / "goals.toml"
+
+
+def cache_dir() -> Path:
+    """The cache the app reads: NYAP_CACHE_DIR if set (tests, a second copy), else data/cache."""
+    return Path(os.environ.get("NYAP_CACHE_DIR") or DEFAULT_CACHE_DIR)

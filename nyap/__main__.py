@@ -2,6 +2,7 @@
 
   demo-cache   rebuild the shipped demonstration cache (deterministic)
   check        validate goals.toml and the cache, print a goal summary
+  refresh      rebuild the cache from the Kolada API v3 (atomic swap, backup kept)
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE
+from . import DEFAULT_GOALS_FILE, cache_dir
 from .cache import CacheError, load_cache
 from .goals import GoalsError, load_goals
 
@@ -44,15 +45,45 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_refresh(args) -> int:
+    from .kolada import KoladaClient, KoladaError
+    from .refresh import refresh
+
+    config = load_goals(args.goals)
+    client = KoladaClient(args.base_url, timeout=args.timeout)
+    print(f"Uppdaterar {args.cache} från {client.base_url} ({len(config.kolada_ids())} nyckeltal, "
+          f"år {args.from_year}–{args.to_year or 'i år'}) …", file=sys.stderr)
+    try:
+        cache, report = refresh(config, Path(args.cache), client, args.from_year, args.to_year,
+                                tuple(args.extra or ()))
+    except KoladaError as exc:
+        print(f"\nUppdateringen misslyckades: {exc}\nDen gamla cachen är orörd.", file=sys.stderr)
+        return 4
+    print()
+    for line in report.summary_lines():
+        print(line)
+    print(f"Klart: {len(cache.observations)} observationer skrivna till {args.cache} "
+          f"(den förra cachen sparad som {Path(args.cache).name}.backup).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nyap", description="Nya Perspektiv – kommandon")
     parser.add_argument("--goals", default=str(DEFAULT_GOALS_FILE), help="sökväg till goals.toml")
-    parser.add_argument("--cache", default=str(DEFAULT_CACHE_DIR), help="cachekatalog")
+    parser.add_argument("--cache", default=str(cache_dir()), help="cachekatalog (standard: data/cache)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo-cache", help="skriv om demodatacachen").set_defaults(func=cmd_demo_cache)
     p = sub.add_parser("check", help="validera goals.toml och cachen")
     p.add_argument("--year", type=int, default=None, help="'per år' (standard: senaste året i cachen)")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("refresh", help="uppdatera cachen från Kolada")
+    p.add_argument("--base-url", default=None, help="Koladas API-adress (standard: https://api.kolada.se/v3 "
+                   "eller NYAP_KOLADA_BASE_URL)")
+    p.add_argument("--from-year", type=int, default=2010)
+    p.add_argument("--to-year", type=int, default=None)
+    p.add_argument("--timeout", type=float, default=30.0)
+    p.add_argument("--extra", nargs="*", help="fler Kolada-id att hämta")
+    p.set_defaults(func=cmd_refresh)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
@@ -63,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems("Fel i cachen:", exc.problems)
         return 3
     except KeyboardInterrupt:
-        print("Avbrutet. Inget ändrades.", file=sys.stderr)
+        print("\nAvbrutet. Den gamla cachen är orörd.", file=sys.stderr)
         return 130
 
 

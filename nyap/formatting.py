@@ -44,8 +44,8 @@ def fmt_signed(value, decimals: int = 1) -> str:
 def fmt_value(value, unit: str, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    sep = "" if unit == "%" else NBSP
-    return f"{fmt_number(value, decimals)}{sep}{unit}" if unit else fmt_number(value, decimals)
+    # Swedish style puts a (non-breaking) space before % and other units: "89,1 %"
+    return f"{fmt_number(value, decimals)}{NBSP}{unit}" if unit else fmt_number(value, decimals)
 
 
 def fmt_percent_share(value) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE
+from .. import DEFAULT_GOALS_FILE, cache_dir as configured_cache_dir
 from ..cache import Cache, load_cache_or_backup, read_manifest
 from ..goals import GoalsConfig, load_goals
 
@@ -23,7 +23,8 @@ def _load_cache(cache_dir: str, token: str) -> tuple[Cache, str | None]:
     return load_cache_or_backup(Path(cache_dir))
 
 
-def get_cache(cache_dir: Path = DEFAULT_CACHE_DIR) -> tuple[Cache, str | None]:
+def get_cache(cache_dir: Path | None = None) -> tuple[Cache, str | None]:
+    cache_dir = cache_dir or configured_cache_dir()
     return _load_cache(str(cache_dir), _cache_token(cache_dir))
 
 

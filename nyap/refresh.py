@@ -1,0 +1,250 @@
+"""Rebuild the cache from Kolada: fetch, convert, validate, then swap in atomically.
+
+Nothing is written until every request has succeeded and the new cache validates; the previous
+cache is kept as a backup. Kolada's realities are reported, not hidden: `value: null` is missing,
+`isdeleted` entries are dropped, a KPI that vanished from /kpi or whose title says it ended
+("(-2024)") is reported and keeps its last data, an unpublished year (no items) is not an error.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .areas import COUNTRY, COUNTY, COUNTY_GROUP, MUNICIPALITIES, OTHER_AREAS
+from .cache import NO_AGE_GROUP, Cache, CacheError, load_cache, write_cache
+from .goals import GoalsConfig
+from .kolada import KoladaClient
+
+ENDED_TITLE = re.compile(r"\(-\s*(\d{4})\)\s*$")
+SURVEY_SOURCES = ("livhalsa", "regional")
+
+
+@dataclass
+class RefreshReport:
+    api_base: str
+    years: tuple[int, int]
+    rows_per_indicator: dict[str, int] = field(default_factory=dict)
+    years_per_indicator: dict[str, tuple[int, int]] = field(default_factory=dict)
+    empty: list[str] = field(default_factory=list)
+    vanished: list[str] = field(default_factory=list)
+    ended: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    requests: int = 0
+    dropped_deleted: int = 0
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"Hämtat från {self.api_base}, år {self.years[0]}–{self.years[1]}, {self.requests} anrop.",
+                 f"{'Indikator':10s} {'rader':>6s}  år"]
+        for kpi in sorted(self.rows_per_indicator):
+            yrs = self.years_per_indicator.get(kpi)
+            span = f"{yrs[0]}–{yrs[1]}" if yrs else "–"
+            lines.append(f"{kpi:10s} {self.rows_per_indicator[kpi]:6d}  {span}")
+        if self.empty:
+            lines.append("Utan värden: " + ", ".join(sorted(self.empty)))
+        if self.dropped_deleted:
+            lines.append(f"Borttagna poster (isdeleted): {self.dropped_deleted}")
+        for w in self.warnings:
+            lines.append("Varning: " + w)
+        return lines
+
+
+class Progress:
+    """A plain text progress bar on stderr: what it is doing and how far it has come."""
+
+    def __init__(self, total: int, stream=None, width: int = 28):
+        self.total, self.done, self.width = max(total, 1), 0, width
+        self.stream = stream if stream is not None else sys.stderr
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        filled = int(self.width * self.done / self.total)
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} {what[:60]:60s}")
+        self.stream.flush()
+        if self.done >= self.total:
+            self.stream.write("\n")
+
+
+def unit_from_title(title: str) -> str:
+    t = title.lower()
+    if "/100 000" in t or "per 100 000" in t:
+        return "per_100000"
+    if "andel" in t or "(%)" in t:
+        return "procent"
+    if t.rstrip().endswith(", år") or "medellivslängd" in t:
+        return "år"
+    return "index"
+
+
+def items_to_observations(items: list[dict], report: RefreshReport) -> pd.DataFrame:
+    rows = []
+    for item in items:
+        kpi, period, area = str(item.get("kpi", "")), item.get("period"), str(item.get("municipality", ""))
+        if not kpi or period is None or not area:
+            report.warnings.append(f"Ofullständig post hoppades över: {str(item)[:80]}")
+            continue
+        for v in item.get("values") or []:
+            if v.get("isdeleted"):
+                report.dropped_deleted += 1
+                continue
+            gender = v.get("gender")
+            if gender not in ("T", "K", "M"):
+                continue
+            value = v.get("value")
+            rows.append(dict(
+                source="kolada", indicator_id=kpi, area_code=area.zfill(4) if area.isdigit() else area,
+                year=int(period), period=str(period), gender=gender, age_group=NO_AGE_GROUP,
+                value=np.nan if value is None else float(value), ci_low=np.nan, ci_high=np.nan, n=np.nan,
+                suppressed=False, series_id=kpi,
+            ))
+    cols = ["source", "indicator_id", "area_code", "year", "period", "gender", "age_group", "value", "ci_low",
+            "ci_high", "n", "suppressed", "series_id"]
+    df = pd.DataFrame(rows, columns=cols)
+    # a repeated item (e.g. on two pages) must not become a duplicate row
+    return df.drop_duplicates(["indicator_id", "area_code", "year", "gender"], keep="last")
+
+
+def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_year: int = 2010,
+            last_year: int | None = None, extra_kpis: tuple[str, ...] = (), progress_stream=None) -> tuple[Cache, RefreshReport]:
+    last_year = last_year or date.today().year
+    kpi_ids = list(dict.fromkeys(list(config.kolada_ids()) + list(extra_kpis)))
+    areas = list(MUNICIPALITIES) + [COUNTY, COUNTRY, COUNTY_GROUP]
+    years = list(range(first_year, last_year + 1))
+    report = RefreshReport(client.base_url, (first_year, last_year))
+    old = _old_cache(cache_dir)
+
+    n_data_calls = len(kpi_ids)  # one progress step per KPI (each may be several requests)
+    progress = Progress(n_data_calls + 2, progress_stream)
+    progress.step("Hämtar nyckeltalens metadata (/kpi)")
+    meta = {m["id"]: m for m in client.kpis(kpi_ids) if isinstance(m, dict) and "id" in m}
+    progress.step("Hämtar kommunlistan (/municipality)")
+    names = {str(m.get("id")): str(m.get("title")) for m in client.municipalities() if isinstance(m, dict)}
+
+    items: list[dict] = []
+    for kpi in kpi_ids:
+        progress.step(f"Hämtar data {kpi}")
+        items.extend(client.data([kpi], areas, years))
+    report.requests = client.requests_made
+    obs = items_to_observations(items, report)
+
+    # vanished and ended KPIs: report, and keep their last data from the previous real cache
+    for kpi in kpi_ids:
+        if kpi not in meta:
+            report.vanished.append(kpi)
+            report.warnings.append(f"{kpi} finns inte längre i Koladas katalog (/kpi); målet visar senaste data med en anmärkning.")
+        else:
+            m = ENDED_TITLE.search(str(meta[kpi].get("title", "")))
+            if m:
+                report.ended[kpi] = int(m.group(1))
+                report.warnings.append(f"{kpi} är en avslutad serie (t.o.m. {m.group(1)} enligt titeln); målet visar senaste data.")
+    if old is not None and not old.is_demo:
+        keep_ids = [k for k in report.vanished if obs[obs["indicator_id"] == k]["value"].notna().sum() == 0]
+        carried = old.observations[(old.observations["source"] == "kolada")
+                                   & old.observations["indicator_id"].isin(keep_ids)]
+        if not carried.empty:
+            obs = pd.concat([obs, carried.astype({c: str for c in ("source", "indicator_id", "area_code", "period",
+                                                                    "gender", "age_group", "series_id")})],
+                            ignore_index=True)
+            report.warnings.append(f"Tidigare hämtade värden behålls för {', '.join(sorted(set(carried['indicator_id'].astype(str))))}.")
+
+    for kpi in kpi_ids:
+        rows = obs[(obs["indicator_id"] == kpi) & obs["value"].notna()]
+        report.rows_per_indicator[kpi] = int((obs["indicator_id"] == kpi).sum())
+        if rows.empty:
+            report.empty.append(kpi)
+        else:
+            report.years_per_indicator[kpi] = (int(rows["year"].min()), int(rows["year"].max()))
+    for goal in config.goals:
+        missing = [r.id for r in goal.indicators if r.id in kpi_ids and r.id in report.empty]
+        if missing and len(missing) == len([r for r in goal.indicators if r.id in kpi_ids]):
+            report.warnings.append(f"Målet '{goal.id}' saknar värden från Kolada ({', '.join(missing)}).")
+
+    _check_plausible(obs, kpi_ids, report)
+    indicators = _indicator_table(kpi_ids, meta, report, old, config)
+    area_table = _area_table(names)
+    survey = _kept_survey_rows(old)
+    if not survey.empty:
+        obs = pd.concat([obs, survey], ignore_index=True)
+        keep = old.indicators[old.indicators["id"].isin(set(survey["indicator_id"].astype(str)))
+                              & ~old.indicators["id"].isin(indicators["id"])]
+        indicators = pd.concat([indicators, keep], ignore_index=True)
+
+    cache = Cache(obs, indicators, area_table, {})
+    fetched = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    sources = [{"name": "kolada", "description": "Kolada (RKA), API v3", "api_base": client.base_url,
+                "fetched": fetched, "years": [first_year, last_year]}]
+    if old is not None and not old.is_demo:
+        sources += [s for s in old.manifest.get("sources", []) if s.get("name") in SURVEY_SOURCES]
+    extra = {"demo": False, "sources": sources, "api_base": client.base_url, "fetched": fetched,
+             "warnings": report.warnings, "row_counts": report.rows_per_indicator,
+             "vanished": report.vanished, "ended": report.ended}
+    return write_cache(cache, cache_dir, extra), report
+
+
+def _old_cache(cache_dir: Path) -> Cache | None:
+    try:
+        return load_cache(cache_dir)
+    except CacheError:
+        return None
+
+
+def _kept_survey_rows(old: Cache | None) -> pd.DataFrame:
+    """Imported Liv & Hälsa/regional extracts survive a Kolada refresh; demo rows never do."""
+    if old is None or old.is_demo:
+        return pd.DataFrame()
+    rows = old.observations[old.observations["source"].isin(SURVEY_SOURCES)]
+    return rows.astype({c: str for c in ("source", "indicator_id", "area_code", "period", "gender", "age_group",
+                                         "series_id")})
+
+
+def _indicator_table(kpi_ids, meta, report, old, config) -> pd.DataFrame:
+    rows = []
+    for kpi in kpi_ids:
+        m = meta.get(kpi)
+        if m is None and old is not None and not old.is_demo and old.indicator(kpi):
+            row = dict(old.indicator(kpi))
+            row["ended"] = True
+            rows.append(row)
+            continue
+        if m is None:
+            rows.append(dict(id=kpi, title=f"{kpi} (finns inte längre i Kolada)", definition="", unit="procent",
+                             source="kolada", kpi_type="", divided_by_gender=False, has_age_groups=False,
+                             publication_date=None, ended=True))
+            continue
+        title = str(m.get("title", kpi))
+        mtype = str(m.get("municipality_type", "") or "")
+        rows.append(dict(
+            id=kpi, title=title, definition=str(m.get("description", "") or ""), unit=unit_from_title(title),
+            source="kolada", kpi_type=mtype if mtype in ("K", "L", "A") else "",
+            divided_by_gender=bool(m.get("is_divided_by_gender", False)), has_age_groups=False,
+            publication_date=str(m.get("publication_date") or "") or None, ended=kpi in report.ended,
+        ))
+    return pd.DataFrame(rows)
+
+
+def _area_table(names: dict[str, str]) -> pd.DataFrame:
+    rows = [dict(code=c, name=names.get(c, n), kind="municipality") for c, n in MUNICIPALITIES.items()]
+    rows += [dict(code=c, name=names.get(c, n) if k != "group" else n, kind=k) for c, (n, k) in OTHER_AREAS.items()]
+    return pd.DataFrame(rows)
+
+
+def _check_plausible(obs: pd.DataFrame, kpi_ids: list[str], report: RefreshReport) -> None:
+    """Refuse to replace a cache with an answer that is clearly not what we asked for."""
+    if obs.empty or obs["value"].notna().sum() == 0:
+        raise CacheError("Kolada gav inga värden alls för målens nyckeltal – den gamla cachen behålls.")
+    unexpected = sorted(set(obs["area_code"].astype(str)) - set(MUNICIPALITIES) - {COUNTY, COUNTRY, COUNTY_GROUP})
+    if unexpected:
+        raise CacheError(f"Kolada gav värden för områden som inte efterfrågades: {unexpected[:5]} – den gamla cachen behålls.")
+    unknown = sorted(set(obs["indicator_id"].astype(str)) - set(kpi_ids))
+    if unknown:
+        raise CacheError(f"Kolada gav värden för nyckeltal som inte efterfrågades: {unknown[:5]} – den gamla cachen behålls.")
+    munis = set(obs.loc[obs["value"].notna(), "area_code"].astype(str)) & set(MUNICIPALITIES)
+    if len(munis) < len(MUNICIPALITIES):
+        report.warnings.append("Inga värden alls för: " + ", ".join(sorted(set(MUNICIPALITIES) - munis)))

@@ -1,0 +1,249 @@
+"""The Kolada refresh against a fake v3 server on 127.0.0.1 that replays real data, with faults."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from nyap import DEFAULT_CACHE_DIR, PROJECT_ROOT
+from nyap.cache import load_cache
+from nyap.kolada import KoladaClient, KoladaError, chunks
+from nyap.refresh import refresh
+
+from .fake_kolada import SHARED, Faults, fake_kolada
+
+pytestmark = pytest.mark.skipif(not SHARED.is_dir() and os.environ.get("CI") != "true",
+                                reason="../shared/data/kolada is not beside this checkout")
+
+
+@pytest.fixture
+def cache_dir(tmp_path):
+    target = tmp_path / "cache"
+    shutil.copytree(DEFAULT_CACHE_DIR, target)
+    return target
+
+
+def client(base, **kw):
+    opts = dict(timeout=3.0, max_per_second=100, retries=3, backoff=0.01)
+    opts.update(kw)
+    return KoladaClient(base, **opts)
+
+
+def run_refresh(config, cache_dir, base, **kw):
+    return refresh(config, cache_dir, client(base, **kw), 2010, 2024, progress_stream=open(os.devnull, "w"))
+
+
+def value(cache, kpi, area, year, gender="T"):
+    o = cache.observations
+    rows = o[(o["indicator_id"] == kpi) & (o["area_code"] == area) & (o["year"] == year) & (o["gender"] == gender)
+             & (o["source"] == "kolada")]
+    return rows["value"].tolist()
+
+
+def test_refresh_replaces_the_demo_cache_with_real_kolada_numbers(config, cache_dir):
+    old_version = load_cache(cache_dir).data_version
+    with fake_kolada() as (base, faults):
+        faults.page_size = 400  # several pages per KPI: next_url must be followed
+        cache, report = run_refresh(config, cache_dir, base)
+    assert not cache.is_demo
+    assert value(cache, "N15428", "1780", 2022) == [pytest.approx(89.12601626)]
+    assert value(cache, "N15428", "1780", 2017) == [pytest.approx(89.17345751)]
+    # Kolada's null is missing, never 0
+    eda = value(cache, "U01425", "1730", 2022)
+    assert len(eda) == 1 and np.isnan(eda[0])
+    # every gender, county and country; area codes stay strings
+    assert set(cache.observations["gender"]) == {"T", "K", "M"}
+    assert {"0017", "0000"} <= set(cache.observations["area_code"])
+    m = cache.manifest
+    assert m["api_base"] == base and m["sources"][0]["name"] == "kolada" and m["row_counts"]["N15428"] > 500
+    assert "N15557" in report.vanished and report.ended.get("U71455") == 2024
+    assert any("N15557" in w for w in m["warnings"])
+    # demo survey rows are not mixed into real data
+    assert "livhalsa" not in set(cache.observations["source"].astype(str))
+    backup = load_cache(cache_dir.with_name("cache.backup"))
+    assert backup.is_demo and backup.data_version == old_version
+    lines = "\n".join(report.summary_lines())
+    assert "N15428" in lines and "1998" not in lines and "2010–2022" in lines and "Utan värden" in lines
+
+
+def test_pagination_gives_the_same_rows_as_one_page(config, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    with fake_kolada() as (base, faults):
+        faults.page_size = 97
+        small, _ = run_refresh(config, a, base)
+        pages = len(faults.log)
+        faults.page_size = None
+        faults.log.clear()
+        big, _ = run_refresh(config, b, base)
+        assert pages > len(faults.log)
+    assert len(small.observations) == len(big.observations)
+
+
+def test_server_errors_are_retried(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        faults.fail_500 = 2
+        cache, _ = run_refresh(config, cache_dir, base)
+        assert [s for _, _, s in faults.log].count(500) == 2
+    assert value(cache, "N15428", "1780", 2022) == [pytest.approx(89.12601626)]
+
+
+def test_429_waits_for_retry_after(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        faults.rate_limit, faults.retry_after = 1, 1
+        run_refresh(config, cache_dir, base)
+        log = faults.log
+    i = next(i for i, (_, _, s) in enumerate(log) if s == 429)
+    assert log[i + 1][0] - log[i][0] >= 0.9  # waited as told, not just the backoff
+    assert log[i + 1][1] == log[i][1]
+
+
+def test_slow_server_times_out_and_leaves_the_cache_intact(config, cache_dir):
+    before = load_cache(cache_dir).data_version
+    with fake_kolada() as (base, faults):
+        faults.slow_seconds = 1.5
+        with pytest.raises(KoladaError, match="svarade inte inom|svarar inte"):
+            run_refresh(config, cache_dir, base, timeout=0.3, retries=1)
+    assert load_cache(cache_dir).data_version == before
+    assert not list(cache_dir.parent.glob("cache.tmp-*"))
+
+
+def test_truncated_json_is_retried_then_reported(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        faults.truncate = 1
+        cache, _ = run_refresh(config, cache_dir, base)
+        assert value(cache, "N15428", "1780", 2022)
+    before = load_cache(cache_dir).data_version
+    with fake_kolada() as (base, faults):
+        faults.truncate = 100
+        with pytest.raises(KoladaError, match="trasigt svar"):
+            run_refresh(config, cache_dir, base)
+    assert load_cache(cache_dir).data_version == before
+
+
+def test_vanished_kpi_is_reported_and_keeps_its_last_data(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        run_refresh(config, cache_dir, base)  # a real cache first
+        faults.vanished = {"N15428"}
+        faults.empty_years = set(range(2010, 2030))  # and Kolada no longer serves its values
+        cache, report = run_refresh(config, cache_dir, base)
+    assert "N15428" in report.vanished
+    assert any("N15428 finns inte längre" in w for w in cache.manifest["warnings"])
+    assert value(cache, "N15428", "1780", 2022) == [pytest.approx(89.12601626)]  # last data kept
+    assert bool(cache.indicator("N15428")["ended"])
+
+
+def test_unpublished_year_is_not_an_error(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        faults.empty_years = {2022}
+        cache, report = run_refresh(config, cache_dir, base)
+    assert report.years_per_indicator["N15428"][1] == 2021
+    assert value(cache, "N15428", "1780", 2022) == []
+
+
+def test_next_url_loop_is_detected(config, cache_dir):
+    before = load_cache(cache_dir).data_version
+    with fake_kolada() as (base, faults):
+        faults.loop = True
+        with pytest.raises(KoladaError, match="slinga"):
+            run_refresh(config, cache_dir, base)
+    assert load_cache(cache_dir).data_version == before
+
+
+def test_deleted_entries_are_dropped(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        faults.deleted = {("N15428", 2022, "1780")}
+        cache, report = run_refresh(config, cache_dir, base)
+    assert value(cache, "N15428", "1780", 2022) == [] and report.dropped_deleted == 3
+
+
+def test_network_down_leaves_the_cache_intact(config, cache_dir):
+    before = load_cache(cache_dir).data_version
+    with fake_kolada() as (base, faults):
+        faults.down = True
+        with pytest.raises(KoladaError):
+            run_refresh(config, cache_dir, base)
+    assert load_cache(cache_dir).data_version == before
+
+
+def test_comma_lists_never_exceed_25_ids():
+    assert [len(c) for c in chunks([f"N{i:05d}" for i in range(60)])] == [25, 25, 10]
+    with fake_kolada() as (base, faults):
+        items = list(client(base).data([f"N{i:05d}" for i in range(40)] + ["N15428"], ["1780"], [2022]))
+        assert items and all(s == 200 for _, _, s in faults.log)
+
+
+def test_at_most_five_requests_per_second(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        c = KoladaClient(base, timeout=3, retries=1, backoff=0.01)  # default politeness
+        list(c.data(["N15428"], ["1780"], [2022]))
+        list(c.data(["N15428"], ["1781"], [2022]))
+        list(c.data(["N15428"], ["1782"], [2022]))
+        times = [t for t, _, _ in faults.log]
+    gaps = np.diff(times)
+    assert len(gaps) == 2 and gaps.min() >= 0.18
+
+
+def _refresh_process(cache_dir, base):
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.Popen([sys.executable, "-m", "nyap", "--cache", str(cache_dir), "refresh", "--base-url", base],
+                            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_kill_9_mid_refresh_leaves_the_old_cache_and_the_app_runs(cache_dir):
+    before = load_cache(cache_dir).data_version
+    with fake_kolada() as (base, faults):
+        faults.slow_seconds = 0.3
+        proc = _refresh_process(cache_dir, base)
+        deadline = time.monotonic() + 30
+        while len(faults.log) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    cache = load_cache(cache_dir)
+    assert cache.data_version == before and cache.is_demo
+
+
+def test_ctrl_c_mid_refresh_says_so_and_changes_nothing(cache_dir):
+    before = load_cache(cache_dir).data_version
+    with fake_kolada() as (base, faults):
+        faults.slow_seconds = 0.3
+        proc = _refresh_process(cache_dir, base)
+        deadline = time.monotonic() + 30
+        while len(faults.log) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130 and "Den gamla cachen är orörd" in err and "Traceback" not in err
+    assert load_cache(cache_dir).data_version == before
+
+
+def test_cli_refresh_prints_progress_and_summary(cache_dir):
+    with fake_kolada() as (base, _):
+        proc = _refresh_process(cache_dir, base)
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "Hämtar data N15428" in err and "[" in err  # progress bar
+    assert "N15428" in out and "Klart:" in out and "Utan värden" in out
+
+
+def test_end_to_end_the_app_shows_the_real_figure(config, cache_dir, monkeypatch):
+    from .apptest_helpers import assert_clean, chart_spec, charts, open_app, page_text
+
+    with fake_kolada() as (base, _):
+        run_refresh(config, cache_dir, base)
+    monkeypatch.setenv("NYAP_CACHE_DIR", str(cache_dir))
+    at = open_app("Ungdomslivet", {"kommun": "1780", "ar": "2022", "mal": "behorighet"})
+    assert_clean(at)
+    text = page_text(at)
+    assert "89,1\u00a0%" in text  # Karlstad, N15428, 2022, Totalt
+    assert not any("Demodata" in w.value for w in at.warning)  # the demo notice is gone
+    subtitle = " ".join(chart_spec(charts(at)[0])["title"]["subtitle"])
+    assert subtitle.startswith("Källa: Kolada (N15428)") and "DEMODATA" not in subtitle
