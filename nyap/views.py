@@ -140,7 +140,7 @@ def source_line(view: GoalView, is_demo: bool, data_date: str = "") -> str:
         parts.append(f"{label} ({ids})" if ids and source == "kolada" else label)
     line = "; ".join(parts)
     if data_date:
-        line += f", data från {data_date}"
+        line += f", hämtad {data_date}"
     if view.reference_kind == "mean":
         line += ". Länets kommuner, ovägt medel: egen beräkning"
     return line + "."
