@@ -3,6 +3,7 @@
   demo-cache   rebuild the shipped demonstration cache (deterministic)
   check        validate goals.toml and the cache, print a goal summary
   refresh      rebuild the cache from the Kolada API v3 (atomic swap, backup kept)
+  import-livhalsa FILE   merge a Liv & Hälsa extract into the cache (validated, atomic)
 """
 
 from __future__ import annotations
@@ -23,12 +24,31 @@ def _print_problems(title: str, problems: list[str]) -> None:
 
 
 def cmd_demo_cache(args) -> int:
-    from .demo import write_demo_cache
+    from . import PROJECT_ROOT
+    from .demo import write_demo_cache, write_example_files
 
     config = load_goals(args.goals)
     cache = write_demo_cache(Path(args.cache), config)
     print(f"Demodata skriven till {args.cache}: {len(cache.observations)} observationer, "
           f"{len(cache.indicators)} indikatorer, {len(cache.areas)} områden.")
+    for path in write_example_files(PROJECT_ROOT / "data" / "examples"):
+        print(f"Exempel på Liv & Hälsa-uttag: {path.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+def cmd_import_livhalsa(args) -> int:
+    from .livhalsa import ExtractError, import_extract
+
+    config = load_goals(args.goals)
+    try:
+        cache, report = import_extract(Path(args.file), Path(args.cache), config, args.indikatorer)
+    except ExtractError as exc:
+        _print_problems("Importen avbröts – inget ändrades i cachen:", exc.problems)
+        return 5
+    for line in report.lines():
+        print(line)
+    print(f"Klart: cachen {args.cache} har nu {len(cache.observations)} observationer "
+          f"(den förra sparad som {Path(args.cache).name}.backup).")
     return 0
 
 
@@ -76,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="validera goals.toml och cachen")
     p.add_argument("--year", type=int, default=None, help="'per år' (standard: senaste året i cachen)")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("import-livhalsa", help="importera ett Liv & Hälsa-uttag (CSV eller .xlsx)")
+    p.add_argument("file", help="uttaget (CSV i UTF-8 eller Windows-1252, ; eller , som avgränsare, eller .xlsx)")
+    p.add_argument("--indikatorer", default=None, help="indikatortabell (standard: bladet 'indikatorer' "
+                   "eller <fil>_indikatorer.csv)")
+    p.set_defaults(func=cmd_import_livhalsa)
     p = sub.add_parser("refresh", help="uppdatera cachen från Kolada")
     p.add_argument("--base-url", default=None, help="Koladas API-adress (standard: https://api.kolada.se/v3 "
                    "eller NYAP_KOLADA_BASE_URL)")

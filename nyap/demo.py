@@ -8,6 +8,7 @@ that demo data is shown. Run: python -m nyap demo-cache
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,6 @@ import pandas as pd
 from .areas import COUNTRY, COUNTY, COUNTY_GROUP, MUNICIPALITIES, OTHER_AREAS
 from .cache import NO_AGE_GROUP, Cache, write_cache
 from .goals import GoalsConfig
-from .suppression import apply_suppression, normal_ci
 
 SEED = 20170522
 YEARS = range(2010, 2025)
@@ -115,16 +115,37 @@ SPECS: dict[str, Spec] = {
                    27.0, 0.2, 3.0, 2.5, -2.0),
 }
 
-# Liv & Hälsa demo rounds: share by age group relative to 18-84 and rough answer shares.
-SURVEY_INDICATORS = ("U01405", "U01413")
+# Liv & Hälsa demo rounds (the example extract): indicator -> (title, definition, level 2017,
+# change per year, women minus men, age profile by group relative to 18-84)
 SURVEY_YEARS = (2017, 2022)
-AGE_GROUPS = {"18-29": (4.0, 0.14), "30-44": (1.0, 0.20), "45-64": (-2.0, 0.36), "65-84": (-4.0, 0.30)}
-SURVEY_LEVEL_SHIFT = {"U01405": 1.0, "U01413": -1.0}  # age profile sign (young: better health, less trust)
+SURVEY_SPECS = {
+    "U01405": ("Bra självskattat hälsotillstånd, andel (%)",
+               "Andel som svarat mycket bra eller bra på frågan om hur de bedömer sitt allmänna hälsotillstånd.",
+               70.0, -0.2, -3.0, {"18-29": 6.0, "30-44": 3.0, "45-64": -2.0, "65-84": -5.0}),
+    "U01413": ("Avsaknad av tillit till andra, andel (%)",
+               "Andel som instämmer i att man i allmänhet inte kan lita på de flesta människor.",
+               27.0, 0.15, -2.0, {"18-29": 6.0, "30-44": 2.0, "45-64": -1.5, "65-84": -4.0}),
+    "U01425": ("Stillasittande mer än 7 timmar per dag, andel (%)",
+               "Andel som sitter ner sju timmar eller mer av den vakna tiden en vanlig dag.",
+               40.0, 0.4, -2.0, {"18-29": 8.0, "30-44": 4.0, "45-64": 0.0, "65-84": -9.0}),
+    "LH_rokning": ("Röker dagligen, andel (%)", "Andel som röker dagligen.",
+                   9.0, -0.5, 1.0, {"18-29": -2.0, "30-44": -1.0, "45-64": 2.5, "65-84": -1.0}),
+    "LH_alkohol": ("Riskabla alkoholvanor, andel (%)", "Andel med riskabla alkoholvanor enligt AUDIT-C.",
+                   17.0, -0.2, -7.0, {"18-29": 9.0, "30-44": 0.0, "45-64": -1.0, "65-84": -6.0}),
+    "LH_valbefinnande": ("Gott psykiskt välbefinnande, andel (%)",
+                         "Andel med gott psykiskt välbefinnande enligt WEMWBS.",
+                         62.0, -0.4, -4.0, {"18-29": -10.0, "30-44": -3.0, "45-64": 1.0, "65-84": 8.0}),
+    "LH_ekonomisk_stress": ("Svårt att klara löpande utgifter, andel (%)",
+                            "Andel som under de senaste 12 månaderna haft svårt att klara löpande utgifter.",
+                            12.0, 0.3, 1.5, {"18-29": 5.0, "30-44": 3.0, "45-64": -1.0, "65-84": -5.0}),
+}
+AGE_SHARES = {"18-29": 0.14, "30-44": 0.20, "45-64": 0.36, "65-84": 0.30}
 
 
 def _answers(code: str) -> int:
-    """Total answers in a round: about 4.5 % of the population, at least 300."""
-    return max(300, int(POPULATION[code] * 0.045))
+    """Total answers in a round: about 9 % of the population, at least 500 (hundreds in small
+    municipalities, so that young men in Munkfors fall below the answer threshold)."""
+    return max(500, int(POPULATION[code] * 0.09))
 
 
 def _clip(v, bounds):
@@ -190,38 +211,87 @@ def generate_observations(rng: np.random.Generator) -> pd.DataFrame:
                     col = muni_vals[:, j]
                     if (~np.isnan(col)).any():
                         add(COUNTY_GROUP, y, g, round(float(np.nanmean(col)), 2))
-    kolada = pd.DataFrame(rows)
-    return pd.concat([kolada, generate_survey(rng)], ignore_index=True)
+    return pd.DataFrame(rows)
 
 
-def generate_survey(rng: np.random.Generator) -> pd.DataFrame:
-    """Liv & Hälsa-like rounds 2017 and 2022 with age groups, answers, intervals, suppression."""
+def example_extract(rng: np.random.Generator | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The shipped Liv & Hälsa example in the import format: (rows, indicator table).
+
+    Invented numbers with realistic answer counts (hundreds in small municipalities), so that the
+    import's suppression really happens. The 2017 round has no intervals (they are computed on
+    import, as analysts often leave them out); 2022 has them.
+    """
+    rng = rng or np.random.default_rng(SEED + 1)
     rows = []
-    for kpi in SURVEY_INDICATORS:
-        s = SPECS[kpi]
-        offsets = {c: rng.normal(0, s.spread) for c in MUNICIPALITIES}
+    for kpi, (title, definition, level, trend, gdiff, ages) in SURVEY_SPECS.items():
+        offsets = {c: rng.normal(0, 3.0) for c in MUNICIPALITIES}
         for code in list(MUNICIPALITIES) + [COUNTY]:
             total = _answers(code) if code != COUNTY else sum(_answers(c) for c in MUNICIPALITIES)
             for y in SURVEY_YEARS:
-                for g in ("T", "K", "M"):
-                    gshift = {"T": 0.0, "K": s.gender_diff / 2, "M": -s.gender_diff / 2}[g]
-                    gshare = 1.0 if g == "T" else (0.54 if g == "K" else 0.46)  # women answer more
-                    for age, (shift, share) in list(AGE_GROUPS.items()) + [("18-84", (0.0, 1.0))]:
+                for g, gname in (("T", "Totalt"), ("K", "Kvinnor"), ("M", "Män")):
+                    gshift = {"T": 0.0, "K": gdiff / 2, "M": -gdiff / 2}[g]
+                    gshare = {"T": 1.0, "K": 0.54, "M": 0.46}[g]  # women answer more often
+                    for age, share in list(AGE_SHARES.items()) + [("18-84", 1.0)]:
                         n = int(round(total * share * gshare * rng.uniform(0.9, 1.1)))
-                        true = (s.level + offsets.get(code, 0.0) + s.trend * (y - 2017) + gshift
-                                + SURVEY_LEVEL_SHIFT[kpi] * shift)
-                        p = float(_clip(true + rng.normal(0, np.sqrt(true * (100 - true) / max(n, 1))), s.bounds))
-                        rows.append(dict(source="livhalsa", indicator_id=kpi, area_code=code, year=y,
-                                         period=str(y), gender=g, age_group=age, value=round(p, 1),
-                                         ci_low=np.nan, ci_high=np.nan, n=float(n), suppressed=False,
-                                         series_id=f"{kpi}-LH"))
-    df = pd.DataFrame(rows)
-    low, high = normal_ci(df["value"], df["n"])
-    df["ci_low"], df["ci_high"] = low.round(1), high.round(1)
-    # rounding can push a bound past the value by 0.05: keep the interval around the value
-    df["ci_low"] = np.minimum(df["ci_low"], df["value"])
-    df["ci_high"] = np.maximum(df["ci_high"], df["value"])
-    return df
+                        true = level + offsets.get(code, 0.0) + trend * (y - 2017) + gshift + ages.get(age, 0.0)
+                        true = float(np.clip(true, 1, 99))
+                        p = float(np.clip(true + rng.normal(0, np.sqrt(true * (100 - true) / max(n, 1))), 0.5, 99.5))
+                        lo = hi = None
+                        if y == 2022:
+                            half = 1.959964 * np.sqrt(p * (100 - p) / max(n, 1))
+                            lo, hi = max(0.0, round(p - half, 1)), min(100.0, round(p + half, 1))
+                        p = round(p, 1)
+                        if lo is not None:
+                            lo, hi = min(lo, p), max(hi, p)
+                        rows.append({"indikator": kpi, "omrade_kod": code, "ar": y, "kon": gname,
+                                     "aldersgrupp": age, "andel": p, "ki_nedre": lo, "ki_ovre": hi, "antal_svar": n})
+    indicators = pd.DataFrame([{"id": k, "titel": v[0], "definition": v[1], "enhet": "procent"}
+                               for k, v in SURVEY_SPECS.items()])
+    return pd.DataFrame(rows), indicators
+
+
+EXAMPLE_NOTE = ("DEMODATA – påhittade värden i Liv & Hälsa-format, för att visa importen. "
+                "Får inte användas som underlag.")
+
+
+def write_example_files(folder: Path) -> list[Path]:
+    """data/examples/: the example as Swedish Excel (.xlsx) and as Swedish-Excel CSV (;, decimal
+    comma, Windows-1252), each with its indicator table, both marked as demo data."""
+    from openpyxl import Workbook
+
+    rows, indicators = example_extract()
+    folder.mkdir(parents=True, exist_ok=True)
+    xlsx = folder / "livhalsa_exempel_DEMO.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "data"
+    ws.append(list(rows.columns))
+    for rec in rows.itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and np.isnan(v)) else v for v in rec])
+    wi = wb.create_sheet("indikatorer")
+    wi.append(list(indicators.columns))
+    for rec in indicators.itertuples(index=False):
+        wi.append(list(rec))
+    wb.create_sheet("om").append([EXAMPLE_NOTE])
+    wb.properties.created = wb.properties.modified = datetime(2025, 1, 1)
+    wb.save(xlsx)
+    csv_path = folder / "livhalsa_exempel_DEMO.csv"
+    body = rows.to_csv(sep=";", decimal=",", index=False, float_format="%.1f")
+    csv_path.write_bytes((f"# {EXAMPLE_NOTE}\n" + body).encode("cp1252"))
+    ind_path = folder / "livhalsa_exempel_DEMO_indikatorer.csv"
+    ind_path.write_bytes(indicators.to_csv(sep=";", index=False).encode("cp1252"))
+    return [xlsx, csv_path, ind_path]
+
+
+def generate_survey(min_n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The demo cache's survey rows: the example extract through the real import pipeline."""
+    from .livhalsa import Extract, extract_observations, validate_rows
+
+    rows, indicators = example_extract()
+    valid = validate_rows(rows.astype(object), list(range(2, len(rows) + 2)), "exempel", set(indicators["id"]))
+    extract = Extract("livhalsa_exempel_DEMO", valid, indicators.rename(
+        columns={"titel": "title", "enhet": "unit"}), demo=True)
+    return extract_observations(extract, min_n), extract.indicators
 
 
 def generate_indicators(config: GoalsConfig | None = None) -> pd.DataFrame:
@@ -230,7 +300,7 @@ def generate_indicators(config: GoalsConfig | None = None) -> pd.DataFrame:
         rows.append(dict(
             id=kpi, title=s.title, definition=s.definition or f"Demodata som efterliknar {kpi}. {s.title}.",
             unit=s.unit, source=s.source, kpi_type=s.kpi_type, divided_by_gender=s.by_gender,
-            has_age_groups=kpi in SURVEY_INDICATORS, publication_date="2025-06-01",
+            has_age_groups=kpi in SURVEY_SPECS, publication_date="2025-06-01",
             ended="(-20" in s.title,
         ))
     if config is not None:
@@ -249,9 +319,16 @@ def generate_areas() -> pd.DataFrame:
 
 def build_demo_cache(config: GoalsConfig | None = None, min_n: int = 100) -> Cache:
     rng = np.random.default_rng(SEED)
-    obs = generate_observations(rng)
-    obs = apply_suppression(obs, config.meta.min_n if config else min_n)
-    return Cache(obs, generate_indicators(config), generate_areas(), {})
+    min_n = config.meta.min_n if config else min_n
+    survey, survey_ind = generate_survey(min_n)
+    obs = pd.concat([generate_observations(rng), survey], ignore_index=True)
+    indicators = generate_indicators(config)
+    new = survey_ind[~survey_ind["id"].isin(indicators["id"])]
+    indicators = pd.concat([indicators, pd.DataFrame({
+        "id": new["id"], "title": new["title"], "definition": new["definition"], "unit": new["unit"],
+        "source": "livhalsa", "kpi_type": "", "divided_by_gender": True, "has_age_groups": True,
+        "publication_date": None, "ended": False})], ignore_index=True)
+    return Cache(obs, indicators, generate_areas(), {})
 
 
 def write_demo_cache(cache_dir: Path, config: GoalsConfig | None = None) -> Cache:
