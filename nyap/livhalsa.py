@@ -96,10 +96,20 @@ def _read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, list[str], list[
     sep = max(counts, key=counts.get)
     if counts[sep] == 0:
         raise ExtractError([f"{name}, rad {numbered[0][0]}: rubrikraden har inga kolumnavgränsare (; eller ,)."])
+    problems = []
+    for lineno, line in numbered[1:]:
+        for field_text in line.split(sep):
+            cell = field_text.strip().strip('"')
+            if FORMULA.match(cell) and not _is_number(cell):
+                problems.append(f"{name}, rad {lineno}: cellen {cell[:30]!r} ser ut som en formel – bara värden får importeras.")
+                break
+        if len(problems) >= 10:
+            break
+    if problems:
+        raise ExtractError(problems)
     reader = csv.reader(io.StringIO("\n".join(ln for _, ln in numbered)), delimiter=sep)
     records = list(reader)
     header = records[0]
-    problems = []
     width = len(header)
     for (lineno, _), rec in zip(numbered[1:], records[1:]):
         if len(rec) != width:
@@ -113,12 +123,48 @@ def _read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, list[str], list[
     return df, comments, [ln for ln, _ in numbered[1:]]
 
 
-def _read_xlsx(path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str], list[int]]:
+def _is_number(text: str) -> bool:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, header=None, engine="openpyxl")
+        _number(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _xlsx_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet as a frame of cell values. Formula cells are refused: their cached values can
+    be stale or missing, and a formula is no place for a number we publish."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ExtractError([f"{path.name}: Excel-filen kan inte läsas ({type(exc).__name__}). "
                             "Spara om den som .xlsx eller CSV."]) from exc
+    sheets, problems = {}, []
+    try:
+        for ws in wb.worksheets:
+            rows = []
+            for r, row in enumerate(ws.iter_rows(), 1):
+                values = []
+                for cell in row:
+                    if cell.data_type == "f" or (isinstance(cell.value, str) and FORMULA.match(cell.value)
+                                                  and not _is_number(cell.value)):
+                        col = getattr(cell, "column_letter", "?")
+                        problems.append(f"{path.name}, blad '{ws.title}', rad {r}, cell {col}{r}: cellen är en formel "
+                                        f"({str(cell.value)[:30]!r}) – bara värden får importeras.")
+                    values.append(cell.value)
+                rows.append(values)
+            sheets[ws.title] = pd.DataFrame(rows, dtype=object)
+    finally:
+        wb.close()
+    if problems:
+        raise ExtractError(problems[:MAX_PROBLEMS])
+    return sheets
+
+
+def _read_xlsx(path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str], list[int]]:
+    sheets = _xlsx_sheets(path)
     names = {_norm(k): k for k in sheets}
     data_key = next((names[k] for k in names if k not in ("indikatorer", "om", "info", "las_mig")), None)
     if data_key is None:
@@ -145,7 +191,8 @@ def _read_xlsx(path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]
 def read_indicator_table(path: Path) -> pd.DataFrame:
     raw = path.read_bytes()
     if path.suffix.lower() == ".xlsx":
-        return pd.read_excel(path, dtype=object, engine="openpyxl")
+        sheet = next(iter(_xlsx_sheets(path).values())).dropna(how="all")
+        return pd.DataFrame(sheet.iloc[1:].to_numpy(), columns=[str(h) for h in sheet.iloc[0]], dtype=object)
     df, _, _ = _read_csv_text(_decode(raw, path.name), path.name)
     return df
 
