@@ -150,6 +150,14 @@ def _source_of(meta: dict) -> str:
     return str(meta.get("source", "kolada"))
 
 
+def other_sources(view: GoalView, cache: Cache) -> list[str]:
+    """Sources that also have the goal's indicators but are not shown (e.g. Kolada's U01405
+    when the Liv & Hälsa extract is used)."""
+    ids = [m["id"] for m in view.indicators]
+    present = set(cache.observations.loc[cache.observations["indicator_id"].isin(ids), "source"].astype(str))
+    return sorted(present - set(view.sources))
+
+
 def why_no_municipalities(view: GoalView) -> str | None:
     """L-type goals: say why there are no municipality values."""
     if view.has_municipalities:

@@ -201,3 +201,11 @@ def test_suppressed_values_never_reach_a_chart_or_table():
     assert seen_suppressed > 0  # Munkfors 65–84: too few answers among women/men
     tables = [df.value for df in at.dataframe]
     assert any(".." in t.to_string() for t in tables)
+
+
+def test_survey_goal_says_which_source_is_shown():
+    at = open_app("Vuxenlivet", {"mal": "god_halsa"})
+    assert_clean(at)
+    text = page_text(at)
+    assert "Källa som visas: **Liv & Hälsa**" in text
+    assert "Samma indikator finns också från Kolada" in text

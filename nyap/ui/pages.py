@@ -20,7 +20,7 @@ from ..summary import county_rows, summary_sentence
 from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
 from ..views import (
     SOURCE_LABELS, FocusItem, GoalView, caveats, challenge_evaluations, focus_items, goal_view,
-    municipality_profile, overview_evaluations, source_line, why_no_municipalities,
+    municipality_profile, other_sources, overview_evaluations, source_line, why_no_municipalities,
 )
 from .components import show_chart, show_download
 from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
@@ -126,6 +126,10 @@ def render_goal_detail(ctx: PageContext, view: GoalView) -> None:
     shown = ", ".join(SOURCE_LABELS.get(s, s) for s in view.sources) or "ingen källa i cachen"
     st.markdown(f"{aim} Enhet: {goal.value_unit}. Källa som visas: **{shown}**"
                 + (f"; åldersgrupp {view.age_group.replace('-', '–')} år." if view.age_group else "."))
+    others = other_sources(view, ctx.cache)
+    if others:
+        st.caption("Samma indikator finns också från " + ", ".join(SOURCE_LABELS.get(o, o) for o in others)
+                   + f"; {shown} visas eftersom det regionala uttaget har åldersgrupper och osäkerhetsintervall.")
     if goal.note:
         st.caption(goal.note)
     why = why_no_municipalities(view)
