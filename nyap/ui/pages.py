@@ -60,6 +60,18 @@ def _goal_view(version: str, key: str, year: int, age: str | None, _cache: Cache
     return goal_view(_cache, _config, _item, year, age)
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _goal_charts(version: str, key: str, year: int, age: str | None, area: str, genders: tuple[str, ...],
+                 _view: GoalView, _names: dict, source: str, is_demo: bool):
+    """The three charts of the goal in focus, built once per selection (a rerun that changes
+    nothing else, e.g. opening a data table, does not rebuild them)."""
+    trend = trend_chart(_view, area, genders, _names, source, is_demo)
+    if not _view.has_municipalities:
+        return trend, None, None
+    return (trend, municipalities_chart(_view, year, area, genders, _names, source, is_demo),
+            goal_gap_chart(_view, area, genders, _names, source, is_demo))
+
+
 def _version(cache: Cache, config: GoalsConfig) -> str:
     # goals.toml edits change the goal objects; their repr is a cheap, complete token
     return f"{cache.data_version}:{hash(config)}"
@@ -142,13 +154,12 @@ def render_goal_detail(ctx: PageContext, view: GoalView) -> None:
     source = source_line(view, ctx.cache.is_demo, str(ctx.cache.manifest.get("created", ""))[:10])
     genders = f.genders
     stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
-    show_chart(trend_chart(view, f.area, genders, ctx.names, source, ctx.cache.is_demo),
-               "trend", ctx.cache.is_demo, f"{stem}-over-tid")
+    trend, bars, gap = _goal_charts(_version(ctx.cache, ctx.config), view.item.key, f.year, view.age_group,
+                                    f.area, genders, view, ctx.names, source, ctx.cache.is_demo)
+    show_chart(trend, "trend", ctx.cache.is_demo, f"{stem}-over-tid")
     if view.has_municipalities:
-        show_chart(municipalities_chart(view, f.year, f.area, genders, ctx.names, source, ctx.cache.is_demo),
-                   "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")
-        show_chart(goal_gap_chart(view, f.area, genders, ctx.names, source, ctx.cache.is_demo),
-                   "gap", ctx.cache.is_demo, f"{stem}-malgap")
+        show_chart(bars, "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")
+        show_chart(gap, "gap", ctx.cache.is_demo, f"{stem}-malgap")
     if goal.gender_gap and not view.gap_evaluations.empty:
         _gender_gap_summary(ctx, view)
 

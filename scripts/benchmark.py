@@ -1,0 +1,115 @@
+"""Benchmark: prints medians of several runs and ratios against a baseline measured in the same run.
+
+    .venv/bin/python scripts/benchmark.py [--runs 7]
+
+What it measures (all on the shipped cache):
+  * core: cache load, every goal evaluated for the overview, one goal view, the three charts
+  * a full garbage collection with the app's modules loaded, with and without gc.freeze()
+    (Streamlit runs one after every script run; the page scaffold freezes the heap once)
+  * page script runs through streamlit's AppTest (first run and reruns, which hit the caches)
+Timings are a report, not a test: nothing here fails on a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    runs = args.runs
+
+    import altair  # noqa: F401  (the heavy imports a page has)
+    from nyap import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE
+    from nyap.areas import area_names
+    from nyap.cache import load_cache
+    from nyap.charts import goal_gap_chart, municipalities_chart, trend_chart
+    from nyap.goals import load_goals
+    from nyap.views import all_focus_items, goal_view, overview_evaluations, source_line
+
+    config = load_goals(DEFAULT_GOALS_FILE)
+    cache = load_cache(DEFAULT_CACHE_DIR)
+    items = {i.key: i for i in all_focus_items(config)}
+    names = area_names()
+    rows = []
+
+    rows.append(("load cache (4 files, validated)", median_ms(lambda: load_cache(DEFAULT_CACHE_DIR), runs)))
+    rows.append(("overview: all goals × areas × genders", median_ms(lambda: overview_evaluations(cache, config, 2022), runs)))
+    view = goal_view(cache, config, items["god_halsa"], 2022, "18-84")
+    rows.append(("goal view (god_halsa, 18–84)", median_ms(lambda: goal_view(cache, config, items["god_halsa"], 2022, "18-84"), runs)))
+    src = source_line(view, True)
+
+    def three_charts():
+        for r in (trend_chart(view, "1780", ("T",), names, src, True),
+                  municipalities_chart(view, 2022, "1780", ("T",), names, src, True),
+                  goal_gap_chart(view, "1780", ("T",), names, src, True)):
+            r.chart.to_dict()
+
+    rows.append(("three charts built and serialised", median_ms(three_charts, runs)))
+
+    print(f"{'core (median of %d runs)' % runs:45s} {'ms':>9s}")
+    for name, ms in rows:
+        print(f"{name:45s} {ms:9.1f}")
+
+    import streamlit  # noqa: F401
+    from streamlit.testing.v1 import AppTest  # noqa: F401
+
+    gc.collect()
+    baseline = median_ms(gc.collect, runs)
+    gc.freeze()
+    frozen = median_ms(gc.collect, runs)
+    gc.unfreeze()
+    print()
+    print(f"{'full GC with app modules loaded':45s} {baseline:9.1f}  (baseline)")
+    print(f"{'full GC after gc.freeze()':45s} {frozen:9.1f}  ratio {frozen / baseline:.2f}")
+
+    from tests.apptest_helpers import open_app
+
+    def first_run():
+        open_app("Ungdomslivet", {"kommun": "1780"})
+
+    t = time.perf_counter()
+    at = open_app("Ungdomslivet", {"kommun": "1780"})
+    cold = (time.perf_counter() - t) * 1000
+
+    def rerun():
+        at.run()
+
+    warm = median_ms(rerun, runs)
+    fresh = median_ms(first_run, max(3, runs // 2))
+
+    def change_year():
+        box = at.selectbox(key="Ungdomslivet__year")
+        box.set_value(2021 if box.value != 2021 else 2022).run()
+
+    switch = median_ms(change_year, runs)
+    print()
+    print(f"{'page script (AppTest, Ungdomslivet)':45s} {'ms':>9s}")
+    print(f"{'first run in a new process (cold caches)':45s} {cold:9.1f}")
+    print(f"{'first run of a new session (warm caches)':45s} {fresh:9.1f}  ratio {fresh / warm:.2f} vs rerun")
+    print(f"{'rerun, same selection':45s} {warm:9.1f}  (baseline)")
+    print(f"{'rerun after changing the year':45s} {switch:9.1f}  ratio {switch / warm:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
