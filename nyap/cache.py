@@ -94,6 +94,14 @@ class Cache:
         """Small token that changes whenever the cache content changes (for UI caching)."""
         return str(self.manifest.get("data_version", ""))
 
+    @property
+    def demo_sources(self) -> set[str]:
+        """Which sources' rows are demonstration data (e.g. a real Liv & Hälsa import into the
+        demo cache leaves only Kolada as demo)."""
+        if "demo_sources" in self.manifest:
+            return set(self.manifest["demo_sources"])
+        return set(self.observations["source"].astype(str)) if self.is_demo else set()
+
     def indicator(self, indicator_id: str) -> dict | None:
         rows = self.indicators[self.indicators["id"] == indicator_id]
         return None if rows.empty else rows.iloc[0].to_dict()

@@ -73,11 +73,13 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
          "**Målvärdet** är basvärdet plus (eller minus) målets förändring. **Återstår** är avståndet kvar till "
          "målvärdet."),
         ("Status",
-         "**✔ Uppnått** – målvärdet är nått. **↗ Rör sig åt rätt håll** / **↘ åt fel håll** – förändringen sedan "
-         f"basåret. **→ Oförändrat** – förändringen är mindre än {tol} % av målets förändring (t.ex. "
+         "**✔ Uppnått** – målvärdet är nått. **● Rör sig åt rätt håll** / **✖ åt fel håll** – förändringen sedan "
+         f"basåret, i målets riktning (för ett mål som ska minska är en minskning rätt håll). **○ Oförändrat** – förändringen är mindre än {tol} % av målets förändring (t.ex. "
          f"{fmt_number(config.meta.tolerance_share * 2)} procentenheter för ett mål på 2), eller, för enkätdata, "
          "ryms inom osäkerheten: skillnaden är mindre än 1,96 gånger dess standardfel (räknat ur båda årens "
-         "95 %-intervall). **– Ingen data** – basvärde eller senare värde saknas."),
+         "95 %-intervall). **⋯ Ej jämförbart (seriebrott)** – basvärdet och det senaste värdet kommer från "
+         "olika nyckeltal (t.ex. en ändrad enkätfråga), så ingen förändring kan utläsas. "
+         "**– Ingen data** – basvärde eller senare värde saknas. Målvärden för andelar går aldrig över 100 %."),
         ("Länets referens",
          "Region Värmlands eget värde används när det finns. Nyckeltal av Kolada-typ K har inget länsvärde; då "
          "används Koladas ovägda medelvärde för länets kommuner (G33624), och finns inte det räknar appen ett eget "

@@ -335,6 +335,7 @@ def write_demo_cache(cache_dir: Path, config: GoalsConfig | None = None) -> Cach
     cache = build_demo_cache(config)
     extra = {
         "demo": True,
+        "demo_sources": sorted(set(cache.observations["source"].astype(str))),
         "sources": [{
             "name": "demo",
             "description": "Påhittade demonstrationsvärden (python -m nyap demo-cache), inte riktiga data.",

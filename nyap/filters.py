@@ -3,10 +3,9 @@ against known codes; an invalid one is ignored with a short Swedish notice, neve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-
-from .formatting import GENDER_LABELS
 
 # query parameter -> Filters field
 PARAMS = {"kommun": "area", "kon": "gender", "alder": "age_group", "ar": "year", "mal": "goal"}
@@ -58,22 +57,22 @@ def parse_query(params: Mapping, options: FilterOptions) -> tuple[dict, list[str
             if raw in options.areas:
                 values["area"] = raw
             else:
-                notices.append(f"Okänd kommun i länken ({shown}) – visar länet.")
+                notices.append(f"Okänd kommun i länken ({shown}) ignoreras.")
         elif fieldname == "gender":
             if raw.upper() in GENDERS:
                 values["gender"] = raw.upper()
             else:
-                notices.append(f"Okänt kön i länken ({shown}) – visar {GENDER_LABELS['T'].lower()}.")
+                notices.append(f"Okänt kön i länken ({shown}) ignoreras.")
         elif fieldname == "year":
-            if raw.isdigit() and int(raw) in options.years:
+            if re.fullmatch(r"[0-9]{4}", raw) and int(raw) in options.years:
                 values["year"] = int(raw)
             else:
-                notices.append(f"Året {shown} finns inte i data – visar {max(options.years)}.")
+                notices.append(f"Året {shown} finns inte i data och ignoreras.")
         elif fieldname == "age_group":
             if raw in options.age_groups:
                 values["age_group"] = raw
             else:
-                notices.append(f"Okänd åldersgrupp i länken ({shown}) – visar sidans standard.")
+                notices.append(f"Okänd åldersgrupp i länken ({shown}) ignoreras.")
         elif fieldname == "goal":
             if not options.goals:
                 continue  # pages without goals ignore it silently

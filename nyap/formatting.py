@@ -8,12 +8,15 @@ NBSP = "\u00a0"
 MINUS = "\u2212"  # typographic minus, as in Swedish print
 
 # Colours: every one that carries meaning passes 3:1 contrast against white (checked in tests).
+# Symbols do not point up or down: "right way" for a goal to decrease is a falling value, and an
+# arrow would read as the trend itself.
 STATUS_STYLE = {
     #            symbol, colour,    label
     "reached": ("✔", "#1b5e20", "Uppnått"),
-    "right_way": ("↗", "#2e7d32", "Rör sig åt rätt håll"),
-    "unchanged": ("→", "#5f6368", "Oförändrat"),
-    "wrong_way": ("↘", "#b3261e", "Rör sig åt fel håll"),
+    "right_way": ("●", "#2e7d32", "Rör sig åt rätt håll"),
+    "unchanged": ("○", "#5f6368", "Oförändrat"),
+    "wrong_way": ("✖", "#b3261e", "Rör sig åt fel håll"),
+    "break": ("⋯", "#6a3d9a", "Ej jämförbart (seriebrott)"),
     "no_data": ("–", "#767676", "Ingen data"),
 }
 HIGHLIGHT = "#0b4f8a"  # the chosen municipality

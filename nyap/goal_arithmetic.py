@@ -10,7 +10,10 @@ For one goal, area, gender and age group, with an "as of" year:
 * latest    = the most recent value after the baseline year and at or before the as-of year.
 * achieved  = (latest − baseline) in the goal's direction (positive = the right way).
 * remaining = max(0, change − achieved); progress = achieved / change (may be < 0 or > 1).
-* status    = "reached"    achieved ≥ change (numeric goals only);
+* target    is capped to 0–100 for percentages (a +3 goal from 98 % cannot ask for 101 %).
+* status    = "break"      baseline and latest come from different series (a KPI and its
+                           successor): not comparable, so no movement is claimed;
+              "reached"    the target is reached (numeric goals only);
               "unchanged"  |achieved| < tolerance, or, for survey data with confidence intervals,
                            when the difference is not statistically significant (|Δ| < 1.96·√(se₁²+se₂²),
                            se from each 95 % interval's half-width / 1.96);
@@ -38,14 +41,16 @@ from .goals import Goal, GoalsConfig
 BASELINE_WINDOW = 2
 Z95 = 1.959964
 
-STATUSES = ("reached", "right_way", "unchanged", "wrong_way", "no_data")
+STATUSES = ("reached", "right_way", "unchanged", "wrong_way", "break", "no_data")
 STATUS_LABELS = {
     "reached": "Uppnått",
     "right_way": "Rör sig åt rätt håll",
     "unchanged": "Oförändrat",
     "wrong_way": "Rör sig åt fel håll",
+    "break": "Ej jämförbart (seriebrott)",
     "no_data": "Ingen data",
 }
+EPS = 1e-9  # decimal numbers: 50.2 − 50.0 must equal a tolerance of 0.2
 
 VALUE_COLUMNS = [
     "area_code", "year", "period", "gender", "age_group", "value", "ci_low", "ci_high", "n",
@@ -111,10 +116,13 @@ def goal_values(observations: pd.DataFrame, goal: Goal, track: str | None = None
         parts.append(rows)
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in VALUE_COLUMNS})
-    out = pd.concat(parts, ignore_index=True)
+    out = pd.concat([p.assign(_part=i) for i, p in enumerate(parts)], ignore_index=True)
     # Where a KPI and its successor both have a value for the same year, the successor (listed
     # later in goals.toml) is the goal's measure; the older series stops where the new one starts.
-    out = out.drop_duplicates(GROUP_KEYS + ["year"], keep="last")
+    # A missing (null) successor value does not hide the predecessor's real one.
+    out["_usable"] = out["value"].notna() & ~out["suppressed"].astype(bool)
+    out = (out.sort_values(GROUP_KEYS + ["year", "_usable", "_part"], kind="stable")
+           .drop_duplicates(GROUP_KEYS + ["year"], keep="last").drop(columns=["_usable", "_part"]))
     return out.sort_values(GROUP_KEYS + ["year"], kind="stable").reset_index(drop=True)
 
 
@@ -188,7 +196,7 @@ def evaluate_goal(values: pd.DataFrame, goal: Goal, as_of: int, tolerance: float
     status, across_break. Vectorised: the overview evaluates every goal for every area at once.
     """
     period = goal.period_for(as_of)
-    tol = goal.tolerance if tolerance is None else tolerance
+    tol = goal.tolerance_for(period) if tolerance is None else tolerance
     ok = usable(values)
     ok = ok[ok["year"] <= as_of]
     groups = values[GROUP_KEYS].drop_duplicates().reset_index(drop=True)
@@ -214,31 +222,38 @@ def evaluate_goal(values: pd.DataFrame, goal: Goal, as_of: int, tolerance: float
     sign = goal.sign
     change = period.change
     out["period"] = period.label
-    out["target"] = out["baseline"] + sign * change if change is not None else np.nan
-    out["achieved"] = sign * (out["latest"] - out["baseline"])
+    out["achieved"] = (sign * (out["latest"] - out["baseline"])).round(9)
     if change is not None:
-        out["remaining"] = np.maximum(change - out["achieved"], 0.0)
-        out["progress"] = out["achieved"] / change
+        target = out["baseline"] + sign * change
+        if goal.unit == "procent":
+            target = target.clip(0.0, 100.0)
+        out["target"] = target
+        out["remaining"] = np.maximum((sign * (target - out["latest"])).round(9), 0.0)
+        span = sign * (target - out["baseline"])
+        out["progress"] = np.where(span > EPS, out["achieved"] / span.where(span > EPS), np.nan)
+        reached = out["remaining"] <= EPS
     else:
+        out["target"] = np.nan
         out["remaining"] = np.nan
         out["progress"] = np.nan
+        reached = pd.Series(False, index=out.index)
 
     se_diff = np.sqrt(((out["baseline_ci_high"] - out["baseline_ci_low"]) / (2 * Z95)) ** 2
                       + ((out["latest_ci_high"] - out["latest_ci_low"]) / (2 * Z95)) ** 2)
     has_ci = se_diff.notna() & (se_diff > 0)
     inside_ci = has_ci & (out["achieved"].abs() < Z95 * se_diff)
-    within_tol = ~has_ci & (out["achieved"].abs() < tol)
+    within_tol = ~has_ci & (out["achieved"].abs() < round(tol, 9) - EPS)
     no_data = out["baseline"].isna() | out["latest"].isna()
-    reached = (out["achieved"] >= change - 1e-9) if change is not None else pd.Series(False, index=out.index)
+    across = (~no_data) & (out["baseline_series"] != out["latest_series"])
 
     status = np.select(
-        [no_data, reached, inside_ci | within_tol, out["achieved"] > 0],
-        ["no_data", "reached", "unchanged", "right_way"],
+        [no_data, across, reached, inside_ci | within_tol, out["achieved"] > 0],
+        ["no_data", "break", "reached", "unchanged", "right_way"],
         default="wrong_way",
     )
     out["status"] = status
     out["uncertainty_rule"] = np.where(has_ci, "ci", "tolerance")
-    out["across_break"] = (~no_data) & (out["baseline_series"] != out["latest_series"])
+    out["across_break"] = across
     out["baseline_year"] = out["baseline_year"].astype("Int64")
     out["latest_year"] = out["latest_year"].astype("Int64")
     return out
@@ -335,7 +350,7 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
     return pd.concat(frames, ignore_index=True)
 
 
-STATUS_ORDER = ("no_data", "wrong_way", "unchanged", "right_way", "reached")  # worst first
+STATUS_ORDER = ("no_data", "break", "wrong_way", "unchanged", "right_way", "reached")  # worst first
 
 
 def combined_total(ev: pd.DataFrame) -> pd.DataFrame:

@@ -35,7 +35,7 @@ YEAR_RANGE = (1990, 2100)
 GOAL_FIELDS = {
     "id", "text", "dimension", "direction", "direction_only", "change", "unit", "unit_label",
     "baseline_year", "target_year", "tolerance", "challenges", "indicator", "period", "note",
-    "gender_gap",
+    "gender_gap", "measure",
 }
 INDICATOR_FIELDS = {"id", "source", "first_year", "last_year", "transform", "scale", "gender", "track", "note"}
 PERIOD_FIELDS = {"baseline_year", "target_year", "change"}
@@ -99,6 +99,15 @@ class Goal:
     unit_label: str = ""
     note: str = ""
     gender_gap: bool = False  # the women–men gap should shrink (life expectancy)
+    measure: str = ""  # what the values measure, for axis titles (e.g. "Andel kariesfria 3-åringar")
+    explicit_tolerance: float | None = None
+    tolerance_share: float = 0.1
+
+    def tolerance_for(self, period: GoalPeriod) -> float:
+        """What counts as unchanged: the goal's own tolerance, else a share of that period's change."""
+        if self.explicit_tolerance is not None:
+            return self.explicit_tolerance
+        return self.tolerance_share * period.change if period.change else self.tolerance
 
     @property
     def sign(self) -> int:
@@ -518,7 +527,9 @@ def _parse_goal(c: _Collector, pos: int, raw, meta: Meta, challenge_names: set[s
         id=gid, text=text.strip(), dimension=dimension, direction=direction,
         direction_only=direction_only, unit=unit, periods=tuple(periods), tolerance=float(tolerance),
         challenges=tuple(challenges), indicators=tuple(refs), unit_label=str(raw.get("unit_label", "")),
-        note=str(raw.get("note", "")), gender_gap=gender_gap,
+        note=str(raw.get("note", "")), gender_gap=gender_gap, measure=str(raw.get("measure", "")),
+        explicit_tolerance=None if raw.get("tolerance") is None else float(raw["tolerance"]),
+        tolerance_share=meta.tolerance_share,
     )
 
 

@@ -53,6 +53,7 @@ class KoladaClient:
             total=retries, connect=retries, read=retries, status=retries, backoff_factor=backoff,
             status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"GET"}),
             respect_retry_after_header=True, raise_on_status=False, backoff_max=30,
+            retry_after_max=120,  # a server asking for an hour's pause is treated as down
         )
         self.session = requests.Session()
         self.session.headers["Accept"] = "application/json"
@@ -75,7 +76,11 @@ class KoladaClient:
         url = urljoin(self.base_url + "/", url)
         base, target = urlsplit(self.base_url), urlsplit(url)
         if (target.scheme, target.netloc) != (base.scheme, base.netloc):
-            url = urlunsplit((base.scheme, base.netloc, target.path, target.query, target.fragment))
+            path = target.path
+            # https://api.kolada.se/v3/data/… on a mirror at http://host/kolada/v3 → /kolada/v3/data/…
+            if "/v3/" in path and not path.startswith(base.path.rstrip("/") + "/"):
+                path = base.path.rstrip("/") + path[path.index("/v3/") + 3:]
+            url = urlunsplit((base.scheme, base.netloc, path, target.query, target.fragment))
         return url
 
     def get_json(self, url: str, attempts: int = 3) -> dict:
@@ -98,6 +103,11 @@ class KoladaClient:
                 if isinstance(reason, ReadTimeoutError):
                     raise KoladaError(f"Kolada svarade inte inom {self.timeout:g} s, inte ens efter nya försök: {url}") from exc
                 raise KoladaError(f"Kan inte nå Kolada ({self.base_url}). Finns det internet? ({exc.__class__.__name__})") from exc
+            except requests.exceptions.RequestException as exc:
+                # e.g. the connection closed in the middle of the body: try the page again
+                last_problem = f"svaret avbröts ({exc.__class__.__name__})"
+                time.sleep(0.2 * (attempt + 1))
+                continue
             if response.status_code == 404:
                 raise KoladaError(f"Kolada känner inte till adressen (404): {url}")
             if response.status_code == 410:

@@ -427,11 +427,13 @@ class ImportReport:
     indicators: list[str]
     years: list[int]
     demo: bool
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         lines = [f"{self.rows} rader importerade för {', '.join(self.indicators)} ({', '.join(map(str, self.years))}).",
                  f"{self.suppressed} grupper undertrycktes (för få svar, eller det andra könet i samma grupp).",
                  f"{self.computed_ci} konfidensintervall beräknades (95 %, normalapproximation)."]
+        lines += self.notes
         if self.demo:
             lines.append("Filen är märkt som DEMODATA: cachen märks som demodata.")
         return lines
@@ -443,23 +445,39 @@ def import_extract(path: Path | str, cache_dir: Path, config: GoalsConfig,
     extract = read_extract(path, indicator_path, known_indicator_ids(config, old))
     new_obs = extract_observations(extract, config.meta.min_n)
     before_ci = extract.rows["value"].notna() & extract.rows["ci_low"].isna()
-    keys = set(zip(new_obs["indicator_id"], new_obs["year"]))
     o = old.observations
-    replaced = (o["source"] == "livhalsa") & pd.Series(
-        [(i, y) in keys for i, y in zip(o["indicator_id"].astype(str), o["year"].astype(int))], index=o.index)
+    demo_sources = set(old.demo_sources)
+    notes = []
+    if not extract.demo and "livhalsa" in demo_sources:
+        # a real extract replaces every demo survey row: real and invented numbers never mix
+        replaced = o["source"] == "livhalsa"
+        demo_sources.discard("livhalsa")
+        notes.append(f"{int(replaced.sum())} rader demodata från Liv & Hälsa togs bort.")
+    else:
+        # the file replaces what it covers: the same indicator, area and year
+        keys = set(zip(new_obs["indicator_id"], new_obs["area_code"], new_obs["year"]))
+        replaced = (o["source"] == "livhalsa") & pd.Series(
+            [k in keys for k in zip(o["indicator_id"].astype(str), o["area_code"].astype(str), o["year"].astype(int))],
+            index=o.index)
+        if replaced.any():
+            notes.append(f"{int(replaced.sum())} tidigare rader för samma indikator, område och år ersattes.")
+    if extract.demo:
+        demo_sources.add("livhalsa")
     obs = pd.concat([o[~replaced].astype({c: str for c in ("source", "indicator_id", "area_code", "period", "gender",
                                                             "age_group", "series_id")}), new_obs], ignore_index=True)
     indicators = _merge_indicators(old.indicators, extract, set(new_obs["indicator_id"]), config)
     imported = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     sources = [s for s in old.manifest.get("sources", [])
-               if not (s.get("name") == "livhalsa" and s.get("file") == extract.name)]
+               if not (s.get("name") == "livhalsa" and (s.get("file") == extract.name or not extract.demo and s.get("demo")))]
     sources.append({"name": "livhalsa", "description": f"Liv & Hälsa-uttag {extract.name}", "file": extract.name,
                     "sha256": extract.sha256, "rows": int(len(new_obs)), "imported": imported, "demo": extract.demo})
     manifest = {k: v for k, v in old.manifest.items() if k not in ("tables", "data_version", "created", "schema_version")}
-    manifest.update(sources=sources, demo=bool(old.is_demo or extract.demo))
+    manifest.update(sources=sources, demo=bool(demo_sources), demo_sources=sorted(demo_sources))
     cache = write_cache(Cache(obs, indicators, old.areas, {}), cache_dir, manifest)
-    report = ImportReport(int(len(new_obs)), int(new_obs["suppressed"].sum()), int(before_ci.sum()),
-                          sorted(set(new_obs["indicator_id"])), sorted(set(int(y) for y in new_obs["year"])), extract.demo)
+    computed = int((before_ci.to_numpy() & ~new_obs["suppressed"].to_numpy()).sum())
+    report = ImportReport(int(len(new_obs)), int(new_obs["suppressed"].sum()), computed,
+                          sorted(set(new_obs["indicator_id"])), sorted(set(int(y) for y in new_obs["year"])),
+                          extract.demo, notes)
     return cache, report
 
 

@@ -144,7 +144,7 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
             if m:
                 report.ended[kpi] = int(m.group(1))
                 report.warnings.append(f"{kpi} är en avslutad serie (t.o.m. {m.group(1)} enligt titeln); målet visar senaste data.")
-    if old is not None and not old.is_demo:
+    if old is not None and "kolada" not in old.demo_sources:
         keep_ids = [k for k in report.vanished if obs[obs["indicator_id"] == k]["value"].notna().sum() == 0]
         carried = old.observations[(old.observations["source"] == "kolada")
                                    & old.observations["indicator_id"].isin(keep_ids)]
@@ -180,9 +180,10 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
     fetched = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     sources = [{"name": "kolada", "description": "Kolada (RKA), API v3", "api_base": client.base_url,
                 "fetched": fetched, "years": [first_year, last_year]}]
-    if old is not None and not old.is_demo:
-        sources += [s for s in old.manifest.get("sources", []) if s.get("name") in SURVEY_SOURCES]
-    extra = {"demo": False, "sources": sources, "api_base": client.base_url, "fetched": fetched,
+    if old is not None:
+        sources += [s for s in old.manifest.get("sources", [])
+                    if s.get("name") in SURVEY_SOURCES and s.get("name") not in old.demo_sources]
+    extra = {"demo": False, "demo_sources": [], "sources": sources, "api_base": client.base_url, "fetched": fetched,
              "warnings": report.warnings, "row_counts": report.rows_per_indicator,
              "vanished": report.vanished, "ended": report.ended}
     return write_cache(cache, cache_dir, extra), report
@@ -197,9 +198,10 @@ def _old_cache(cache_dir: Path) -> Cache | None:
 
 def _kept_survey_rows(old: Cache | None) -> pd.DataFrame:
     """Imported Liv & Hälsa/regional extracts survive a Kolada refresh; demo rows never do."""
-    if old is None or old.is_demo:
+    if old is None:
         return pd.DataFrame()
-    rows = old.observations[old.observations["source"].isin(SURVEY_SOURCES)]
+    keep = [s for s in SURVEY_SOURCES if s not in old.demo_sources]
+    rows = old.observations[old.observations["source"].isin(keep)]
     return rows.astype({c: str for c in ("source", "indicator_id", "area_code", "period", "gender", "age_group",
                                          "series_id")})
 
@@ -208,7 +210,7 @@ def _indicator_table(kpi_ids, meta, report, old, config) -> pd.DataFrame:
     rows = []
     for kpi in kpi_ids:
         m = meta.get(kpi)
-        if m is None and old is not None and not old.is_demo and old.indicator(kpi):
+        if m is None and old is not None and "kolada" not in old.demo_sources and old.indicator(kpi):
             row = dict(old.indicator(kpi))
             row["ended"] = True
             rows.append(row)

@@ -44,8 +44,11 @@ def summary_sentence(rows: pd.DataFrame, where: str = "i länet") -> str:
     good = counts["reached"] + counts["right_way"]
     text = f"{good} av {total} mål rör sig åt rätt håll {where}"
     if counts["reached"]:
-        text += f" (varav {counts['reached']} uppnådda)"
-    text += f"; {counts['unchanged']} oförändrade, {counts['wrong_way']} åt fel håll"
+        text += f" (varav {counts['reached']} {'uppnått' if counts['reached'] == 1 else 'uppnådda'})"
+    text += f"; {counts['unchanged']} {'oförändrat' if counts['unchanged'] == 1 else 'oförändrade'}, " \
+            f"{counts['wrong_way']} åt fel håll"
+    if counts["break"]:
+        text += f", {counts['break']} ej jämförbara (seriebrott)"
     if counts["no_data"]:
         text += f", {counts['no_data']} utan data"
     return text + "."

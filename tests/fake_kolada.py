@@ -58,6 +58,7 @@ class Faults:
         self.retry_after = 1
         self.slow_seconds = 0.0  # every data answer waits this long
         self.truncate = 0  # the next N data answers are cut in the middle of the JSON
+        self.cut_connection = 0  # the next N data answers promise more bytes than they send
         self.vanished: set[str] = set()  # KPIs missing from /kpi
         self.deleted: set[tuple[str, int, str]] = set()  # (kpi, year, area) entries marked isdeleted
         self.empty_years: set[int] = set()  # years with no items (not yet published)
@@ -153,6 +154,16 @@ def make_handler(data: KoladaData, faults: Faults):
                                "previous_url": None}, ensure_ascii=False).encode("utf-8")
             if faults.take("truncate"):
                 body = body[: max(1, len(body) // 2)]
+            if faults.take("cut_connection"):
+                faults.log.append((time.monotonic(), self.path, 200))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body) + 1000))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return None
             return self._send(200, body)
 
     return Handler

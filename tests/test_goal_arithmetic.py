@@ -209,6 +209,8 @@ def test_series_break_is_kept_apart_and_flagged(config):
     assert set(values["series_id"]) == {"N15557", "N15613"}
     ev = evaluate_one(values, goal, 2023, "1780")
     assert ev.across_break and ev.latest == 85.0
+    # a changed survey question is not a fall of six points: no movement is claimed
+    assert ev.status == "break"
     assert not evaluate_one(values, goal, 2021, "1780").across_break
 
 
@@ -268,3 +270,43 @@ def test_overlapping_kpi_and_successor_use_the_successor(config):
     assert list(zip(values["year"], values["series_id"])) == [(2016, "N61602"), (2017, "N61603"), (2022, "N61603")]
     ev = evaluate_one(values, config.goal("sjalvmord"), 2022, "0017")
     assert ev.baseline == 18.5 and not ev.across_break and ev.status == "right_way"
+
+
+def test_a_change_equal_to_the_tolerance_is_not_unchanged_whatever_the_float_noise():
+    # 50.0 → 50.2 and 45.1 → 45.3 are both +0.2 on a 2-point goal (tolerance 0.2): same status
+    a = evaluate_one(obs([("1780", 2017, "T", 50.0), ("1780", 2022, "T", 50.2)]), INCREASE_2, 2022, "1780")
+    b = evaluate_one(obs([("1780", 2017, "T", 45.1), ("1780", 2022, "T", 45.3)]), INCREASE_2, 2022, "1780")
+    assert a.status == b.status == "right_way"
+    c = evaluate_one(obs([("1780", 2017, "T", 45.1), ("1780", 2022, "T", 45.29)]), INCREASE_2, 2022, "1780")
+    assert c.status == "unchanged"
+
+
+def test_percentage_targets_are_capped_at_100():
+    ev = evaluate_one(obs([("1780", 2017, "T", 99.0), ("1780", 2022, "T", 99.5)]), INCREASE_2, 2022, "1780")
+    assert ev.target == 100.0 and ev.remaining == pytest.approx(0.5) and ev.progress == pytest.approx(0.5)
+    ev = evaluate_one(obs([("1780", 2017, "T", 99.0), ("1780", 2022, "T", 100.0)]), INCREASE_2, 2022, "1780")
+    assert ev.status == "reached"
+
+
+def test_a_null_successor_value_does_not_hide_the_predecessor(config):
+    old = obs([("0017", 2017, "T", 16.8), ("0017", 2018, "T", 16.5)], indicator="N61602")
+    new = obs([("0017", 2017, "T", np.nan), ("0017", 2022, "T", 16.0)], indicator="N61603")
+    values = goal_values(pd.concat([old, new]), config.goal("sjalvmord"))
+    row = values[values["year"] == 2017].iloc[0]
+    assert row["value"] == 16.8 and row["series_id"] == "N61602"
+
+
+def test_a_raised_period_uses_its_own_tolerance():
+    goal = one_goal('''id = "g"
+text = "t"
+dimension = "H"
+direction = "increase"
+change = 2
+challenges = ["Vuxenlivet"]
+period = [{ baseline_year = 2022, target_year = 2026, change = 6 }]
+[[goal.indicator]]
+id = "X00001"
+''')
+    values = obs([("1780", 2022, "T", 80.0), ("1780", 2024, "T", 80.5)])
+    # tolerance 10 % of 6 = 0.6 in the second period: +0.5 is unchanged
+    assert evaluate_one(values, goal, 2024, "1780").status == "unchanged"

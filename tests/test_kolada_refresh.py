@@ -247,3 +247,35 @@ def test_end_to_end_the_app_shows_the_real_figure(config, cache_dir, monkeypatch
     assert not any("Demodata" in w.value for w in at.warning)  # the demo notice is gone
     subtitle = " ".join(chart_spec(charts(at)[0])["title"]["subtitle"])
     assert subtitle.startswith("Källa: Kolada (N15428)") and "DEMODATA" not in subtitle
+
+
+def test_connection_cut_mid_body_is_retried_then_reported(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        faults.cut_connection = 1
+        cache, _ = run_refresh(config, cache_dir, base)
+        assert value(cache, "N15428", "1780", 2022)
+    before = load_cache(cache_dir).data_version
+    with fake_kolada() as (base, faults):
+        faults.cut_connection = 100
+        with pytest.raises(KoladaError, match="svaret avbröts"):
+            run_refresh(config, cache_dir, base)
+    assert load_cache(cache_dir).data_version == before
+
+
+def test_a_real_survey_import_survives_a_refresh_of_the_demo_cache(config, cache_dir, tmp_path):
+    from nyap.livhalsa import import_extract
+
+    extract = tmp_path / "lh2022.csv"
+    extract.write_text("indikator;omrade_kod;ar;kon;aldersgrupp;andel;ki_nedre;ki_ovre;antal_svar\n"
+                       "U01405;1780;2022;T;18-84;71,4;69,9;72,9;3500\nU01405;1780;2017;T;18-84;72,0;70,5;73,5;3300\n",
+                       encoding="utf-8")
+    cache, report = import_extract(extract, cache_dir, config)
+    assert cache.is_demo and cache.demo_sources == {"kolada", "regional"}  # demo survey rows are gone
+    assert len(cache.observations[cache.observations["source"] == "livhalsa"]) == 2
+    with fake_kolada() as (base, _):
+        cache, _ = run_refresh(config, cache_dir, base)
+    assert not cache.is_demo
+    lh = cache.observations[cache.observations["source"] == "livhalsa"]
+    assert sorted(lh["value"]) == [71.4, 72.0]
+    assert "regional" not in set(cache.observations["source"].astype(str))  # demo regional rows dropped
+    assert any(s.get("file") == "lh2022.csv" for s in cache.manifest["sources"])

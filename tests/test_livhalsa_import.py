@@ -234,3 +234,17 @@ def test_no_output_path_shows_a_suppressed_value(tmp_path, config, cache_dir, mo
         for form in forms:
             assert form not in everything, form
     assert ".." in everything  # the suppressed group is shown as ".."
+
+
+def test_a_partial_extract_replaces_only_what_it_covers(tmp_path, config, cache_dir):
+    import_extract(EXAMPLES / "livhalsa_exempel_DEMO.csv", cache_dir, config)
+    before = load_cache(cache_dir).observations
+    fix = "\n".join([HEADER, "U01405;1780;2022;T;18-84;55,5;;;3000"])
+    cache, report = import_extract(write(tmp_path, fix, "rattelse_DEMO.csv"), cache_dir, config)
+    o = cache.observations
+    lh = o[(o["source"] == "livhalsa") & (o["indicator_id"] == "U01405") & (o["year"] == 2022)]
+    assert set(lh.loc[lh["area_code"] == "1780", "value"]) == {55.5}
+    others = before[(before["source"] == "livhalsa") & (before["indicator_id"] == "U01405") & (before["year"] == 2022)
+                    & (before["area_code"] != "1780")]
+    assert len(lh[lh["area_code"] != "1780"]) == len(others) > 0
+    assert any("ersattes" in line for line in report.lines())
