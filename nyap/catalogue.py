@@ -22,7 +22,7 @@ def indicator_catalogue(cache: Cache, config: GoalsConfig) -> pd.DataFrame:
     for goal in config.goals:
         refs = goal.indicators
         for ref in refs:
-            used_by.setdefault(ref.id, []).append(goal.id)
+            used_by.setdefault(ref.id, []).append(goal.text)
             notes = chain_notes.setdefault(ref.id, [])
             if ref.last_year:
                 notes.append(f"används t.o.m. {ref.last_year} (seriebrott)")
@@ -58,7 +58,7 @@ def indicator_catalogue(cache: Cache, config: GoalsConfig) -> pd.DataFrame:
                 "Kolada-typ": KPI_TYPE_TEXT.get(ind["kpi_type"], ind["kpi_type"]),
                 "År": f"{years[0]}–{years[-1]}" if years else "–",
                 "Datadatum": ind["publication_date"] or "",
-                "Mål": ", ".join(used_by.get(iid, [])),
+                "Mål": "; ".join(dict.fromkeys(used_by.get(iid, []))),
                 "Anmärkningar": "; ".join(caveats),
             })
     return pd.DataFrame(rows)

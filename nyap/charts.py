@@ -33,9 +33,11 @@ class ChartResult:
     alt_text: str
 
 
-def finish(chart, title: str, source: str, is_demo: bool):
-    """Title, source line (as subtitle, so exported images carry it), locale, projector styling."""
+def finish(chart, title: str | list[str], source: str, is_demo: bool, notes: list[str] | None = None):
+    """Title, source line and reading notes (as subtitle, so exported images carry them), locale,
+    projector styling."""
     subtitle = [source] if not is_demo else [DEMO_LABEL + ". " + source if not source.startswith("DEMO") else source]
+    subtitle += notes or []
     return (
         chart.properties(title=alt.TitleParams(
             text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
@@ -51,7 +53,28 @@ def finish(chart, title: str, source: str, is_demo: bool):
 
 
 def _unit_title(view: GoalView) -> str:
-    return view.goal.value_unit if view.goal.value_unit != "%" else "Andel (%)"
+    goal = view.goal
+    if goal.measure:
+        return f"{goal.measure} ({goal.value_unit})"
+    return goal.value_unit if goal.value_unit != "%" else "Andel (%)"
+
+
+def wrap(text: str, width: int = 72) -> list[str]:
+    """Long goal texts become several title lines instead of being cut."""
+    import textwrap
+
+    return textwrap.wrap(text, width) or [text]
+
+
+def _scope(area_name: str, genders: tuple[str, ...], view: GoalView) -> str:
+    parts = [area_name]
+    if view.age_label:
+        parts.append(view.age_label)
+    if len(genders) > 1:
+        parts.append("kvinnor och män")
+    elif genders != ("T",):
+        parts.append(GENDER_LABELS[genders[0]].lower())
+    return ", ".join(parts)
 
 
 def _names(area_names: dict[str, str], code: str) -> str:
@@ -112,12 +135,17 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                 domain=[n for n in [None if county_view else main_name, ref_label, "Riket"] if n],
                 range=[[1, 0], [8, 4], [2, 3]][0 if not county_view else 1:]))
         else:
-            domain = [n for n in [None if county_view else main_name, ref_label, "Riket"] if n]
-            rng = ([] if county_view else [HIGHLIGHT]) + [COUNTY_COLOUR, COUNTRY_COLOUR]
+            all_names = [n for n in [None if county_view else main_name, ref_label, "Riket"] if n]
+            all_colours = ([] if county_view else [HIGHLIGHT]) + [COUNTY_COLOUR, COUNTRY_COLOUR]
+            all_dashes = ([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]
+            present = set(main["name"])
+            keep = [i for i, n in enumerate(all_names) if n in present]  # no legend entry without a line
+            domain = [all_names[i] for i in keep]
+            rng = [all_colours[i] for i in keep]
             colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=domain, range=rng),
                                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=5, symbolSize=400))
             dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
-                domain=domain, range=([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]))
+                domain=domain, range=[all_dashes[i] for i in keep]))
         width = alt.condition(alt.datum.role == ("ref" if county_view else "area"), alt.value(5), alt.value(3))
         tooltip = [alt.Tooltip("name:N", title="Område"), alt.Tooltip("gender_label:N", title="Kön"),
                    alt.Tooltip("year:Q", title="År", format="d"), alt.Tooltip("period:N", title="Period"),
@@ -143,8 +171,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if breaks:
         bdf = pd.DataFrame({"year": [b - 0.5 for b in breaks], "label": ["Seriebrott"] * len(breaks)})
         layers.append(alt.Chart(bdf).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x="year:Q"))
-        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, fontSize=15, color="#5a1fb3", baseline="top")
-                      .encode(x="year:Q", y=alt.value(22), text="label:N"))
+        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, dy=-6, fontSize=15, color="#5a1fb3", baseline="bottom")
+                      .encode(x="year:Q", y=alt.value(420), text="label:N"))
     target_rows = []
     if not goal.direction_only:
         for g in genders:
@@ -161,12 +189,14 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
         layers.append(alt.Chart(tdf).mark_text(align="right", dx=-12, fontSize=16, fontWeight="bold", color="#111111")
                       .encode(x="year:Q", y="value:Q", text="label:N"))
 
-    who = main_name + (" – kvinnor och män" if km else "" if genders == ("T",) else f" – {GENDER_LABELS[genders[0]].lower()}")
-    title = f"{_short(goal.text)}: {who}"
+    title = wrap(goal.text) + [_scope(main_name, genders, view) + " – över tid"]
+    notes = []
+    if not others.empty and not km:
+        notes.append("Tunna grå linjer: övriga kommuner. ◆ = målvärdet.")
     chart = alt.layer(*layers).properties(height=420, width="container")
     table = _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
-    return ChartResult(finish(chart, title, source, is_demo), table, alt_text)
+    return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)
 
 
 def _short(text: str, limit: int = 70) -> str:
@@ -223,8 +253,8 @@ def table_frame(data: pd.DataFrame, view: GoalView) -> pd.DataFrame:
 def describe_trend(view, area, genders, area_names, county_view) -> str:
     goal = view.goal
     name = view.reference_label if county_view else _names(area_names, area)
-    parts = [f"Linjediagram över tid: {goal.text}. Visar {name}"
-             + ("" if county_view else f", {view.reference_label.lower()}") + " och riket."]
+    parts = [f"Linjediagram över tid: {goal.text}" + (f", {view.age_label}" if view.age_label else "")
+             + f". Visar {name}" + ("" if county_view else f", {view.reference_label}") + " och riket."]
     for g in genders:
         ev = view.evaluation(view.reference_code if county_view else area, g)
         if ev and not pd.isna(ev.get("latest")):
@@ -287,6 +317,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     ]
     if view.has_ci:
         layers.append(base.mark_rule(color="#222222", strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q", **offset))
+    notes = []
     if not goal.direction_only:
         target_rows = []
         for g in genders:
@@ -298,9 +329,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
             tdf = pd.DataFrame(target_rows)
             layers.append(alt.Chart(tdf).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
                 x="value:Q", tooltip=[alt.Tooltip("label:N", title="Mål")]))
-            layers.append(alt.Chart(tdf.head(1)).mark_text(align="left", dx=5, dy=-4, fontSize=15, color="#111111",
-                                                           baseline="bottom", fontWeight="bold")
-                          .encode(x="value:Q", y=alt.value(len(order) * (40 if km else 30) + 2), text="label:N"))
+            notes.append("Prickad svart linje: " + ", ".join(tdf["label"]).replace("Länets målvärde", "länets målvärde"))
     ref = view.reference
     ref_rows = ref[(ref["year"] == used) & ref["gender"].isin(genders)] if not ref.empty else ref
     ref_rows = usable(ref_rows) if not ref_rows.empty else ref_rows
@@ -309,13 +338,13 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                                           for v, g in zip(ref_rows["value"], ref_rows["gender"])])
         layers.append(alt.Chart(ref_rows).mark_rule(color=COUNTY_COLOUR, strokeWidth=3, strokeDash=[8, 4]).encode(
             x="value:Q", tooltip=[alt.Tooltip("label:N", title="Länets referens")]))
-        layers.append(alt.Chart(ref_rows.head(1)).mark_text(align="left", dx=5, dy=-6, fontSize=15, color=COUNTY_COLOUR,
-                                                            baseline="bottom", fontWeight="bold")
-                      .encode(x="value:Q", y=alt.value(0), text="label:N"))
-    who = "" if genders == ("T",) else (" – kvinnor och män" if km else f" – {GENDER_LABELS[genders[0]].lower()}")
-    title = f"Alla kommuner {used}{who}"
-    if used != year:
-        title += f" (senaste mätning före {year + 1})"
+        notes.insert(0, "Streckad brun linje: " + ", ".join(ref_rows["label"]))
+    if view.has_ci:
+        notes.append("Svarta streck: 95 % konfidensintervall. \"..\" = för få svar, visas inte.")
+    scope = "alla kommuner" + (f", {view.age_label}" if view.age_label else "") + (
+        "" if genders == ("T",) else (", kvinnor och män" if km else f", {GENDER_LABELS[genders[0]].lower()}"))
+    when = str(used) if used == year else f"{used} (senaste mätningen t.o.m. {year})"
+    title = wrap(goal.text) + [f"{scope[0].upper()}{scope[1:]} – {when}"]
     # a band step (not a fixed height): Streamlit squeezes fixed-height band charts in the browser
     chart = alt.layer(*layers).properties(height=alt.Step(20 if km else 30), width="container")
     table = table_frame(rows.assign(Område=rows["name"]), view)
@@ -327,9 +356,9 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                    f"{fmt_value(worst['value'], goal.value_unit)}. " if best is not None and goal.sign > 0 else "")
                 + (f"Lägst {best['name']} {fmt_value(best['value'], goal.value_unit)}, högst {worst['name']} "
                    f"{fmt_value(worst['value'], goal.value_unit)}. " if best is not None and goal.sign < 0 else "")
-                + f"{int(rows['suppressed'].sum())} grupper har för få svar och visas inte; "
+                + (f"{int(rows['suppressed'].sum())} grupper har för få svar och visas inte. " if view.has_ci else "")
                 + f"{int((rows['value'].isna() & ~rows['suppressed']).sum())} värden saknas.")
-    return ChartResult(finish(chart, title, source, is_demo), table, alt_text)
+    return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)
 
 
 # --------------------------------------------------------------------------- (c) goal gap
@@ -348,6 +377,11 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     rows["name"] = [view.reference_label if c == view.reference_code else _names(area_names, c) for c in rows["area_code"]]
     if km:
         rows["name"] = rows["name"] + " – " + rows["gender"].map(GENDER_LABELS).str.lower()
+    # groups without a comparison are listed under the chart, not drawn as empty rows
+    missing = rows[rows["status"] == "no_data"]["name"].tolist()
+    rows = rows[rows["status"] != "no_data"].copy()
+    if rows.empty:
+        return None
     rows["status_text"] = [f"{STATUS_STYLE[s][0]} {STATUS_STYLE[s][2]}" for s in rows["status"]]
     rows["remaining_text"] = [
         "" if pd.isna(r) or goal.direction_only else ("målet nått" if r == 0 else f"{fmt_number(r)} kvar")
@@ -385,7 +419,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         base.mark_point(size=240, filled=True, opacity=1).encode(
             x="latest:Q", color=alt.Color("status_label:N", title="Status", scale=status_scale),
             shape=alt.Shape("status_label:N", title="Status", scale=alt.Scale(
-                domain=status_scale.domain, range=["diamond", "triangle-up", "square", "triangle-down", "cross"])),
+                domain=status_scale.domain, range=["diamond", "circle", "square", "cross", "triangle-up", "stroke"])),
             tooltip=tooltip),
     ]
     if not goal.direction_only:
@@ -396,10 +430,15 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         text="label:N", color=alt.Color("status_label:N", scale=status_scale, legend=None),
         tooltip=tooltip).properties(height=alt.Step(30), width=330)
     chart = alt.hconcat(left, right, spacing=6)
-    scope = "" if genders == ("T",) else (" – kvinnor och män" if km else f" – {GENDER_LABELS[genders[0]].lower()}")
-    title = f"Målgapet per kommun{scope}: basår → senaste → mål"
-    if goal.direction_only:
-        title = f"Förändring per kommun{scope} sedan basåret (mål: bara riktning)"
+    scope = _scope("alla kommuner", genders, view)
+    headline = (f"Målgapet – {scope}: basår → senaste → mål" if not goal.direction_only
+                else f"Förändring sedan basåret – {scope} (mål: bara riktning)")
+    title = wrap(goal.text) + [headline[0].upper() + headline[1:]]
+    notes = ["○ = basvärdet, fylld symbol = senaste värdet (färg och form = status)"
+             + ("" if goal.direction_only else ", svart streck = målvärdet") + "."]
+    if missing:
+        why = "för få svar eller saknade värden" if view.has_ci else "saknade värden"
+        notes.append(f"Ingen jämförelse ({why}): " + ", ".join(missing) + ".")
     def sv(values):
         return [fmt_number(v, 2).replace(NBSP, "") if not pd.isna(v) else "–" for v in values]
 
@@ -414,5 +453,6 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     }).set_index("Område").loc[order].reset_index()
     counts = rows["status"].value_counts()
     alt_text = (f"Målgap: {goal.text}. För varje kommun basvärde, senaste värde och målvärde. "
-                + ", ".join(f"{int(counts.get(s, 0))} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE) + ".")
-    return ChartResult(finish(chart, title, source, is_demo), table, alt_text)
+                + ", ".join(f"{int(counts.get(s, 0))} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE
+                            if s != "no_data") + f"; {len(missing)} utan jämförelse.")
+    return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 
 from .areas import MUNICIPALITIES
-from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number, fmt_value
+from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number
 from .goals import GoalsConfig
 from .views import FocusItem
 
@@ -29,6 +29,24 @@ def status_html(status: str, remaining=None, direction_only: bool = False, words
 def page_href(page: str, query: dict[str, str]) -> str:
     path = "" if page == "Översikt" else quote(page)
     return f"{path}?{urlencode(query)}"
+
+
+def swedish_sort_key(name: str) -> str:
+    """Å, Ä, Ö come last in Swedish alphabetical order."""
+    return name.lower().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
+
+
+def _age_suffix(ev: pd.DataFrame, goal_id: str, track: str) -> str:
+    ages = set(ev.loc[(ev["goal_id"] == goal_id) & (ev["track"] == track), "age_group"].astype(str)) - {""}
+    return f" ({next(iter(ages)).replace('-', '–')} år)" if len(ages) == 1 else ""
+
+
+def _county_only(ev: pd.DataFrame, goal_id: str, track: str) -> bool:
+    rows = ev[(ev["goal_id"] == goal_id) & (ev["track"] == track)]
+    return not rows.empty and not rows["area_code"].isin(list(MUNICIPALITIES)).any()
+
+
+COUNTY_ONLY = "Finns bara för länet"
 
 
 def _row_for(ev: pd.DataFrame, goal_id: str, track: str, area: str, gender: str):
@@ -58,14 +76,17 @@ def goal_list_html(items: list[FocusItem], ev: pd.DataFrame, area: str, area_nam
     for item in items:
         goal = item.goal
         cells = []
+        county_only = _county_only(ev, goal.id, item.track)
         for kind, g, _ in cols:
             row = _row_for(ev, goal.id, item.track, area, g) if kind == "area" else _reference_row(ev, goal.id, item.track, g)
-            if row is None:
+            if row is None and kind == "area" and county_only:
+                cells.append(f'<td class="nyap-note">{COUNTY_ONLY}</td>')
+            elif row is None:
                 cells.append(f"<td>{status_html('no_data')}</td>")
             else:
                 cells.append(f"<td>{status_html(row['status'], row.get('remaining'), goal.direction_only)}</td>")
         q = dict(link_query, mal=item.key)
-        label = escape(item.label)
+        label = escape(item.label + _age_suffix(ev, goal.id, item.track))
         target = f"{'ökning' if goal.sign > 0 else 'minskning'} med {fmt_number(goal.change, 0 if goal.change == int(goal.change) else 1)} {goal.change_unit}" \
             if not goal.direction_only else ("ska öka" if goal.sign > 0 else "ska minska") + " (riktning)"
         cls = ' class="focus"' if item.key == focus else ""
@@ -78,7 +99,7 @@ def goal_list_html(items: list[FocusItem], ev: pd.DataFrame, area: str, area_nam
 def matrix_html(config: GoalsConfig, ev: pd.DataFrame, gender: str, link_query: dict[str, str],
                 names: dict[str, str], page_for: dict[str, str]) -> str:
     """Goals × (county + 16 municipalities), grouped by challenge: symbol, colour and remaining."""
-    munis = list(MUNICIPALITIES)
+    munis = sorted(MUNICIPALITIES, key=lambda c: swedish_sort_key(names.get(c, c)))
     head = '<th scope="col">Mål</th><th scope="col" class="area">Länet</th>' + "".join(
         f'<th scope="col" class="area">{escape(names.get(c, c))}</th>' for c in munis)
     body = []
@@ -88,12 +109,16 @@ def matrix_html(config: GoalsConfig, ev: pd.DataFrame, gender: str, link_query: 
         for goal in config.goals_for(ch.name):
             for i, track in enumerate(goal.tracks, 1):
                 key = goal.id if i == 1 else f"{goal.id}.{i}"
-                label = goal.text + (f" – {track.lower()}" if track else "")
+                label = goal.text + (f" – {track.lower()}" if track else "") + _age_suffix(sub, goal.id, track)
                 href = page_href(page_for[ch.name], dict(link_query, mal=key))
                 ref = _reference_row(sub, goal.id, track, gender)
                 cells = [_cell(ref, goal.direction_only, "county")]
-                for code in munis:
-                    cells.append(_cell(_row_for(sub, goal.id, track, code, gender), goal.direction_only, ""))
+                if _county_only(sub, goal.id, track):
+                    cells.append(f'<td class="cell nyap-note" colspan="{len(munis)}">{COUNTY_ONLY} '
+                                 '(nyckeltalet redovisas bara för regioner)</td>')
+                else:
+                    for code in munis:
+                        cells.append(_cell(_row_for(sub, goal.id, track, code, gender), goal.direction_only, ""))
                 body.append(f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
                             f'{"".join(cells)}</tr>')
     return (f'<table class="nyap-table nyap-matrix"><caption>Alla mål × länet och kommunerna '
@@ -134,28 +159,44 @@ def profile_html(config: GoalsConfig, ev: pd.DataFrame, area: str, area_name: st
                 own = _row_for(sub, goal.id, track, area, gender)
                 ref = _reference_row(sub, goal.id, track, gender)
                 unit = unit_of(goal)
-                base = "–" if own is None or pd.isna(own.get("baseline")) else f"{fmt_value(own['baseline'], unit)} ({int(own['baseline_year'])})"
-                latest = "–" if own is None or pd.isna(own.get("latest")) else f"{fmt_value(own['latest'], unit)} ({int(own['latest_year'])})"
-                target = "–" if own is None or pd.isna(own.get("target")) else fmt_value(own["target"], unit)
+                county_only = _county_only(sub, goal.id, track)
+
+                def num(row, key):
+                    if row is None or pd.isna(row.get(key)):
+                        return "–"
+                    year = row.get(f"{key}_year")
+                    return fmt_number(row[key]) + ("" if year is None or pd.isna(year) else f" ({int(year)})")
+
+                base, latest = num(own, "baseline"), num(own, "latest")
+                target = "–" if own is None or pd.isna(own.get("target")) else fmt_number(own["target"])
                 href = page_href(page_for[ch.name], dict(link_query, mal=key))
-                label = goal.text + (f" – {track.lower()}" if track else "")
-                own_status = status_html(own["status"], own.get("remaining"), goal.direction_only) if own is not None else status_html("no_data")
+                label = goal.text + (f" – {track.lower()}" if track else "") + _age_suffix(sub, goal.id, track)
+                if county_only:
+                    own_status = f'<span class="nyap-note">{COUNTY_ONLY}</span>'
+                elif own is None:
+                    own_status = status_html("no_data")
+                else:
+                    own_status = status_html(own["status"], own.get("remaining"), goal.direction_only)
+                    if base == "–" and own["status"] != "no_data":
+                        base = latest = "se kvinnor/män"  # measured separately (life expectancy)
                 ref_status = status_html(ref["status"], ref.get("remaining"), goal.direction_only) if ref is not None else status_html("no_data")
                 rows.append(
-                    f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
+                    f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a>'
+                    f'<br><span class="nyap-note">{escape(unit)}</span></th>'
                     f'<td class="num">{escape(base)}</td><td class="num">{escape(latest)}</td>'
-                    f'<td class="num">{escape(target)}</td><td>{own_status}</td><td>{ref_status}</td></tr>')
+                    f'<td class="num">{escape(target)}</td><td class="status">{own_status}</td>'
+                    f'<td class="status">{ref_status}</td></tr>')
     head = ("<th scope='col'>Mål</th><th scope='col'>Basvärde (år)</th><th scope='col'>Senaste (år)</th>"
             f"<th scope='col'>Målvärde</th><th scope='col'>{escape(area_name)}</th><th scope='col'>Länet</th>")
     return (f'<table class="nyap-table"><caption>{escape(area_name)} – alla mål ({escape(GENDER_LABELS[gender].lower())})'
             f'</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def frame_html(frame: pd.DataFrame, caption: str) -> str:
+def frame_html(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
     """A plain, readable HTML table (wraps long text, unlike a grid widget)."""
     head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{escape('' if pd.isna(v) else str(v))}</td>" for v in row) + "</tr>"
         for row in frame.itertuples(index=False))
-    return (f'<table class="nyap-table"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+    return (f'<table class="nyap-table {css_class}"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
             f'<tbody>{body}</tbody></table>')

@@ -81,8 +81,17 @@ class GoalView:
     @property
     def series_breaks(self) -> list[int]:
         """Years where a new series starts (a KPI replaced by its successor)."""
-        firsts = self.values.groupby("series_id")["year"].min().sort_values()
-        return [int(y) for y in firsts.iloc[1:]] if len(firsts) > 1 else []
+        breaks: set[int] = set()
+        # per gender: women's and men's KPIs (life expectancy) are two series side by side, not a break
+        for _, rows in self.values.groupby("gender"):
+            firsts = rows.groupby("series_id")["year"].min().sort_values()
+            breaks.update(int(y) for y in firsts.iloc[1:])
+        return sorted(breaks)
+
+    @property
+    def age_label(self) -> str:
+        """'18–29 år' for survey data split by age, else ''."""
+        return f"{self.age_group.replace('-', '–')} år" if self.age_group else ""
 
     def evaluation(self, area: str, gender: str) -> dict | None:
         ev = self.evaluations

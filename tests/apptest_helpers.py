@@ -63,7 +63,8 @@ def chart_data(element) -> pd.DataFrame:
 
 def chart_title(element) -> str:
     title = chart_spec(element).get("title", {})
-    return title.get("text", "") if isinstance(title, dict) else str(title)
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
 
 
 def page_text(at: AppTest) -> str:

@@ -80,7 +80,7 @@ def test_year_filter_moves_the_as_of_year():
     at.selectbox(key="Ungdomslivet__year").set_value(2019).run()
     assert_clean(at)
     trend, bars, _ = charts(at)
-    assert chart_title(bars).startswith("Alla kommuner 2019")
+    assert chart_title(bars).endswith("Alla kommuner – 2019")
     assert chart_data(trend).query("name == 'Karlstad'")["year"].max() == 2019
     assert at.query_params["ar"] == "2019"
 

@@ -25,7 +25,7 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
     st.caption(result.alt_text)
     notice = DEMO_FILE_NOTICE if is_demo else ""
     stem = ("DEMO-" if is_demo else "") + _slug(file_stem)
-    cols = st.columns([1, 1, 4])
+    cols = st.columns([1, 1, 1])
     cols[0].download_button("Ladda ner data (CSV)", data=lambda: table_csv(result.table, notice),
                             file_name=f"{stem}.csv", mime="text/csv", key=f"csv_{key}", on_click="ignore")
     cols[1].download_button("Ladda ner bild (PNG)", data=lambda: chart_png(result.chart),

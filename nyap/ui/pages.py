@@ -266,5 +266,6 @@ def render_about() -> None:
         st.markdown(f"#### {title}\n{text}")
     st.markdown("#### Indikatorerna")
     catalogue = indicator_catalogue(cache, config)
-    st.html(frame_html(catalogue, "Alla indikatorer i cachen: definition, källa, typ, år och anmärkningar"))
+    st.html(frame_html(catalogue, "Alla indikatorer i cachen: definition, källa, typ, år och anmärkningar",
+                       "nyap-catalogue"))
     show_download(catalogue, "indikatorer", cache.is_demo)

@@ -18,15 +18,19 @@ h1 {{ font-size: 2.2rem !important; }}
 .nyap-table td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
 .nyap-table tr.focus td {{ background: #e8f0fa; }}
 .nyap-table a {{ color: #0b4f8a; text-decoration: underline; }}
-.nyap-matrix {{ font-size: .92rem; }}
+.nyap-matrix {{ font-size: 1rem; }}
 .nyap-matrix th.area {{ writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; padding: .4rem .2rem; font-weight: 600; }}
 .nyap-matrix td.cell {{ text-align: center; white-space: nowrap; padding: .25rem .2rem; }}
-.nyap-matrix td.cell .sym {{ font-size: 1.15rem; display: block; }}
-.nyap-matrix td.cell .rem {{ font-size: .8rem; color: #333; display: block; }}
+.nyap-matrix td.cell .sym {{ font-size: 1.3rem; display: block; }}
+.nyap-matrix td.cell .rem {{ font-size: .95rem; color: #222; display: block; font-variant-numeric: tabular-nums; }}
 .nyap-matrix td.county {{ background: #fbf4ec; }}
 .nyap-matrix tr.challenge th {{ background: #0b4f8a; color: #fff; font-size: 1.05rem; }}
 .nyap-legend span {{ margin-right: 1.2rem; white-space: nowrap; }}
 .nyap-summary {{ font-size: 1.35rem; font-weight: 600; color: #111; margin: .2rem 0 .8rem 0; }}
 .nyap-note {{ color: #333; font-size: .98rem; }}
+.nyap-table td.status {{ min-width: 13rem; }}
+.nyap-table th[scope=row] {{ width: 40%; }}
+.nyap-catalogue td {{ font-size: .9rem; overflow-wrap: anywhere; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #3a3a3a !important; font-size: 1rem !important; }}
 {_STATUS_CSS}
 """
