@@ -171,8 +171,11 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if breaks:
         bdf = pd.DataFrame({"year": [b - 0.5 for b in breaks], "label": ["Seriebrott"] * len(breaks)})
         layers.append(alt.Chart(bdf).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x="year:Q"))
-        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, dy=-6, fontSize=15, color="#5a1fb3", baseline="bottom")
-                      .encode(x="year:Q", y=alt.value(420), text="label:N"))
+        # y from the plot's own height: a fixed pixel position outside the plot makes Streamlit's
+        # "fit" layout shrink the whole chart
+        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, fontSize=15, color="#5a1fb3", baseline="bottom",
+                                               y=alt.expr("height - 4"))
+                      .encode(x="year:Q", text="label:N"))
     target_rows = []
     if not goal.direction_only:
         for g in genders:
@@ -193,7 +196,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     notes = []
     if not others.empty and not km:
         notes.append("Tunna grå linjer: övriga kommuner. ◆ = målvärdet.")
-    chart = alt.layer(*layers).properties(height=420, width="container")
+    chart = alt.layer(*layers).properties(height=520, width="container")
     table = _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
     return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)
@@ -283,6 +286,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
         chosen=rows["area_code"] == area,
     )
     rows["label"] = [_display_value(r, goal.value_unit) for r in rows.to_dict("records")]
+    rows.loc[rows["suppressed"], "label"] = f"{SUPPRESSED_MARK} för få svar"
     rows["note"] = np.where(rows["suppressed"], f"För få svar – visas inte ({SUPPRESSED_MARK})",
                             np.where(rows["value"].isna(), "Värde saknas", ""))
     # labels sit after the bar or its confidence interval, so nothing overlaps
@@ -396,7 +400,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     order = rows.sort_values("_order", ascending=False)["name"].tolist()
     period = goal.period_for(view.as_of)
     fmt = _value_fmt(view)
-    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=16))
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=16, labelLimit=360))
     tooltip = [alt.Tooltip("name:N", title="Område"),
                alt.Tooltip("baseline:Q", title="Basvärde", format=fmt),
                alt.Tooltip("baseline_year:Q", title="Basår (använt)", format="d"),

@@ -31,6 +31,6 @@ h1 {{ font-size: 2.2rem !important; }}
 .nyap-table td.status {{ min-width: 13rem; }}
 .nyap-table th[scope=row] {{ width: 40%; }}
 .nyap-catalogue td {{ font-size: .9rem; overflow-wrap: anywhere; }}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #3a3a3a !important; font-size: 1rem !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #3a3a3a !important; opacity: 1 !important; font-size: 1rem !important; }}
 {_STATUS_CSS}
 """
