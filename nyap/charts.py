@@ -388,8 +388,8 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         return None
     rows["status_text"] = [f"{STATUS_STYLE[s][0]} {STATUS_STYLE[s][2]}" for s in rows["status"]]
     rows["remaining_text"] = [
-        "" if pd.isna(r) or goal.direction_only else ("målet nått" if r == 0 else f"{fmt_number(r)} kvar")
-        for r in rows["remaining"]]
+        "" if pd.isna(r) or goal.direction_only or st == "break" else ("målet nått" if r == 0 else f"{fmt_number(r)} kvar")
+        for r, st in zip(rows["remaining"], rows["status"])]
     rows["label"] = rows["status_text"] + np.where(rows["remaining_text"] != "", " · " + rows["remaining_text"], "")
     rows["chosen"] = (rows["area_code"] == area) | ((area not in MUNICIPALITIES) & (rows["area_code"] == view.reference_code))
     rows["is_ref"] = rows["area_code"] == view.reference_code

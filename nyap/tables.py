@@ -20,7 +20,7 @@ from .views import FocusItem
 def status_html(status: str, remaining=None, direction_only: bool = False, words: bool = True) -> str:
     symbol, _, label = STATUS_STYLE[status]
     rem = ""
-    if remaining is not None and not pd.isna(remaining) and not direction_only and status != "no_data":
+    if remaining is not None and not pd.isna(remaining) and not direction_only and status not in ("no_data", "break"):
         rem = " · målet nått" if remaining == 0 else f" · {fmt_number(remaining)} kvar"
     text = f"{symbol} {label}" if words else symbol
     return f'<span class="nyap-s-{status}">{escape(text)}</span>{escape(rem)}'
@@ -133,7 +133,7 @@ def _cell(row, direction_only: bool, cls: str) -> str:
         status, rem = row["status"], row.get("remaining")
     symbol, _, label = STATUS_STYLE[status]
     rem_text = ""
-    if not direction_only and rem is not None and not pd.isna(rem) and status != "no_data":
+    if not direction_only and rem is not None and not pd.isna(rem) and status not in ("no_data", "break"):
         rem_text = "nått" if rem == 0 else fmt_number(rem)
     title = label + (f", {rem_text} kvar" if rem_text and rem_text != "nått" else "")
     return (f'<td class="cell {cls}" title="{escape(title)}"><span class="sym nyap-s-{status}" aria-label="{escape(label)}">'

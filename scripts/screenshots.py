@@ -23,10 +23,11 @@ def main() -> int:
     parser.add_argument("--query", default="")
     parser.add_argument("--width", type=int, default=1600)
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--cache", default=None, help="another cache directory (e.g. after a refresh)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    with running_app() as base, launch_browser() as browser:
+    with running_app(Path(args.cache) if args.cache else None) as base, launch_browser() as browser:
         page = browser.new_page(viewport={"width": args.width, "height": 1000})
         for name in args.pages:
             path = PAGES[name]

@@ -266,6 +266,10 @@ def render_about() -> None:
         st.markdown(f"#### {title}\n{text}")
     st.markdown("#### Indikatorerna")
     catalogue = indicator_catalogue(cache, config)
-    st.html(frame_html(catalogue, "Alla indikatorer i cachen: definition, källa, typ, år och anmärkningar",
-                       "nyap-catalogue"))
+    st.html(frame_html(catalogue.drop(columns=["Definition"]),
+                       "Alla indikatorer i cachen: källa, typ, år, datadatum, mål och anmärkningar", "nyap-catalogue"))
     show_download(catalogue, "indikatorer", cache.is_demo)
+    st.markdown("#### Definitioner")
+    for row in catalogue.drop_duplicates("Id").itertuples(index=False):
+        with st.expander(f"{row.Id} – {row.Titel}"):
+            st.markdown(row.Definition or "Ingen definition i cachen.")

@@ -30,7 +30,7 @@ h1 {{ font-size: 2.2rem !important; }}
 .nyap-note {{ color: #333; font-size: .98rem; }}
 .nyap-table td.status {{ min-width: 13rem; }}
 .nyap-table th[scope=row] {{ width: 40%; }}
-.nyap-catalogue td {{ font-size: .9rem; overflow-wrap: anywhere; }}
+.nyap-catalogue td {{ font-size: .95rem; overflow-wrap: break-word; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #3a3a3a !important; opacity: 1 !important; font-size: 1rem !important; }}
 {_STATUS_CSS}
 """
