@@ -43,12 +43,6 @@ def area_names() -> dict[str, str]:
     return names
 
 
-def area_kind(code: str) -> str:
-    if code in MUNICIPALITIES:
-        return "municipality"
-    if code in OTHER_AREAS:
-        return OTHER_AREAS[code][1]
-    raise KeyError(code)
 
 
 def is_valid_area_code(code: str) -> bool:

@@ -202,8 +202,6 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)
 
 
-def _short(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
 def _display_value(row, unit: str) -> str:

@@ -51,23 +51,11 @@ def fmt_value(value, unit: str, decimals: int = 1) -> str:
     return f"{fmt_number(value, decimals)}{NBSP}{unit}" if unit else fmt_number(value, decimals)
 
 
-def fmt_percent_share(value) -> str:
-    """Progress 0.5 -> '50 %'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{fmt_number(value * 100, 0)}{NBSP}%"
 
 
-def status_symbol(status: str) -> str:
-    return STATUS_STYLE[status][0]
 
 
-def status_colour(status: str) -> str:
-    return STATUS_STYLE[status][1]
 
-
-def status_label(status: str) -> str:
-    return STATUS_STYLE[status][2]
 
 
 def relative_luminance(hex_colour: str) -> float:

@@ -167,6 +167,19 @@ def county_reference(values: pd.DataFrame, county: str = "0017", group: str = "G
     return mean[VALUE_COLUMNS + ["reference_kind", "reference_label", "n_municipalities"]]
 
 
+def with_county_reference(values: pd.DataFrame, county: str = "0017", group: str = "G33624"):
+    """The values plus, when the county reference is our own mean, that mean as a pseudo area.
+
+    Returns (values, reference series, kind, the area code that stands for the county).
+    """
+    ref = county_reference(values, county, group)
+    kind = str(ref["reference_kind"].iloc[0]) if not ref.empty else ""
+    if kind == "mean":
+        values = pd.concat([values, ref[VALUE_COLUMNS]], ignore_index=True)
+    code = {"county": county, "group": group, "mean": COMPUTED_MEAN_CODE}.get(kind, "")
+    return values, ref, kind, code
+
+
 # --------------------------------------------------------------------------- evaluation
 
 @dataclass(frozen=True)
@@ -334,12 +347,7 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
             if values.empty:
                 continue
             values = select_age_group(values, age_groups.get(goal.id))
-            ref = county_reference(values, config.meta.county, config.meta.county_group)
-            kind = str(ref["reference_kind"].iloc[0]) if not ref.empty else ""
-            if kind == "mean":
-                values = pd.concat([values, ref[VALUE_COLUMNS]], ignore_index=True)
-            ref_code = {"county": config.meta.county, "group": config.meta.county_group,
-                        "mean": COMPUTED_MEAN_CODE}.get(kind, "")
+            values, _, kind, ref_code = with_county_reference(values, config.meta.county, config.meta.county_group)
             ev = evaluate_goal(values, goal, as_of)
             if all(ref.gender for ref in goal.indicators):
                 ev = pd.concat([ev, combined_total(ev)], ignore_index=True)

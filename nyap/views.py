@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from .areas import MUNICIPALITIES
 from .cache import NO_AGE_GROUP, Cache
 from .goal_arithmetic import (
-    COMPUTED_MEAN_CODE, VALUE_COLUMNS, choose_source, county_reference, default_age_group,
-    evaluate_gender_gap, evaluate_goal, goal_values,
+    choose_source, default_age_group, evaluate_gender_gap, evaluate_goal, goal_values, with_county_reference,
 )
 from .goals import Goal, GoalsConfig
 
@@ -112,11 +110,7 @@ def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
         values = values[values["age_group"] == age].reset_index(drop=True)
     else:
         age = NO_AGE_GROUP
-    ref = county_reference(values, config.meta.county, config.meta.county_group)
-    kind = str(ref["reference_kind"].iloc[0]) if not ref.empty else ""
-    ref_code = {"county": config.meta.county, "group": config.meta.county_group,
-                "mean": COMPUTED_MEAN_CODE}.get(kind, "")
-    with_ref = pd.concat([values, ref[VALUE_COLUMNS]], ignore_index=True) if kind == "mean" else values
+    with_ref, ref, kind, ref_code = with_county_reference(values, config.meta.county, config.meta.county_group)
     evaluations = evaluate_goal(with_ref, goal, as_of) if not with_ref.empty else pd.DataFrame()
     gap = evaluate_gender_gap(with_ref, goal, as_of) if goal.gender_gap and not with_ref.empty else pd.DataFrame()
     ids = [ref_.id for ref_ in goal.indicators if ref_.track == track]
@@ -227,18 +221,6 @@ def overview_evaluations(cache: Cache, config: GoalsConfig, as_of: int, age_grou
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-def overview_matrix(evaluations: pd.DataFrame, config: GoalsConfig, gender: str = "T") -> pd.DataFrame:
-    """Rows: goal measures grouped by challenge; columns: county reference + 16 municipalities.
-
-    Each cell: status and remaining distance. Returns a long frame the page renders as a table.
-    """
-    if evaluations.empty:
-        return evaluations
-    ev = evaluations[evaluations["gender"] == gender]
-    is_ref = ev["area_code"] == ev["reference_code"]
-    ref = ev[is_ref].assign(column="county")
-    muni = ev[ev["area_code"].isin(list(MUNICIPALITIES))].assign(column=lambda d: d["area_code"])
-    return pd.concat([ref, muni], ignore_index=True)
 
 
 def municipality_profile(evaluations: pd.DataFrame, area: str, gender: str = "T") -> pd.DataFrame:
@@ -258,9 +240,6 @@ def municipality_profile(evaluations: pd.DataFrame, area: str, gender: str = "T"
     return out
 
 
-def status_by_goal(evaluations: pd.DataFrame, area: str, gender: str) -> dict[tuple[str, str], str]:
-    rows = evaluations[(evaluations["area_code"] == area) & (evaluations["gender"] == gender)]
-    return {(r.goal_id, r.track): r.status for r in rows.itertuples()}
 
 
 def latest_values_for_year(view: GoalView, year: int, genders: tuple[str, ...]) -> tuple[pd.DataFrame, int | None]:
@@ -283,6 +262,3 @@ def latest_values_for_year(view: GoalView, year: int, genders: tuple[str, ...]) 
     rows["suppressed"] = rows["suppressed"].fillna(False).astype(bool)
     return rows, used
 
-
-def nan_to_none(value):
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value

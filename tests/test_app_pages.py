@@ -33,7 +33,6 @@ def test_challenge_page_lists_every_goal_and_draws_three_charts(page):
         assert goal.text in text
     challenge = next(c for c in CONFIG.challenges if c.name == page)
     assert challenge.aim in text
-    first = CONFIG.goals_for(page)[0]
     n = len(charts(at))
     # L-type goals (county only) draw one chart and say why; others draw three
     assert n in (1, 3)

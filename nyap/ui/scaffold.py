@@ -174,8 +174,3 @@ def navigation(config: GoalsConfig, page_key: str) -> None:
     for label, path in PAGE_FILES.items():
         st.page_link(path, label=label, disabled=label == page_key)
 
-
-def share_link(ctx: PageContext) -> str:
-    from urllib.parse import urlencode
-
-    return "?" + urlencode(to_query(ctx.filters))
