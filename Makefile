@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test demo-cache check refresh bench clean
+.PHONY: run test demo-cache check refresh bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ check: $(VENV)/.runtime-installed
 # Fetch fresh numbers from Kolada (needs internet). KOLADA_BASE_URL overrides the API address.
 refresh: $(VENV)/.runtime-installed
 	$(BIN)/python -m nyap refresh $(if $(KOLADA_BASE_URL),--base-url $(KOLADA_BASE_URL),)
+
+# Timings (medians, ratios against a baseline in the same run) and screenshots of every page.
+bench: $(VENV)/.dev-installed
+	$(BIN)/python scripts/benchmark.py
+
+screenshots: $(VENV)/.dev-installed
+	$(BIN)/python scripts/screenshots.py --out screenshots
 
 clean:
 	rm -rf $(VENV)
