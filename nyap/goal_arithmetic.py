@@ -345,6 +345,12 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
         for track in goal.tracks:
             values = goal_values(observations, goal, track, config.meta.source_preference)
             if values.empty:
+                # no data at all: the goal still counts, as "no data" for the county
+                frames.append(pd.DataFrame([{
+                    "area_code": config.meta.county, "gender": "T", "age_group": NO_AGE_GROUP,
+                    "status": "no_data", "across_break": False, "uncertainty_rule": "tolerance",
+                    "goal_id": goal.id, "track": track, "reference_kind": "none",
+                    "reference_code": config.meta.county}]))
                 continue
             values = select_age_group(values, age_groups.get(goal.id))
             values, _, kind, ref_code = with_county_reference(values, config.meta.county, config.meta.county_group)

@@ -42,7 +42,9 @@ def _age_suffix(ev: pd.DataFrame, goal_id: str, track: str) -> str:
 
 
 def _county_only(ev: pd.DataFrame, goal_id: str, track: str) -> bool:
+    """The measure has data, but only for the county (Kolada type L)."""
     rows = ev[(ev["goal_id"] == goal_id) & (ev["track"] == track)]
+    rows = rows[rows["reference_kind"] != "none"]  # "none": no data at all, not county-only
     return not rows.empty and not rows["area_code"].isin(list(MUNICIPALITIES)).any()
 
 

@@ -247,6 +247,11 @@ def test_end_to_end_the_app_shows_the_real_figure(config, cache_dir, monkeypatch
     assert not any("Demodata" in w.value for w in at.warning)  # the demo notice is gone
     subtitle = " ".join(chart_spec(charts(at)[0])["title"]["subtitle"])
     assert subtitle.startswith("Källa: Kolada (N15428)") and "DEMODATA" not in subtitle
+    # goals whose KPIs have no values still count, as "utan data"
+    overview = open_app("Översikt", {"ar": "2022"})
+    assert_clean(overview)
+    assert "av 24 mål rör sig åt rätt håll i länet" in page_text(overview)
+    assert "utan data" in page_text(overview)
 
 
 def test_connection_cut_mid_body_is_retried_then_reported(config, cache_dir):
