@@ -20,7 +20,7 @@ import pandas as pd
 from .areas import COUNTRY, COUNTY, COUNTY_GROUP, MUNICIPALITIES, OTHER_AREAS
 from .cache import NO_AGE_GROUP, Cache, CacheError, load_cache, write_cache
 from .goals import GoalsConfig
-from .kolada import KoladaClient
+from .kolada import KoladaClient, KoladaError
 
 ENDED_TITLE = re.compile(r"\(-\s*(\d{4})\)\s*$")
 SURVEY_SOURCES = ("livhalsa", "regional")
@@ -127,9 +127,20 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
     names = {str(m.get("id")): str(m.get("title")) for m in client.municipalities() if isinstance(m, dict)}
 
     items: list[dict] = []
+    places = [a for a in areas if a != COUNTY_GROUP]
+    group_ok = True
     for kpi in kpi_ids:
         progress.step(f"Hämtar data {kpi}")
-        items.extend(client.data([kpi], areas, years))
+        items.extend(client.data([kpi], places, years))
+        # the group asked on its own: if Kolada refuses a group id here, the municipalities'
+        # data is still used and the county reference falls back to our own unweighted mean
+        if group_ok:
+            try:
+                items.extend(client.data([kpi], [COUNTY_GROUP], years))
+            except KoladaError as exc:
+                group_ok = False
+                report.warnings.append(f"Gruppen {COUNTY_GROUP} kunde inte hämtas ({exc}); länets referens för "
+                                       "K-typ blir ett eget ovägt medelvärde av kommunerna.")
     report.requests = client.requests_made
     obs = items_to_observations(items, report)
 

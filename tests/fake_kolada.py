@@ -65,6 +65,7 @@ class Faults:
         self.loop = False  # next_url points back to the first page
         self.page_size: int | None = None  # force small pages to exercise next_url
         self.down = False  # every request answers 503
+        self.reject_groups = False  # group ids (G…) in the municipality list answer 400
         self.log: list[tuple[float, str, int]] = []
 
     def take(self, name: str) -> bool:
@@ -124,6 +125,8 @@ def make_handler(data: KoladaData, faults: Faults):
             return self._json({"error": "not found"}, 404)
 
         def _data(self, segs, query):
+            if faults.reject_groups and any(a.startswith("G") for a in dict(zip(segs[1::2], segs[2::2])).get("municipality", "").split(",")):
+                return self._json({"error": "Unknown municipality id"}, 400)
             if faults.take("rate_limit"):
                 return self._send(429, b'{"error": "Too Many Requests"}', {"Retry-After": str(faults.retry_after)})
             if faults.take("fail_500"):

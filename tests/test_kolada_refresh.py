@@ -284,3 +284,11 @@ def test_a_real_survey_import_survives_a_refresh_of_the_demo_cache(config, cache
     assert sorted(lh["value"]) == [71.4, 72.0]
     assert "regional" not in set(cache.observations["source"].astype(str))  # demo regional rows dropped
     assert any(s.get("file") == "lh2022.csv" for s in cache.manifest["sources"])
+
+
+def test_a_refused_group_id_only_costs_the_group(config, cache_dir):
+    with fake_kolada() as (base, faults):
+        faults.reject_groups = True
+        cache, report = run_refresh(config, cache_dir, base)
+    assert value(cache, "N15428", "1780", 2022) == [pytest.approx(89.12601626)]
+    assert any("G33624 kunde inte hämtas" in w for w in report.warnings)
