@@ -105,6 +105,7 @@ def render_challenge(name: str) -> None:
     ctx = replace(ctx, filters=replace(ctx.filters, goal=focus_key))
     publish(ctx)
 
+    _before_baseline_notice(config, ctx.filters.year)
     explicit_age = st.session_state.get("nyap_age")
     ev = _challenge_ev(version, name, ctx.filters.year, explicit_age, cache, config)
     link = to_query(replace(ctx.filters, goal=None))
@@ -114,6 +115,12 @@ def render_challenge(name: str) -> None:
 
     view = _goal_view(version, item.key, ctx.filters.year, ctx.filters.age_group or None, cache, config, item)
     render_goal_detail(ctx, view)
+
+
+def _before_baseline_notice(config: GoalsConfig, year: int) -> None:
+    if year < config.meta.baseline_year:
+        st.info(f"Valt år ({year}) ligger före målens basår {config.meta.baseline_year}: ingen måluppfyllelse kan "
+                "bedömas ännu. Diagrammen visar utvecklingen fram till valt år.")
 
 
 def _age_caption(config: GoalsConfig, challenge: str, explicit: str | None) -> str:
@@ -232,6 +239,7 @@ def render_overview() -> None:
             rows = municipality_profile(ev, f.area, g)
             where = f"i {ctx.area_label()}" + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
         st.html(f'<p class="nyap-summary">{summary_sentence(rows.drop_duplicates(["goal_id", "track"]), where)}</p>')
+    _before_baseline_notice(config, f.year)
     st.caption(f"Läget per {f.year}, målperiod {config.meta.baseline_year}–{config.meta.target_year}. "
                "Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll.")
     st.html(legend_html())
