@@ -66,6 +66,11 @@ def wrap(text: str, width: int = 72) -> list[str]:
     return textwrap.wrap(text, width) or [text]
 
 
+def _count_text(n: int, one: str, many: str) -> str:
+    """'1 värde saknas. ' / '3 värden saknas. ' / '' for none."""
+    return "" if n == 0 else f"{n} {one if n == 1 else many}. "
+
+
 def _scope(area_name: str, genders: tuple[str, ...], view: GoalView) -> str:
     parts = [area_name]
     if view.age_label:
@@ -88,7 +93,7 @@ def _value_fmt(view: GoalView) -> str:
 # --------------------------------------------------------------------------- (a) over time
 
 def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str],
-                source: str, is_demo: bool) -> ChartResult:
+                source: str, is_demo: bool) -> ChartResult | None:
     goal = view.goal
     # suppressed and missing values never enter a chart; nothing after the as-of year is shown
     ok = usable(view.values)
@@ -115,6 +120,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     others = ok[ok["area_code"].isin(list(MUNICIPALITIES)) & (ok["area_code"] != area) & ok["gender"].isin(genders)]
     others = others.assign(name=others["area_code"].map(lambda c: _names(area_names, c)))
 
+    if main.empty and others.empty:
+        return None  # the page says there is nothing to show; no empty axes
     fmt = _value_fmt(view)
     x = alt.X("year:Q", title="År", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
               scale=alt.Scale(domain=[(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5) - 0.4,
@@ -180,7 +187,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if not goal.direction_only:
         for g in genders:
             ev = view.evaluation(ref_code if county_view else area, g)
-            if ev and ev.get("target") is not None and not pd.isna(ev["target"]):
+            if ev and ev.get("target") is not None and not pd.isna(ev["target"]) and ev["status"] != "break":
                 target_rows.append({"year": period.target_year, "value": float(ev["target"]),
                                     "label": f"Mål {fmt_number(ev['target'])}" + (f" ({GENDER_LABELS[g].lower()})" if km else ""),
                                     "gender": g})
@@ -192,7 +199,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
         layers.append(alt.Chart(tdf).mark_text(align="right", dx=-12, fontSize=16, fontWeight="bold", color="#111111")
                       .encode(x="year:Q", y="value:Q", text="label:N"))
 
-    title = wrap(goal.text) + [_scope(main_name, genders, view) + " – över tid"]
+    title = wrap(view.item.label) + [_scope(main_name, genders, view) + " – över tid"]
     notes = []
     if not others.empty and not km:
         notes.append("Tunna grå linjer: övriga kommuner. ◆ = målvärdet.")
@@ -255,7 +262,8 @@ def describe_trend(view, area, genders, area_names, county_view) -> str:
     goal = view.goal
     name = view.reference_label if county_view else _names(area_names, area)
     parts = [f"Linjediagram över tid: {goal.text}" + (f", {view.age_label}" if view.age_label else "")
-             + f". Visar {name}" + ("" if county_view else f", {view.reference_label}") + " och riket."]
+             + f". Visar {name}" + ("" if county_view else f", {view.reference_label}")
+             + (" och riket." if (view.values["area_code"] == COUNTRY).any() else ".")]
     for g in genders:
         ev = view.evaluation(view.reference_code if county_view else area, g)
         if ev and not pd.isna(ev.get("latest")):
@@ -288,7 +296,8 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     rows["note"] = np.where(rows["suppressed"], f"För få svar – visas inte ({SUPPRESSED_MARK})",
                             np.where(rows["value"].isna(), "Värde saknas", ""))
     # labels sit after the bar or its confidence interval, so nothing overlaps
-    rows["text_x"] = np.fmax(rows["value"], rows["ci_high"]).fillna(0.0)
+    rows["text_x"] = np.fmax(rows["value"], rows["ci_high"]).fillna(
+        0.0 if goal.unit != "år" else float(rows["value"].min()) if rows["value"].notna().any() else 0.0)
     # order: the best first in the goal's direction; missing and suppressed last
     sort_val = rows.groupby("area_code")["value"].transform("mean") * view.goal.sign
     order = rows.assign(_s=sort_val.fillna(-np.inf)).sort_values("_s", ascending=False)["name"].drop_duplicates().tolist()
@@ -311,9 +320,17 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     else:
         bar_colour = alt.condition(alt.datum.chosen, alt.value(HIGHLIGHT), alt.value(OTHER_BAR))
         offset = {}
+    # bars start at zero; a measure in years (life expectancy, 79–86) is drawn as dots on a
+    # scale that does not, or every difference would vanish
+    if goal.unit == "år":
+        marks = base.mark_point(filled=True, size=260, opacity=1).encode(
+            x=alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False)), color=bar_colour, tooltip=tooltip,
+            **offset)
+    else:
+        marks = base.mark_bar(size=16 if km else 22).encode(x=alt.X("value:Q", title=x_title), color=bar_colour,
+                                                            tooltip=tooltip, **offset)
     layers = [
-        base.mark_bar(size=16 if km else 22).encode(x=alt.X("value:Q", title=x_title), color=bar_colour,
-                                                    tooltip=tooltip, **offset),
+        marks,
         base.mark_text(align="left", dx=6, fontSize=15, color="#222222").encode(
             x="text_x:Q", text="label:N", tooltip=tooltip, **offset),
     ]
@@ -324,7 +341,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
         target_rows = []
         for g in genders:
             ev = view.reference_evaluation(g)
-            if ev and not pd.isna(ev.get("target")):
+            if ev and not pd.isna(ev.get("target")) and ev["status"] != "break":
                 target_rows.append({"value": float(ev["target"]), "label": f"Länets målvärde {fmt_number(ev['target'])}"
                                     + ("" if not km else f" ({GENDER_LABELS[g].lower()})")})
         if target_rows:
@@ -346,7 +363,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     scope = "alla kommuner" + (f", {view.age_label}" if view.age_label else "") + (
         "" if genders == ("T",) else (", kvinnor och män" if km else f", {GENDER_LABELS[genders[0]].lower()}"))
     when = str(used) if used == year else f"{used} (senaste mätningen t.o.m. {year})"
-    title = wrap(goal.text) + [f"{scope[0].upper()}{scope[1:]} – {when}"]
+    title = wrap(view.item.label) + [f"{scope[0].upper()}{scope[1:]} – {when}"]
     # a band step (not a fixed height): Streamlit squeezes fixed-height band charts in the browser
     chart = alt.layer(*layers).properties(height=alt.Step(20 if km else 30), width="container")
     table = table_frame(rows.assign(Område=rows["name"]), view)
@@ -358,8 +375,9 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                    f"{fmt_value(worst['value'], goal.value_unit)}. " if best is not None and goal.sign > 0 else "")
                 + (f"Lägst {best['name']} {fmt_value(best['value'], goal.value_unit)}, högst {worst['name']} "
                    f"{fmt_value(worst['value'], goal.value_unit)}. " if best is not None and goal.sign < 0 else "")
-                + (f"{int(rows['suppressed'].sum())} grupper har för få svar och visas inte. " if view.has_ci else "")
-                + f"{int((rows['value'].isna() & ~rows['suppressed']).sum())} värden saknas.")
+                + _count_text(int(rows["suppressed"].sum()), "grupp har för få svar och visas inte",
+                              "grupper har för få svar och visas inte")
+                + _count_text(int((rows["value"].isna() & ~rows["suppressed"]).sum()), "värde saknas", "värden saknas"))
     return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)
 
 
@@ -384,7 +402,9 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     rows = rows[rows["status"] != "no_data"].copy()
     if rows.empty:
         return None
-    rows["status_text"] = [f"{STATUS_STYLE[s][0]} {STATUS_STYLE[s][2]}" for s in rows["status"]]
+    rows["status_text"] = [f"{STATUS_STYLE[s][0]} {STATUS_STYLE[s][2]}"
+                           + (" (inom osäkerheten)" if s == "unchanged" and rule == "ci" else "")
+                           for s, rule in zip(rows["status"], rows["uncertainty_rule"])]
     rows["remaining_text"] = [
         "" if pd.isna(r) or goal.direction_only or st == "break" else ("målet nått" if r == 0 else f"{fmt_number(r)} kvar")
         for r, st in zip(rows["remaining"], rows["status"])]
@@ -411,12 +431,15 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     status_scale = alt.Scale(domain=[STATUS_STYLE[s][2] for s in STATUS_STYLE],
                              range=[STATUS_STYLE[s][1] for s in STATUS_STYLE])
     rows["status_label"] = rows["status"].map(lambda s: STATUS_STYLE[s][2])
-    x = alt.X("baseline:Q", title=f"{_unit_title(view)} – basår {period.baseline_year} → senaste → mål {period.target_year}",
-              scale=alt.Scale(zero=False))
+    axis_title = (f"{_unit_title(view)} – basår {period.baseline_year} → senaste → mål {period.target_year}"
+                  if not goal.direction_only else f"{_unit_title(view)} – basår {period.baseline_year} → senaste")
+    x = alt.X("baseline:Q", title=axis_title, scale=alt.Scale(zero=False))
     base = alt.Chart(rows).encode(y=y)
+    # across a series break the old baseline and target are not comparable: only the latest point
+    comparable = base.transform_filter(alt.datum.status != "break")
     layers = [
-        base.mark_rule(strokeWidth=4, color="#9aa5b1").encode(x=x, x2="latest:Q", tooltip=tooltip),
-        base.mark_point(size=150, strokeWidth=3, color="#555555", filled=False, shape="circle").encode(
+        comparable.mark_rule(strokeWidth=4, color="#9aa5b1").encode(x=x, x2="latest:Q", tooltip=tooltip),
+        comparable.mark_point(size=150, strokeWidth=3, color="#555555", filled=False, shape="circle").encode(
             x="baseline:Q", tooltip=tooltip),
         base.mark_point(size=240, filled=True, opacity=1).encode(
             x="latest:Q", color=alt.Color("status_label:N", title="Status", scale=status_scale),
@@ -425,7 +448,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
             tooltip=tooltip),
     ]
     if not goal.direction_only:
-        layers.append(base.mark_tick(color="#111111", thickness=3, size=26).encode(x="target:Q", tooltip=tooltip))
+        layers.append(comparable.mark_tick(color="#111111", thickness=3, size=26).encode(x="target:Q", tooltip=tooltip))
     left = alt.layer(*layers).properties(height=alt.Step(30), width=520)
     right = alt.Chart(rows).mark_text(align="left", fontSize=15, font=FONT).encode(
         y=alt.Y("name:N", sort=order, axis=None), x=alt.value(0),
@@ -435,7 +458,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     scope = _scope("alla kommuner", genders, view)
     headline = (f"Målgapet – {scope}: basår → senaste → mål" if not goal.direction_only
                 else f"Förändring sedan basåret – {scope} (mål: bara riktning)")
-    title = wrap(goal.text) + [headline[0].upper() + headline[1:]]
+    title = wrap(view.item.label) + [headline[0].upper() + headline[1:]]
     notes = ["○ = basvärdet, fylld symbol = senaste värdet (färg och form = status)"
              + ("" if goal.direction_only else ", svart streck = målvärdet") + "."]
     if missing:

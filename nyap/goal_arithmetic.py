@@ -214,8 +214,11 @@ def evaluate_goal(values: pd.DataFrame, goal: Goal, as_of: int, tolerance: float
     ok = ok[ok["year"] <= as_of]
     groups = values[GROUP_KEYS].drop_duplicates().reset_index(drop=True)
 
-    # baseline: nearest year within ±2 of the baseline year, earlier year on a tie
+    # baseline: nearest year within ±2 of the baseline year, earlier year on a tie; nothing can
+    # be judged before the baseline year itself
     cand = ok[(ok["year"] - period.baseline_year).abs() <= BASELINE_WINDOW]
+    if as_of < period.baseline_year:
+        cand = cand.iloc[0:0]
     cand = cand.assign(_dist=(cand["year"] - period.baseline_year).abs())
     base = (cand.sort_values(GROUP_KEYS + ["_dist", "year"], kind="stable")
             .drop_duplicates(GROUP_KEYS)[GROUP_KEYS + ["year", "value", "ci_low", "ci_high", "series_id"]]

@@ -22,6 +22,33 @@ def county_rows(evaluations: pd.DataFrame) -> pd.DataFrame:
                        & (evaluations["gender"].isin(["T"]))]
 
 
+def headline_rows(evaluations: pd.DataFrame, config: GoalsConfig, area: str | None, gender: str) -> pd.DataFrame:
+    """One row per goal measure for a headline: the county reference (area None) or a
+    municipality. A goal on several challenge pages counts once, with its first challenge's age
+    group (god hälsa: Vuxenlivet, 18–84); a measure without a row counts as no data."""
+    keys = pd.DataFrame([(g.id, t) for g in config.goals for t in g.tracks], columns=["goal_id", "track"])
+    if evaluations.empty:
+        return keys.assign(status="no_data")
+    sub = evaluations[evaluations["gender"] == gender]
+    if "challenge" in sub:
+        primary = {g.id: g.challenges[0].name for g in config.goals}
+        sub = sub[sub["challenge"] == sub["goal_id"].map(primary)]
+    sub = sub[sub["area_code"] == sub["reference_code"]] if area is None else sub[sub["area_code"] == area]
+    out = keys.merge(sub.drop_duplicates(["goal_id", "track"])[["goal_id", "track", "status"]],
+                     on=["goal_id", "track"], how="left")
+    out["status"] = out["status"].fillna("no_data")
+    return out
+
+
+def goals_without_gender_split(evaluations: pd.DataFrame, config: GoalsConfig) -> int:
+    """Goals that have data but none for women and men separately."""
+    if evaluations.empty:
+        return 0
+    with_data = set(evaluations.loc[evaluations["status"] != "no_data", "goal_id"])
+    split = set(evaluations.loc[evaluations["gender"].isin(["K", "M"]), "goal_id"])
+    return len(with_data - split)
+
+
 def status_counts(rows: pd.DataFrame) -> dict[str, int]:
     counts = rows["status"].value_counts().to_dict() if not rows.empty else {}
     return {s: int(counts.get(s, 0)) for s in STATUS_LABELS}
@@ -57,7 +84,7 @@ def summary_sentence(rows: pd.DataFrame, where: str = "i länet") -> str:
 def goal_summary_lines(cache: Cache, config: GoalsConfig, as_of: int | None = None) -> list[str]:
     as_of = as_of or latest_year(cache)
     ev = evaluate_all(cache.observations, config, as_of)
-    rows = county_rows(ev)
+    rows = county_rows(ev).drop_duplicates(["goal_id", "track"])
     lines = [f"Läget {as_of} ({'demodata' if cache.is_demo else 'Kolada m.fl.'}): {summary_sentence(rows)}"]
     for goal in config.goals:
         for _, r in rows[rows["goal_id"] == goal.id].iterrows():

@@ -223,23 +223,6 @@ def overview_evaluations(cache: Cache, config: GoalsConfig, as_of: int, age_grou
 
 
 
-def municipality_profile(evaluations: pd.DataFrame, area: str, gender: str = "T") -> pd.DataFrame:
-    """One row per goal measure: the municipality's numbers next to the county's status."""
-    if evaluations.empty:
-        return evaluations
-    ev = evaluations[evaluations["gender"] == gender]
-    own = ev[ev["area_code"] == area]
-    ref = ev[ev["area_code"] == ev["reference_code"]][["goal_id", "track", "status", "latest", "remaining"]]
-    ref = ref.rename(columns={"status": "county_status", "latest": "county_latest", "remaining": "county_remaining"})
-    keys = evaluations[["goal_id", "track"]].drop_duplicates()
-    own = own.drop_duplicates(["goal_id", "track"])
-    ref = ref.drop_duplicates(["goal_id", "track"])
-    out = keys.merge(own, on=["goal_id", "track"], how="left").merge(ref, on=["goal_id", "track"], how="left")
-    out["status"] = out["status"].fillna("no_data")
-    out["county_status"] = out["county_status"].fillna("no_data")
-    return out
-
-
 
 
 def latest_values_for_year(view: GoalView, year: int, genders: tuple[str, ...]) -> tuple[pd.DataFrame, int | None]:

@@ -16,11 +16,11 @@ from ..charts import goal_gap_chart, municipalities_chart, trend_chart
 from ..filters import to_query
 from ..formatting import GENDER_LABELS, fmt_value
 from ..goals import GoalsConfig
-from ..summary import county_rows, summary_sentence
+from ..summary import goals_without_gender_split, headline_rows, summary_sentence
 from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
 from ..views import (
     SOURCE_LABELS, FocusItem, GoalView, caveats, challenge_evaluations, focus_items, goal_view,
-    municipality_profile, other_sources, overview_evaluations, source_line, why_no_municipalities,
+    other_sources, overview_evaluations, source_line, why_no_municipalities,
 )
 from .components import show_chart, show_download
 from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
@@ -135,6 +135,16 @@ def _age_caption(config: GoalsConfig, challenge: str, explicit: str | None) -> s
 
 def render_goal_detail(ctx: PageContext, view: GoalView) -> None:
     goal, f = view.goal, ctx.filters
+    if f.gender == "T" and all(ref.gender for ref in goal.indicators):
+        # measured for women and men separately (life expectancy): there is no total to show
+        f = replace(f, gender="KM")
+        ctx = replace(ctx, filters=f)
+        st.caption("Målet mäts för kvinnor och män var för sig; båda visas.")
+    elif f.gender != "T" and not view.values["gender"].isin(["K", "M"]).any():
+        # not split by gender in the source: show the total and say so, rather than nothing
+        f = replace(f, gender="T")
+        ctx = replace(ctx, filters=f)
+        st.info("Nyckeltalet är inte uppdelat på kön – här visas totalt för båda könen.")
     st.markdown(f"### {view.item.label}")
     period = goal.period_for(f.year)
     aim = (f"Mål: {'öka' if goal.sign > 0 else 'minska'} med {fmt_value(goal.period_for(f.year).change, goal.change_unit)} "
@@ -231,14 +241,15 @@ def render_overview() -> None:
     ev = _overview_ev(version, f.year, st.session_state.get("nyap_age"), cache, config)
     st.title("Översikt" if ctx.county_view else f"{ctx.area_label()} – alla mål")
     genders = f.genders
-    for g in genders:
-        if ctx.county_view:
-            rows = county_rows(ev[ev["gender"] == g].assign(gender="T")) if g != "T" else county_rows(ev)
-            where = "i länet" + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
-        else:
-            rows = municipality_profile(ev, f.area, g)
-            where = f"i {ctx.area_label()}" + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
-        st.html(f'<p class="nyap-summary">{summary_sentence(rows.drop_duplicates(["goal_id", "track"]), where)}</p>')
+    if f.year >= config.meta.baseline_year:
+        for g in genders:
+            rows = headline_rows(ev, config, None if ctx.county_view else f.area, g)
+            where = ("i länet" if ctx.county_view else f"i {ctx.area_label()}") + (
+                "" if g == "T" else f" för {GENDER_LABELS[g].lower()}")
+            st.html(f'<p class="nyap-summary">{summary_sentence(rows, where)}</p>')
+        unsplit = goals_without_gender_split(ev, config)
+        if genders != ("T",) and unsplit:
+            st.caption(f"{unsplit} mål saknar uppdelning på kön och räknas där som utan data.")
     _before_baseline_notice(config, f.year)
     st.caption(f"Läget per {f.year}, målperiod {config.meta.baseline_year}–{config.meta.target_year}. "
                "Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll.")
