@@ -11,3 +11,8 @@ DEFAULT_GOALS_FILE = PROJECT_ROOT / "goals.toml"
 def cache_dir() -> Path:
     """The cache the app reads: NYAP_CACHE_DIR if set (tests, a second copy), else data/cache."""
     return Path(os.environ.get("NYAP_CACHE_DIR") or DEFAULT_CACHE_DIR)
+
+
+def goals_file() -> Path:
+    """The goals the app reads: NYAP_GOALS_FILE if set, else goals.toml in the project."""
+    return Path(os.environ.get("NYAP_GOALS_FILE") or DEFAULT_GOALS_FILE)

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import DEFAULT_GOALS_FILE, cache_dir
+from . import cache_dir, goals_file
 from .cache import CacheError, load_cache
 from .goals import GoalsError, load_goals
 
@@ -89,7 +89,7 @@ def cmd_refresh(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nyap", description="Nya Perspektiv – kommandon")
-    parser.add_argument("--goals", default=str(DEFAULT_GOALS_FILE), help="sökväg till goals.toml")
+    parser.add_argument("--goals", default=str(goals_file()), help="sökväg till goals.toml")
     parser.add_argument("--cache", default=str(cache_dir()), help="cachekatalog (standard: data/cache)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo-cache", help="skriv om demodatacachen").set_defaults(func=cmd_demo_cache)

@@ -208,3 +208,26 @@ def test_survey_goal_says_which_source_is_shown():
     text = page_text(at)
     assert "Källa som visas: **Liv & Hälsa**" in text
     assert "Samma indikator finns också från Kolada" in text
+
+
+def test_broken_goals_file_gives_a_swedish_message_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "goals.toml"
+    bad.write_text(DEFAULT_GOALS_FILE.read_text(encoding="utf-8").replace('direction = "increase"', 'direction = "upp"', 1),
+                   encoding="utf-8")
+    monkeypatch.setenv("NYAP_GOALS_FILE", str(bad))
+    for page in ("Översikt", "Ungdomslivet"):
+        at = open_app(page)
+        assert not at.exception
+        errors = " ".join(e.value for e in at.error)
+        assert "Målfilen goals.toml har fel" in errors and "fält 'direction'" in errors
+
+
+def test_broken_cache_gives_a_swedish_message(tmp_path, monkeypatch):
+    broken = tmp_path / "cache"
+    broken.mkdir()
+    (broken / "manifest.json").write_text("{trasig", encoding="utf-8")
+    monkeypatch.setenv("NYAP_CACHE_DIR", str(broken))
+    at = open_app("Vuxenlivet")
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Datacachen kan inte läsas" in errors and "inte giltig JSON" in errors

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import DEFAULT_GOALS_FILE, cache_dir as configured_cache_dir
+from .. import cache_dir as configured_cache_dir, goals_file
 from ..cache import Cache, load_cache_or_backup, read_manifest
 from ..goals import GoalsConfig, load_goals
 
@@ -33,5 +33,6 @@ def _load_goals(path: str, mtime: float) -> GoalsConfig:
     return load_goals(Path(path))
 
 
-def get_goals(path: Path = DEFAULT_GOALS_FILE) -> GoalsConfig:
+def get_goals(path: Path | None = None) -> GoalsConfig:
+    path = path or goals_file()
     return _load_goals(str(path), path.stat().st_mtime if path.exists() else 0.0)
