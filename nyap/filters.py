@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 # query parameter -> Filters field
 PARAMS = {"kommun": "area", "kon": "gender", "alder": "age_group", "ar": "year", "mal": "goal"}
-SHARED_FIELDS = ("area", "gender", "age_group", "year")  # carried across pages; "goal" is per page
+
 GENDERS = ("T", "K", "M", "KM")
 
 
@@ -44,61 +44,52 @@ def _first(value) -> str:
     return str(value)
 
 
+NOTICES = {
+    "area": "Okänd kommun i länken ({}) ignoreras.",
+    "gender": "Okänt kön i länken ({}) ignoreras.",
+    "year": "Året {} finns inte i data och ignoreras.",
+    "age_group": "Okänd åldersgrupp i länken ({}) ignoreras.",
+    "goal": "Målet {} finns inte på den här sidan – visar det första målet.",
+}
+
+
+def is_valid(field: str, value, options: FilterOptions) -> bool:
+    """One check per field, for link values and for the selection carried between pages."""
+    allowed = {"area": options.areas, "gender": GENDERS, "year": options.years,
+               "age_group": options.age_groups, "goal": options.goals}[field]
+    return value in allowed
+
+
+def _from_text(field: str, raw: str):
+    if field == "gender":
+        return raw.upper()
+    if field == "year":
+        return int(raw) if re.fullmatch(r"[0-9]{4}", raw) else None
+    return raw
+
+
 def parse_query(params: Mapping, options: FilterOptions) -> tuple[dict, list[str]]:
     """Valid values from a link (only those present) and Swedish notices for the invalid ones."""
     values: dict = {}
     notices: list[str] = []
-    for key, fieldname in PARAMS.items():
-        if key not in params:
-            continue
+    for key, field in PARAMS.items():
+        if key not in params or (field == "goal" and not options.goals):
+            continue  # pages without goals ignore "mal" silently
         raw = _first(params[key]).strip()[:40]
-        shown = raw if raw.isprintable() else repr(raw)
-        if fieldname == "area":
-            if raw in options.areas:
-                values["area"] = raw
-            else:
-                notices.append(f"Okänd kommun i länken ({shown}) ignoreras.")
-        elif fieldname == "gender":
-            if raw.upper() in GENDERS:
-                values["gender"] = raw.upper()
-            else:
-                notices.append(f"Okänt kön i länken ({shown}) ignoreras.")
-        elif fieldname == "year":
-            if re.fullmatch(r"[0-9]{4}", raw) and int(raw) in options.years:
-                values["year"] = int(raw)
-            else:
-                notices.append(f"Året {shown} finns inte i data och ignoreras.")
-        elif fieldname == "age_group":
-            if raw in options.age_groups:
-                values["age_group"] = raw
-            else:
-                notices.append(f"Okänd åldersgrupp i länken ({shown}) ignoreras.")
-        elif fieldname == "goal":
-            if not options.goals:
-                continue  # pages without goals ignore it silently
-            if raw in options.goals:
-                values["goal"] = raw
-            else:
-                notices.append(f"Målet {shown} finns inte på den här sidan – visar det första målet.")
+        value = _from_text(field, raw)
+        if value is not None and is_valid(field, value, options):
+            values[field] = value
+        else:
+            notices.append(NOTICES[field].format(raw if raw.isprintable() else repr(raw)))
     return values, notices
 
 
 def resolve(link: dict, shared: Mapping, options: FilterOptions) -> Filters:
     """Link values win (a link reproduces a view); then the selection carried from other pages."""
-    base = options.defaults()
-    carried = {k: v for k, v in shared.items() if k in SHARED_FIELDS}
-    merged = {**carried, **link}
-    if merged.get("area") not in options.areas:
-        merged.pop("area", None)
-    if merged.get("year") not in options.years:
-        merged.pop("year", None)
-    if merged.get("gender") not in GENDERS:
-        merged.pop("gender", None)
-    if merged.get("age_group") is not None and merged["age_group"] not in options.age_groups:
-        merged.pop("age_group", None)
-    if merged.get("goal") not in options.goals:
-        merged.pop("goal", None)
-    return replace(base, **merged)
+    carried = {k: v for k, v in shared.items() if k in PARAMS.values()}
+    merged = {k: v for k, v in {**carried, **link}.items()
+              if (k == "age_group" and v is None) or is_valid(k, v, options)}
+    return replace(options.defaults(), **merged)
 
 
 def to_query(filters: Filters, include_goal: bool = True) -> dict[str, str]:

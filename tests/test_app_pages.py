@@ -135,6 +135,7 @@ def test_link_reproduces_the_view():
 
 def test_selection_survives_page_switches():
     at = open_app("Ungdomslivet")
+    at.selectbox(key="Ungdomslivet__goal").set_value("uva").run()
     at.selectbox(key="Ungdomslivet__area").set_value("1762").run()
     at.radio(key="Ungdomslivet__gender").set_value("K").run()
     at.selectbox(key="Ungdomslivet__year").set_value(2020).run()
@@ -147,6 +148,8 @@ def test_selection_survives_page_switches():
     at = switch(at, "Översikt")
     assert at.selectbox(key="Översikt__area").value == "1762"
     assert "Munkfors – alla mål" in page_text(at)
+    at = switch(at, "Ungdomslivet")  # back again: the goal in focus there is remembered
+    assert at.selectbox(key="Ungdomslivet__goal").value == "uva"
 
 
 def test_l_type_goal_says_why_there_are_no_municipality_values():
