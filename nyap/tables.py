@@ -98,6 +98,16 @@ def goal_list_html(items: list[FocusItem], ev: pd.DataFrame, area: str, area_nam
             f'<thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
+def _by_challenge(config: GoalsConfig, ev: pd.DataFrame, out: list[str], width: int):
+    """Every goal measure grouped by challenge: writes each challenge's heading row into `out`
+    and yields (challenge, its evaluations, measure)."""
+    for ch in config.challenges:
+        out.append(f'<tr class="challenge"><th colspan="{width}" scope="colgroup">{escape(ch.name)}</th></tr>')
+        sub = ev[ev["challenge"] == ch.name] if "challenge" in ev else ev.iloc[0:0]
+        for item in focus_items(config, ch.name):
+            yield ch, sub, item
+
+
 def matrix_html(config: GoalsConfig, ev: pd.DataFrame, gender: str, link_query: dict[str, str],
                 names: dict[str, str], page_for: dict[str, str]) -> str:
     """Goals × (county + 16 municipalities), grouped by challenge: symbol, colour and remaining."""
@@ -105,23 +115,20 @@ def matrix_html(config: GoalsConfig, ev: pd.DataFrame, gender: str, link_query: 
     head = '<th scope="col">Mål</th><th scope="col" class="area">Länet</th>' + "".join(
         f'<th scope="col" class="area">{escape(names.get(c, c))}</th>' for c in munis)
     body = []
-    for ch in config.challenges:
-        body.append(f'<tr class="challenge"><th colspan="{len(munis) + 2}" scope="colgroup">{escape(ch.name)}</th></tr>')
-        sub = ev[ev["challenge"] == ch.name] if "challenge" in ev else ev.iloc[0:0]
-        for item in focus_items(config, ch.name):
-            goal, track, key = item.goal, item.track, item.key
-            label = item.label + _age_suffix(sub, goal.id, track)
-            href = page_href(page_for[ch.name], dict(link_query, mal=key))
-            ref = _reference_row(sub, goal.id, track, gender)
-            cells = [_cell(ref, goal.direction_only, "county")]
-            if _county_only(sub, goal.id, track):
-                cells.append(f'<td class="cell nyap-note" colspan="{len(munis)}">{COUNTY_ONLY} '
-                             '(nyckeltalet redovisas bara för regioner)</td>')
-            else:
-                for code in munis:
-                    cells.append(_cell(_row_for(sub, goal.id, track, code, gender), goal.direction_only, ""))
-            body.append(f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
-                        f'{"".join(cells)}</tr>')
+    for ch, sub, item in _by_challenge(config, ev, body, len(munis) + 2):
+        goal, track, key = item.goal, item.track, item.key
+        label = item.label + _age_suffix(sub, goal.id, track)
+        href = page_href(page_for[ch.name], dict(link_query, mal=key))
+        ref = _reference_row(sub, goal.id, track, gender)
+        cells = [_cell(ref, goal.direction_only, "county")]
+        if _county_only(sub, goal.id, track):
+            cells.append(f'<td class="cell nyap-note" colspan="{len(munis)}">{COUNTY_ONLY} '
+                         '(nyckeltalet redovisas bara för regioner)</td>')
+        else:
+            for code in munis:
+                cells.append(_cell(_row_for(sub, goal.id, track, code, gender), goal.direction_only, ""))
+        body.append(f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
+                    f'{"".join(cells)}</tr>')
     return (f'<table class="nyap-table nyap-matrix"><caption>Alla mål × länet och kommunerna '
             f'({escape(GENDER_LABELS[gender].lower())})</caption><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
@@ -156,37 +163,34 @@ def _value_with_year(row, field: str) -> str:
 
 
 def profile_html(config: GoalsConfig, ev: pd.DataFrame, area: str, area_name: str, gender: str,
-                 link_query: dict[str, str], page_for: dict[str, str], unit_of) -> str:
+                 link_query: dict[str, str], page_for: dict[str, str]) -> str:
     """A municipality's profile: every goal with its numbers next to the county's status."""
     rows = []
-    for ch in config.challenges:
-        rows.append(f'<tr class="challenge"><th colspan="6" scope="colgroup">{escape(ch.name)}</th></tr>')
-        sub = ev[ev["challenge"] == ch.name] if "challenge" in ev else ev.iloc[0:0]
-        for item in focus_items(config, ch.name):
-            goal, track, key = item.goal, item.track, item.key
-            own = _row_for(sub, goal.id, track, area, gender)
-            ref = _reference_row(sub, goal.id, track, gender)
-            unit = unit_of(goal)
-            county_only = _county_only(sub, goal.id, track)
-            base, latest = _value_with_year(own, "baseline"), _value_with_year(own, "latest")
-            target = "–" if own is None or pd.isna(own.get("target")) else fmt_number(own["target"])
-            href = page_href(page_for[ch.name], dict(link_query, mal=key))
-            label = item.label + _age_suffix(sub, goal.id, track)
-            if county_only:
-                own_status = f'<span class="nyap-note">{COUNTY_ONLY}</span>'
-            elif own is None:
-                own_status = status_html("no_data")
-            else:
-                own_status = status_html(own["status"], own.get("remaining"), goal.direction_only)
-                if base == "–" and own["status"] != "no_data":
-                    base = latest = "se kvinnor/män"  # measured separately (life expectancy)
-            ref_status = status_html(ref["status"], ref.get("remaining"), goal.direction_only) if ref is not None else status_html("no_data")
-            rows.append(
-                f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a>'
-                f'<br><span class="nyap-note">{escape(unit)}</span></th>'
-                f'<td class="num">{escape(base)}</td><td class="num">{escape(latest)}</td>'
-                f'<td class="num">{escape(target)}</td><td class="status">{own_status}</td>'
-                f'<td class="status">{ref_status}</td></tr>')
+    for ch, sub, item in _by_challenge(config, ev, rows, 6):
+        goal, track, key = item.goal, item.track, item.key
+        own = _row_for(sub, goal.id, track, area, gender)
+        ref = _reference_row(sub, goal.id, track, gender)
+        unit = goal.value_unit
+        county_only = _county_only(sub, goal.id, track)
+        base, latest = _value_with_year(own, "baseline"), _value_with_year(own, "latest")
+        target = "–" if own is None or pd.isna(own.get("target")) else fmt_number(own["target"])
+        href = page_href(page_for[ch.name], dict(link_query, mal=key))
+        label = item.label + _age_suffix(sub, goal.id, track)
+        if county_only:
+            own_status = f'<span class="nyap-note">{COUNTY_ONLY}</span>'
+        elif own is None:
+            own_status = status_html("no_data")
+        else:
+            own_status = status_html(own["status"], own.get("remaining"), goal.direction_only)
+            if base == "–" and own["status"] != "no_data":
+                base = latest = "se kvinnor/män"  # measured separately (life expectancy)
+        ref_status = status_html(ref["status"], ref.get("remaining"), goal.direction_only) if ref is not None else status_html("no_data")
+        rows.append(
+            f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a>'
+            f'<br><span class="nyap-note">{escape(unit)}</span></th>'
+            f'<td class="num">{escape(base)}</td><td class="num">{escape(latest)}</td>'
+            f'<td class="num">{escape(target)}</td><td class="status">{own_status}</td>'
+            f'<td class="status">{ref_status}</td></tr>')
     head = ("<th scope='col'>Mål</th><th scope='col'>Basvärde (år)</th><th scope='col'>Senaste (år)</th>"
             f"<th scope='col'>Målvärde</th><th scope='col'>{escape(area_name)}</th><th scope='col'>Länet</th>")
     return (f'<table class="nyap-table"><caption>{escape(area_name)} – alla mål ({escape(GENDER_LABELS[gender].lower())})'

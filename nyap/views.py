@@ -161,6 +161,18 @@ def other_sources(view: GoalView, cache: Cache) -> list[str]:
     return sorted(present - set(view.sources))
 
 
+def shown_gender(view: GoalView, requested: str) -> tuple[str, str | None]:
+    """The gender view the data allows, and a Swedish note when it differs from the choice.
+
+    A goal measured for women and men in separate KPIs (life expectancy) has no total: both are
+    shown. A KPI not split by gender has no women/men values: the total is shown."""
+    if requested == "T" and all(ref.gender for ref in view.goal.indicators):
+        return "KM", "Målet mäts för kvinnor och män var för sig; båda visas."
+    if requested != "T" and not view.values["gender"].isin(["K", "M"]).any():
+        return "T", "Nyckeltalet är inte uppdelat på kön – här visas totalt för båda könen."
+    return requested, None
+
+
 def why_no_municipalities(view: GoalView) -> str | None:
     """L-type goals: say why there are no municipality values."""
     if view.has_municipalities:

@@ -196,14 +196,18 @@ def _refresh_process(cache_dir, base):
                             cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _wait_for_requests(faults, n: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while len(faults.log) < n and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_kill_9_mid_refresh_leaves_the_old_cache_and_the_app_runs(cache_dir):
     before = load_cache(cache_dir).data_version
     with fake_kolada() as (base, faults):
         faults.slow_seconds = 0.3
         proc = _refresh_process(cache_dir, base)
-        deadline = time.monotonic() + 30
-        while len(faults.log) < 4 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        _wait_for_requests(faults, 4)
         assert proc.poll() is None, proc.communicate()
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
@@ -216,9 +220,7 @@ def test_ctrl_c_mid_refresh_says_so_and_changes_nothing(cache_dir):
     with fake_kolada() as (base, faults):
         faults.slow_seconds = 0.3
         proc = _refresh_process(cache_dir, base)
-        deadline = time.monotonic() + 30
-        while len(faults.log) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        _wait_for_requests(faults, 3)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130 and "Den gamla cachen är orörd" in err and "Traceback" not in err

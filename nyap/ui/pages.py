@@ -20,7 +20,7 @@ from ..summary import goals_without_gender_split, headline_rows, summary_sentenc
 from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
 from ..views import (
     SOURCE_LABELS, FocusItem, GoalView, caveats, challenge_evaluations, focus_items, goal_view,
-    other_sources, overview_evaluations, source_line, why_no_municipalities,
+    other_sources, overview_evaluations, shown_gender, source_line, why_no_municipalities,
 )
 from .components import show_chart, show_download
 from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
@@ -135,16 +135,11 @@ def _age_caption(config: GoalsConfig, challenge: str, explicit: str | None) -> s
 
 def render_goal_detail(ctx: PageContext, view: GoalView) -> None:
     goal, f = view.goal, ctx.filters
-    if f.gender == "T" and all(ref.gender for ref in goal.indicators):
-        # measured for women and men separately (life expectancy): there is no total to show
-        f = replace(f, gender="KM")
+    gender, gender_note = shown_gender(view, f.gender)
+    if gender_note:
+        f = replace(f, gender=gender)
         ctx = replace(ctx, filters=f)
-        st.caption("Målet mäts för kvinnor och män var för sig; båda visas.")
-    elif f.gender != "T" and not view.values["gender"].isin(["K", "M"]).any():
-        # not split by gender in the source: show the total and say so, rather than nothing
-        f = replace(f, gender="T")
-        ctx = replace(ctx, filters=f)
-        st.info("Nyckeltalet är inte uppdelat på kön – här visas totalt för båda könen.")
+        st.info(gender_note)
     st.markdown(f"### {view.item.label}")
     period = goal.period_for(f.year)
     aim = (f"Mål: {'öka' if goal.sign > 0 else 'minska'} med {fmt_value(goal.period_for(f.year).change, goal.change_unit)} "
@@ -259,8 +254,7 @@ def render_overview() -> None:
         if ctx.county_view:
             st.html(matrix_html(config, ev, g, link, ctx.names, page_for(config)))
         else:
-            st.html(profile_html(config, ev, f.area, ctx.area_label(), g, link, page_for(config),
-                                 lambda goal: goal.value_unit))
+            st.html(profile_html(config, ev, f.area, ctx.area_label(), g, link, page_for(config)))
     st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
 
 

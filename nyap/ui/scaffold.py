@@ -79,10 +79,17 @@ def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
     return config, cache
 
 
-def filter_options(cache: Cache, config: GoalsConfig, goals: tuple[str, ...] = ()) -> FilterOptions:
-    obs = cache.observations
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _years_and_ages(version: str, _cache: Cache) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Scanned once per cache version, not on every rerun."""
+    obs = _cache.observations
     years = tuple(sorted(int(y) for y in obs.loc[obs["value"].notna(), "year"].unique()))
     ages = tuple(sorted(set(obs["age_group"].astype(str)) - {""}))
+    return years, ages
+
+
+def filter_options(cache: Cache, config: GoalsConfig, goals: tuple[str, ...] = ()) -> FilterOptions:
+    years, ages = _years_and_ages(cache.data_version, cache)
     return FilterOptions(areas=(config.meta.county,) + tuple(MUNICIPALITIES), years=years,
                          age_groups=ages, goals=goals)
 
