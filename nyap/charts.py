@@ -37,7 +37,8 @@ def finish(chart, title: str | list[str], source: str, is_demo: bool, notes: lis
     """Title, source line and reading notes (as subtitle, so exported images carry them), locale,
     projector styling."""
     subtitle = [source] if not is_demo else [DEMO_LABEL + ". " + source if not source.startswith("DEMO") else source]
-    subtitle += notes or []
+    for note in notes or []:
+        subtitle += wrap(note, 120)
     return (
         chart.properties(title=alt.TitleParams(
             text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
@@ -203,6 +204,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     notes = []
     if not others.empty and not km:
         notes.append("Tunna grå linjer: övriga kommuner. ◆ = målvärdet.")
+    if not county_view and any(view.only_suppressed(area, g) for g in genders):
+        notes.append(f"{main_name}: för få svar – värdena visas inte (..).")
     chart = alt.layer(*layers).properties(height=520, width="container")
     table = _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)

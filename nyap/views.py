@@ -91,6 +91,11 @@ class GoalView:
         """'18–29 år' for survey data split by age, else ''."""
         return f"{self.age_group.replace('-', '–')} år" if self.age_group else ""
 
+    def only_suppressed(self, area: str, gender: str) -> bool:
+        """The group has survey rows, but every one has too few answers to be shown."""
+        rows = self.values[(self.values["area_code"] == area) & (self.values["gender"] == gender)]
+        return not rows.empty and bool(rows["suppressed"].all())
+
     def evaluation(self, area: str, gender: str) -> dict | None:
         ev = self.evaluations
         rows = ev[(ev["area_code"] == area) & (ev["gender"] == gender)]

@@ -192,7 +192,8 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
                 col.markdown(f"**{who}**  \n{status_html('no_data')}", unsafe_allow_html=True)
                 continue
             base, latest = _value_year(ev, "baseline", unit), _value_year(ev, "latest", unit)
-            lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only),
+            lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only)
+                     + (" – för få svar (..)" if view.only_suppressed(code, g) else ""),
                      f"Basvärde {base} · senaste {latest}"]
             if not goal.direction_only:
                 lines.append(f"Målvärde {fmt_value(ev['target'], unit)}")
