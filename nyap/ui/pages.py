@@ -193,9 +193,10 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
                 continue
             base, latest = _value_year(ev, "baseline", unit), _value_year(ev, "latest", unit)
             lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only)
-                     + (" – för få svar (..)" if view.only_suppressed(code, g) else ""),
-                     f"Basvärde {base} · senaste {latest}"]
-            if not goal.direction_only:
+                     + (" – för få svar (..)" if view.only_suppressed(code, g) else "")]
+            if base != "–" or latest != "–":  # nothing to list when neither exists
+                lines.append(f"Basvärde {base} · senaste {latest}")
+            if not goal.direction_only and not pd.isna(ev.get("target")):
                 lines.append(f"Målvärde {fmt_value(ev['target'], unit)}")
             if bool(ev.get("across_break")):
                 lines.append("Jämförelsen går över ett seriebrott.")
