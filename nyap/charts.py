@@ -7,7 +7,9 @@ projector, and colours that pass 3:1 contrast against white.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, field
 
 import altair as alt
 import numpy as np
@@ -28,18 +30,57 @@ DEMO_LABEL = "DEMODATA – påhittade värden"
 
 @dataclass(frozen=True)
 class ChartResult:
-    chart: alt.TopLevelMixin
+    spec: dict  # the finished Vega-Lite specification, its rows in top-level "datasets"
     table: pd.DataFrame  # the data behind the chart, Swedish column names, suppressed as ".."
     alt_text: str
+    # what a renderer prepared from the spec once (e.g. the UI's Arrow-encoded datasets), kept
+    # with the result so that every rerun and session reuses it
+    prepared: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-def finish(chart, title: str | list[str], source: str, is_demo: bool, notes: list[str] | None = None):
+class _Datasets:
+    """The frames a chart draws, handed to Altair by name only.
+
+    Altair copies and validates every layer with its rows when it builds a layered chart; with a
+    name instead of the rows, building the three charts of a goal takes a fraction of the time
+    (scripts/benchmark.py). The rows are added once, at the end, with only the columns the chart
+    uses, so the browser receives no more than it draws.
+    """
+
+    def __init__(self):
+        self.frames: dict[str, pd.DataFrame] = {}
+        self._names: dict[int, str] = {}
+
+    def __call__(self, frame: pd.DataFrame) -> alt.NamedData:
+        name = self._names.get(id(frame))
+        if name is None:
+            # not "data_0…": Vega-Lite names its own data sources that way
+            name = self._names[id(frame)] = f"nyap_{len(self.frames)}"
+            self.frames[name] = frame
+        return alt.NamedData(name=name)
+
+    def attach(self, spec: dict) -> dict:
+        text = json.dumps(spec)
+        used = set(re.findall(r'"field":\s*"([^"]+)"', text)) | set(re.findall(r"datum\.(\w+)", text))
+        used |= set(re.findall(r'"(?:text|tooltip|x|y|x2|y2)":\s*"(\w+)"', text))
+        spec["datasets"] = {
+            name: json.loads(frame[[c for c in frame.columns if c in used]].to_json(orient="records"))
+            for name, frame in self.frames.items()
+        }
+        return spec
+
+
+def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: bool,
+           notes: list[str] | None = None) -> dict:
     """Title, source line and reading notes (as subtitle, so exported images carry them), locale,
-    projector styling."""
+    projector styling; returns the finished specification with its data.
+
+    Validation against the Vega-Lite schema happens in the tests (tests/test_charts.py validates
+    every chart of every goal), not on every build: it was a third of a chart's build time."""
     subtitle = [source] if not is_demo else [DEMO_LABEL + ". " + source if not source.startswith("DEMO") else source]
     for note in notes or []:
         subtitle += wrap(note, 120)
-    return (
+    chart = (
         chart.properties(title=alt.TitleParams(
             text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
             subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12))
@@ -51,6 +92,7 @@ def finish(chart, title: str | list[str], source: str, is_demo: bool, notes: lis
         .configure_view(strokeWidth=0)
         .configure_text(font=FONT)
     )
+    return ds.attach(chart.to_dict(validate=False))
 
 
 def _unit_title(view: GoalView) -> str:
@@ -95,6 +137,7 @@ def _value_fmt(view: GoalView) -> str:
 
 def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str],
                 source: str, is_demo: bool) -> ChartResult | None:
+    ds = _Datasets()
     goal = view.goal
     # suppressed and missing values never enter a chart; nothing after the as-of year is shown
     ok = usable(view.values)
@@ -130,7 +173,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     y_title = _unit_title(view)
     layers = []
     if not others.empty and not km:
-        layers.append(alt.Chart(others).mark_line(strokeWidth=1.5, color=CONTEXT_COLOUR, opacity=0.9).encode(
+        layers.append(alt.Chart(ds(others)).mark_line(strokeWidth=1.5, color=CONTEXT_COLOUR, opacity=0.9).encode(
             x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
             detail=alt.Detail(["area_code:N", "series_id:N"]),
             tooltip=[alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("year:Q", title="År", format="d"),
@@ -162,7 +205,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
             tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
                         alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
                         alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
-        base = alt.Chart(main).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        base = alt.Chart(ds(main)).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
                                       color=colour)
         layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
             strokeDash=dash, strokeWidth=width, detail=alt.Detail(["role:N", "series_id:N", "gender:N"])))
@@ -172,16 +215,16 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
 
     period = goal.period_for(view.as_of)
     marks = pd.DataFrame([{"year": period.baseline_year, "label": f"Basår {period.baseline_year}"}])
-    layers.append(alt.Chart(marks).mark_rule(strokeDash=[4, 4], color="#555555", strokeWidth=2).encode(x="year:Q"))
-    layers.append(alt.Chart(marks).mark_text(align="left", dx=5, dy=-8, fontSize=15, color="#333333", baseline="top")
+    layers.append(alt.Chart(ds(marks)).mark_rule(strokeDash=[4, 4], color="#555555", strokeWidth=2).encode(x="year:Q"))
+    layers.append(alt.Chart(ds(marks)).mark_text(align="left", dx=5, dy=-8, fontSize=15, color="#333333", baseline="top")
                   .encode(x="year:Q", y=alt.value(0), text="label:N"))
     breaks = view.series_breaks
     if breaks:
         bdf = pd.DataFrame({"year": [b - 0.5 for b in breaks], "label": ["Seriebrott"] * len(breaks)})
-        layers.append(alt.Chart(bdf).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x="year:Q"))
+        layers.append(alt.Chart(ds(bdf)).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x="year:Q"))
         # y from the plot's own height: a fixed pixel position outside the plot makes Streamlit's
         # "fit" layout shrink the whole chart
-        layers.append(alt.Chart(bdf).mark_text(align="left", dx=4, fontSize=15, color="#5a1fb3", baseline="bottom",
+        layers.append(alt.Chart(ds(bdf)).mark_text(align="left", dx=4, fontSize=15, color="#5a1fb3", baseline="bottom",
                                                y=alt.expr("height - 4"))
                       .encode(x="year:Q", text="label:N"))
     target_rows = []
@@ -194,10 +237,10 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                                     "gender": g})
     if target_rows:
         tdf = pd.DataFrame(target_rows)
-        layers.append(alt.Chart(tdf).mark_point(shape="diamond", size=260, filled=True, color="#111111").encode(
+        layers.append(alt.Chart(ds(tdf)).mark_point(shape="diamond", size=260, filled=True, color="#111111").encode(
             x="year:Q", y="value:Q",
             tooltip=[alt.Tooltip("label:N", title="Målvärde"), alt.Tooltip("year:Q", title="Målår", format="d")]))
-        layers.append(alt.Chart(tdf).mark_text(align="right", dx=-12, fontSize=16, fontWeight="bold", color="#111111")
+        layers.append(alt.Chart(ds(tdf)).mark_text(align="right", dx=-12, fontSize=16, fontWeight="bold", color="#111111")
                       .encode(x="year:Q", y="value:Q", text="label:N"))
 
     title = wrap(view.item.label) + [_scope(main_name, genders, view) + " – över tid"]
@@ -209,7 +252,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     chart = alt.layer(*layers).properties(height=520, width="container")
     table = _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
-    return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)
+    return ChartResult(finish(chart, ds, title, source, is_demo, notes), table, alt_text)
 
 
 
@@ -284,6 +327,7 @@ def describe_trend(view, area, genders, area_names, county_view) -> str:
 
 def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[str, ...],
                          area_names: dict[str, str], source: str, is_demo: bool) -> ChartResult | None:
+    ds = _Datasets()
     goal = view.goal
     rows, used = latest_values_for_year(view, year, genders)
     if used is None:
@@ -315,7 +359,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                     alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
                     alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
     x_title = _unit_title(view)
-    base = alt.Chart(rows).encode(y=y)
+    base = alt.Chart(ds(rows)).encode(y=y)
     if km:
         bar_colour = alt.Color("gender_label:N", title="Kön", scale=alt.Scale(
             domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]))
@@ -349,7 +393,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                                     + ("" if not km else f" ({GENDER_LABELS[g].lower()})")})
         if target_rows:
             tdf = pd.DataFrame(target_rows)
-            layers.append(alt.Chart(tdf).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
+            layers.append(alt.Chart(ds(tdf)).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
                 x="value:Q", tooltip=[alt.Tooltip("label:N", title="Mål")]))
             notes.append("Prickad svart linje: " + ", ".join(tdf["label"]).replace("Länets målvärde", "länets målvärde"))
     ref = view.reference
@@ -358,7 +402,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     if not ref_rows.empty:
         ref_rows = ref_rows.assign(label=[f"{view.reference_label}: {fmt_number(v)}" + ("" if not km else f" ({GENDER_LABELS[g].lower()})")
                                           for v, g in zip(ref_rows["value"], ref_rows["gender"])])
-        layers.append(alt.Chart(ref_rows).mark_rule(color=COUNTY_COLOUR, strokeWidth=3, strokeDash=[8, 4]).encode(
+        layers.append(alt.Chart(ds(ref_rows)).mark_rule(color=COUNTY_COLOUR, strokeWidth=3, strokeDash=[8, 4]).encode(
             x="value:Q", tooltip=[alt.Tooltip("label:N", title="Länets referens")]))
         notes.insert(0, "Streckad brun linje: " + ", ".join(ref_rows["label"]))
     if view.has_ci:
@@ -381,13 +425,14 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                 + _count_text(int(rows["suppressed"].sum()), "grupp har för få svar och visas inte",
                               "grupper har för få svar och visas inte")
                 + _count_text(int((rows["value"].isna() & ~rows["suppressed"]).sum()), "värde saknas", "värden saknas"))
-    return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)
+    return ChartResult(finish(chart, ds, title, source, is_demo, notes), table, alt_text)
 
 
 # --------------------------------------------------------------------------- (c) goal gap
 
 def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str],
                    source: str, is_demo: bool) -> ChartResult | None:
+    ds = _Datasets()
     goal = view.goal
     ev = view.evaluations
     if ev.empty:
@@ -437,7 +482,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     axis_title = (f"{_unit_title(view)} – basår {period.baseline_year} → senaste → mål {period.target_year}"
                   if not goal.direction_only else f"{_unit_title(view)} – basår {period.baseline_year} → senaste")
     x = alt.X("baseline:Q", title=axis_title, scale=alt.Scale(zero=False))
-    base = alt.Chart(rows).encode(y=y)
+    base = alt.Chart(ds(rows)).encode(y=y)
     # across a series break the old baseline and target are not comparable: only the latest point
     comparable = base.transform_filter(alt.datum.status != "break")
     layers = [
@@ -453,7 +498,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     if not goal.direction_only:
         layers.append(comparable.mark_tick(color="#111111", thickness=3, size=26).encode(x="target:Q", tooltip=tooltip))
     left = alt.layer(*layers).properties(height=alt.Step(30), width=520)
-    right = alt.Chart(rows).mark_text(align="left", fontSize=15, font=FONT).encode(
+    right = alt.Chart(ds(rows)).mark_text(align="left", fontSize=15, font=FONT).encode(
         y=alt.Y("name:N", sort=order, axis=None), x=alt.value(0),
         text="label:N", color=alt.Color("status_label:N", scale=status_scale, legend=None),
         tooltip=tooltip).properties(height=alt.Step(30), width=330)
@@ -483,4 +528,4 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     alt_text = (f"Målgap: {goal.text}. För varje kommun basvärde, senaste värde och målvärde. "
                 + ", ".join(f"{int(counts.get(s, 0))} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE
                             if s != "no_data") + f"; {len(missing)} utan jämförelse.")
-    return ChartResult(finish(chart, title, source, is_demo, notes), table, alt_text)
+    return ChartResult(finish(chart, ds, title, source, is_demo, notes), table, alt_text)

@@ -16,13 +16,14 @@ def _fixed_width(spec: dict, width: int) -> dict:
     return json.loads(text.replace('"width": "container"', f'"width": {width}'))
 
 
-def chart_png(chart, width: int = EXPORT_WIDTH, scale: float = 2.0) -> bytes:
-    """PNG of a chart; the demo notice and source line are in its subtitle, so they are exported."""
-    return vlc.vegalite_to_png(_fixed_width(chart.to_dict(), width), scale=scale)
+def chart_png(spec: dict, width: int = EXPORT_WIDTH, scale: float = 2.0) -> bytes:
+    """PNG of a chart specification; the demo notice and source line are in its subtitle, so they
+    are exported."""
+    return vlc.vegalite_to_png(_fixed_width(spec, width), scale=scale)
 
 
-def chart_svg(chart, width: int = EXPORT_WIDTH) -> str:
-    return vlc.vegalite_to_svg(_fixed_width(chart.to_dict(), width))
+def chart_svg(spec: dict, width: int = EXPORT_WIDTH) -> str:
+    return vlc.vegalite_to_svg(_fixed_width(spec, width))
 
 
 def table_csv(table: pd.DataFrame, notice: str = "") -> bytes:

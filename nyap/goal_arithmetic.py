@@ -208,32 +208,50 @@ def evaluate_goal(values: pd.DataFrame, goal: Goal, as_of: int, tolerance: float
     latest_year, latest, latest_ci_low/high, latest_series, achieved, remaining, progress,
     status, across_break. Vectorised: the overview evaluates every goal for every area at once.
     """
-    period = goal.period_for(as_of)
+    out = _evaluate_period(values, goal, goal.period_for(as_of), (as_of,), tolerance)
+    return out.drop(columns="as_of")
+
+
+def evaluate_goal_years(values: pd.DataFrame, goal: Goal, years, tolerance: float | None = None) -> pd.DataFrame:
+    """evaluate_goal for several as-of years at once (column `as_of`): the same rows as one call
+    per year, in one vectorised pass per goal period. The app evaluates every year once per data
+    version this way (scripts/load.py: a year's evaluation per goal costs about as much as all
+    years' together)."""
+    by_period: dict = {}
+    for year in sorted(set(int(y) for y in years)):
+        by_period.setdefault(goal.period_for(year), []).append(year)
+    frames = [_evaluate_period(values, goal, period, tuple(ys), tolerance) for period, ys in by_period.items()]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _evaluate_period(values: pd.DataFrame, goal: Goal, period, years: tuple[int, ...],
+                     tolerance: float | None) -> pd.DataFrame:
+    """The rules above for as-of years that share one goal period; `as_of` is a group key."""
     tol = goal.tolerance_for(period) if tolerance is None else tolerance
-    ok = usable(values)
-    ok = ok[ok["year"] <= as_of]
-    groups = values[GROUP_KEYS].drop_duplicates().reset_index(drop=True)
+    keys = GROUP_KEYS + ["as_of"]
+    as_of = pd.DataFrame({"as_of": np.asarray(years, dtype="int64")})
+    ok = usable(values).merge(as_of, how="cross")
+    ok = ok[ok["year"] <= ok["as_of"]]
+    groups = values[GROUP_KEYS].drop_duplicates().merge(as_of, how="cross").reset_index(drop=True)
 
     # baseline: nearest year within ±2 of the baseline year, earlier year on a tie; nothing can
     # be judged before the baseline year itself
-    cand = ok[(ok["year"] - period.baseline_year).abs() <= BASELINE_WINDOW]
-    if as_of < period.baseline_year:
-        cand = cand.iloc[0:0]
+    cand = ok[((ok["year"] - period.baseline_year).abs() <= BASELINE_WINDOW) & (ok["as_of"] >= period.baseline_year)]
     cand = cand.assign(_dist=(cand["year"] - period.baseline_year).abs())
-    base = (cand.sort_values(GROUP_KEYS + ["_dist", "year"], kind="stable")
-            .drop_duplicates(GROUP_KEYS)[GROUP_KEYS + ["year", "value", "ci_low", "ci_high", "series_id"]]
+    base = (cand.sort_values(keys + ["_dist", "year"], kind="stable")
+            .drop_duplicates(keys)[keys + ["year", "value", "ci_low", "ci_high", "series_id"]]
             .rename(columns={"year": "baseline_year", "value": "baseline", "ci_low": "baseline_ci_low",
                              "ci_high": "baseline_ci_high", "series_id": "baseline_series"}))
-    out = groups.merge(base, on=GROUP_KEYS, how="left")
+    out = groups.merge(base, on=keys, how="left")
 
     # latest: most recent value at or before as_of, after the baseline year actually used
-    after = ok.merge(out[GROUP_KEYS + ["baseline_year"]], on=GROUP_KEYS, how="inner")
+    after = ok.merge(out[keys + ["baseline_year"]], on=keys, how="inner")
     after = after[after["year"] > after["baseline_year"]]
-    last = (after.sort_values(GROUP_KEYS + ["year"], kind="stable")
-            .drop_duplicates(GROUP_KEYS, keep="last")[GROUP_KEYS + ["year", "value", "ci_low", "ci_high", "series_id"]]
+    last = (after.sort_values(keys + ["year"], kind="stable")
+            .drop_duplicates(keys, keep="last")[keys + ["year", "value", "ci_low", "ci_high", "series_id"]]
             .rename(columns={"year": "latest_year", "value": "latest", "ci_low": "latest_ci_low",
                              "ci_high": "latest_ci_high", "series_id": "latest_series"}))
-    out = out.merge(last, on=GROUP_KEYS, how="left")
+    out = out.merge(last, on=keys, how="left")
 
     sign = goal.sign
     change = period.change
@@ -334,34 +352,81 @@ def evaluate_gender_gap(values: pd.DataFrame, goal: Goal, as_of: int) -> pd.Data
 
 # --------------------------------------------------------------------------- all goals
 
+@dataclass(frozen=True)
+class Measure:
+    """One goal measure (a goal, or one track of it) for one age group, ready to evaluate:
+    its values in the goal's own terms plus the county reference."""
+
+    goal: Goal
+    track: str
+    age_group: str  # the age group used; NO_AGE_GROUP for data without age groups
+    age_groups: tuple[str, ...]  # every age group the data has
+    values: pd.DataFrame  # goal_values for this age group (suppressed rows kept)
+    with_reference: pd.DataFrame  # values plus our own county mean as a pseudo area, when used
+    reference: pd.DataFrame  # the county reference series
+    reference_kind: str  # county | group | mean | ""
+    reference_code: str
+
+
+def prepare_measure(observations: pd.DataFrame, goal: Goal, track: str, age_group: str | None,
+                    county: str, county_group: str, preference: tuple[str, ...]) -> Measure:
+    """The values of one measure for the chosen age group (else the widest one) and its county
+    reference: the common first step of the overview, the goal lists and a goal's detail view."""
+    values = goal_values(observations, goal, track, preference)
+    groups = tuple(sorted(set(values["age_group"].astype(str)) - {NO_AGE_GROUP}, key=age_group_sort_key))
+    if groups:
+        age = age_group if age_group in groups else default_age_group(set(groups))
+        values = values[values["age_group"] == age].reset_index(drop=True)
+    else:
+        age = NO_AGE_GROUP
+    with_ref, ref, kind, code = with_county_reference(values, county, county_group)
+    return Measure(goal, track, age, groups, values, with_ref, ref, kind, code)
+
+
+def evaluate_measure(measure: Measure, years) -> pd.DataFrame:
+    """evaluate_goal_years for a measure, plus the combined women-and-men row of goals measured
+    separately for women and men (life expectancy). Empty when the measure has no data."""
+    if measure.with_reference.empty:
+        return pd.DataFrame()
+    ev = evaluate_goal_years(measure.with_reference, measure.goal, years)
+    if all(ref.gender for ref in measure.goal.indicators):
+        ev = pd.concat([ev, combined_total(ev)], ignore_index=True)
+    return ev
+
+
 def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
-                 age_groups: dict[str, str] | None = None, goals=None) -> pd.DataFrame:
+                 age_groups: dict[str, str] | None = None, goals=None, *, evaluated=None) -> pd.DataFrame:
     """Every goal (and track) for every area and gender, plus the county reference.
 
     `age_groups` maps goal id -> age group to use for goals with age groups (survey data).
     Returns evaluate_goal's columns plus goal_id, track, and which area stands for the county
     (reference_code: 0017, G33624 or COMPUTED_MEAN_CODE; reference_kind: county/group/mean).
+    `evaluated(goal, track, age_group, as_of)` may supply (evaluations, measure) from a store
+    that computed them before (nyap/store.py); by default they are computed here.
     """
     age_groups = age_groups or {}
+    meta = config.meta
+
+    def compute(goal, track, age, year):
+        m = prepare_measure(observations, goal, track, age, meta.county, meta.county_group, meta.source_preference)
+        ev = evaluate_measure(m, (year,))
+        return (ev.drop(columns="as_of") if not ev.empty else ev), m
+
+    evaluated = evaluated or compute
     frames = []
     for goal in (config.goals if goals is None else goals):
         for track in goal.tracks:
-            values = goal_values(observations, goal, track, config.meta.source_preference)
-            if values.empty:
+            ev, m = evaluated(goal, track, age_groups.get(goal.id), as_of)
+            if ev.empty:
                 # no data at all: the goal still counts, as "no data" for the county
                 frames.append(pd.DataFrame([{
-                    "area_code": config.meta.county, "gender": "T", "age_group": NO_AGE_GROUP,
+                    "area_code": meta.county, "gender": "T", "age_group": NO_AGE_GROUP,
                     "status": "no_data", "across_break": False, "uncertainty_rule": "tolerance",
                     "goal_id": goal.id, "track": track, "reference_kind": "none",
-                    "reference_code": config.meta.county}]))
+                    "reference_code": meta.county}]))
                 continue
-            values = select_age_group(values, age_groups.get(goal.id))
-            values, _, kind, ref_code = with_county_reference(values, config.meta.county, config.meta.county_group)
-            ev = evaluate_goal(values, goal, as_of)
-            if all(ref.gender for ref in goal.indicators):
-                ev = pd.concat([ev, combined_total(ev)], ignore_index=True)
-            frames.append(ev.assign(goal_id=goal.id, track=track, reference_kind=kind,
-                                    reference_code=ref_code))
+            frames.append(ev.assign(goal_id=goal.id, track=track, reference_kind=m.reference_kind,
+                                    reference_code=m.reference_code))
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
@@ -377,19 +442,16 @@ def combined_total(ev: pd.DataFrame) -> pd.DataFrame:
     if sexes.empty:
         return ev.iloc[0:0]
     rank = sexes["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
-    worst = sexes.assign(_rank=rank).sort_values("_rank").drop_duplicates(["area_code", "age_group"])
-    keep = ["area_code", "age_group", "status", "period"]
+    per = ["area_code", "age_group"] + (["as_of"] if "as_of" in sexes else [])
+    worst = sexes.assign(_rank=rank).sort_values("_rank", kind="stable").drop_duplicates(per)
+    keep = per + ["status", "period"]
     return worst[keep].assign(gender="T", across_break=False, uncertainty_rule="tolerance")
 
 
-def select_age_group(values: pd.DataFrame, age_group: str | None) -> pd.DataFrame:
-    """Keep one age group for data split by age; data without age groups passes unchanged."""
-    groups = set(values["age_group"].astype(str)) - {NO_AGE_GROUP}
-    if not groups:
-        return values
-    if age_group not in groups:
-        age_group = default_age_group(groups)
-    return values[values["age_group"] == age_group]
+def age_group_sort_key(group: str):
+    """Age groups in reading order: 18-29, 30-44, … with the wider band first at the same start."""
+    lo, _, hi = group.partition("-")
+    return (int(lo) if lo.isdigit() else 999, -(int(hi) if hi.isdigit() else 0))
 
 
 def default_age_group(groups: set[str]) -> str:

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 
 from .areas import MUNICIPALITIES
+from .evaluation_table import EvaluationTable
 from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number
 from .goals import GoalsConfig
 from .views import FocusItem, focus_items
@@ -36,33 +37,15 @@ def swedish_sort_key(name: str) -> str:
     return name.lower().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
 
 
-def _age_suffix(ev: pd.DataFrame, goal_id: str, track: str) -> str:
-    ages = set(ev.loc[(ev["goal_id"] == goal_id) & (ev["track"] == track), "age_group"].astype(str)) - {""}
+def _age_suffix(ev: EvaluationTable, goal_id: str, track: str, challenge: str | None = None) -> str:
+    ages = ev.age_groups(goal_id, track, challenge)
     return f" ({next(iter(ages)).replace('-', '–')} år)" if len(ages) == 1 else ""
-
-
-def _county_only(ev: pd.DataFrame, goal_id: str, track: str) -> bool:
-    """The measure has data, but only for the county (Kolada type L)."""
-    rows = ev[(ev["goal_id"] == goal_id) & (ev["track"] == track)]
-    rows = rows[rows["reference_kind"] != "none"]  # "none": no data at all, not county-only
-    return not rows.empty and not rows["area_code"].isin(list(MUNICIPALITIES)).any()
 
 
 COUNTY_ONLY = "Finns bara för länet"
 
 
-def _row_for(ev: pd.DataFrame, goal_id: str, track: str, area: str, gender: str):
-    rows = ev[(ev["goal_id"] == goal_id) & (ev["track"] == track) & (ev["area_code"] == area) & (ev["gender"] == gender)]
-    return None if rows.empty else rows.iloc[0]
-
-
-def _reference_row(ev: pd.DataFrame, goal_id: str, track: str, gender: str):
-    rows = ev[(ev["goal_id"] == goal_id) & (ev["track"] == track) & (ev["gender"] == gender)
-              & (ev["area_code"] == ev["reference_code"])]
-    return None if rows.empty else rows.iloc[0]
-
-
-def goal_list_html(items: list[FocusItem], ev: pd.DataFrame, area: str, area_name: str,
+def goal_list_html(items: list[FocusItem], ev: EvaluationTable, area: str, area_name: str,
                    genders: tuple[str, ...], focus: str | None, link_query: dict[str, str]) -> str:
     """The compact list of a challenge's goals: status and remaining distance for the chosen
     municipality and for the county, small enough to see every goal at once."""
@@ -78,9 +61,9 @@ def goal_list_html(items: list[FocusItem], ev: pd.DataFrame, area: str, area_nam
     for item in items:
         goal = item.goal
         cells = []
-        county_only = _county_only(ev, goal.id, item.track)
+        county_only = ev.county_only(goal.id, item.track)
         for kind, g, _ in cols:
-            row = _row_for(ev, goal.id, item.track, area, g) if kind == "area" else _reference_row(ev, goal.id, item.track, g)
+            row = ev.row(goal.id, item.track, area, g) if kind == "area" else ev.reference_row(goal.id, item.track, g)
             if row is None and kind == "area" and county_only:
                 cells.append(f'<td class="nyap-note">{COUNTY_ONLY}</td>')
             elif row is None:
@@ -98,35 +81,34 @@ def goal_list_html(items: list[FocusItem], ev: pd.DataFrame, area: str, area_nam
             f'<thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
-def _by_challenge(config: GoalsConfig, ev: pd.DataFrame, out: list[str], width: int):
+def _by_challenge(config: GoalsConfig, out: list[str], width: int):
     """Every goal measure grouped by challenge: writes each challenge's heading row into `out`
-    and yields (challenge, its evaluations, measure)."""
+    and yields (challenge, measure)."""
     for ch in config.challenges:
         out.append(f'<tr class="challenge"><th colspan="{width}" scope="colgroup">{escape(ch.name)}</th></tr>')
-        sub = ev[ev["challenge"] == ch.name] if "challenge" in ev else ev.iloc[0:0]
         for item in focus_items(config, ch.name):
-            yield ch, sub, item
+            yield ch, item
 
 
-def matrix_html(config: GoalsConfig, ev: pd.DataFrame, gender: str, link_query: dict[str, str],
+def matrix_html(config: GoalsConfig, ev: EvaluationTable, gender: str, link_query: dict[str, str],
                 names: dict[str, str], page_for: dict[str, str]) -> str:
     """Goals × (county + 16 municipalities), grouped by challenge: symbol, colour and remaining."""
     munis = sorted(MUNICIPALITIES, key=lambda c: swedish_sort_key(names.get(c, c)))
     head = '<th scope="col">Mål</th><th scope="col" class="area">Länet</th>' + "".join(
         f'<th scope="col" class="area">{escape(names.get(c, c))}</th>' for c in munis)
     body = []
-    for ch, sub, item in _by_challenge(config, ev, body, len(munis) + 2):
+    for ch, item in _by_challenge(config, body, len(munis) + 2):
         goal, track, key = item.goal, item.track, item.key
-        label = item.label + _age_suffix(sub, goal.id, track)
+        label = item.label + _age_suffix(ev, goal.id, track, ch.name)
         href = page_href(page_for[ch.name], dict(link_query, mal=key))
-        ref = _reference_row(sub, goal.id, track, gender)
+        ref = ev.reference_row(goal.id, track, gender, ch.name)
         cells = [_cell(ref, goal.direction_only, "county")]
-        if _county_only(sub, goal.id, track):
+        if ev.county_only(goal.id, track, ch.name):
             cells.append(f'<td class="cell nyap-note" colspan="{len(munis)}">{COUNTY_ONLY} '
                          '(nyckeltalet redovisas bara för regioner)</td>')
         else:
             for code in munis:
-                cells.append(_cell(_row_for(sub, goal.id, track, code, gender), goal.direction_only, ""))
+                cells.append(_cell(ev.row(goal.id, track, code, gender, ch.name), goal.direction_only, ""))
         body.append(f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
                     f'{"".join(cells)}</tr>')
     return (f'<table class="nyap-table nyap-matrix"><caption>Alla mål × länet och kommunerna '
@@ -162,20 +144,20 @@ def _value_with_year(row, field: str) -> str:
     return fmt_number(row[field]) + ("" if year is None or pd.isna(year) else f" ({int(year)})")
 
 
-def profile_html(config: GoalsConfig, ev: pd.DataFrame, area: str, area_name: str, gender: str,
+def profile_html(config: GoalsConfig, ev: EvaluationTable, area: str, area_name: str, gender: str,
                  link_query: dict[str, str], page_for: dict[str, str]) -> str:
     """A municipality's profile: every goal with its numbers next to the county's status."""
     rows = []
-    for ch, sub, item in _by_challenge(config, ev, rows, 6):
+    for ch, item in _by_challenge(config, rows, 6):
         goal, track, key = item.goal, item.track, item.key
-        own = _row_for(sub, goal.id, track, area, gender)
-        ref = _reference_row(sub, goal.id, track, gender)
+        own = ev.row(goal.id, track, area, gender, ch.name)
+        ref = ev.reference_row(goal.id, track, gender, ch.name)
         unit = goal.value_unit
-        county_only = _county_only(sub, goal.id, track)
+        county_only = ev.county_only(goal.id, track, ch.name)
         base, latest = _value_with_year(own, "baseline"), _value_with_year(own, "latest")
         target = "–" if own is None or pd.isna(own.get("target")) else fmt_number(own["target"])
         href = page_href(page_for[ch.name], dict(link_query, mal=key))
-        label = item.label + _age_suffix(sub, goal.id, track)
+        label = item.label + _age_suffix(ev, goal.id, track, ch.name)
         if county_only:
             own_status = f'<span class="nyap-note">{COUNTY_ONLY}</span>'
         elif own is None:

@@ -10,10 +10,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .areas import MUNICIPALITIES
-from .cache import NO_AGE_GROUP, Cache
-from .goal_arithmetic import (
-    choose_source, default_age_group, evaluate_gender_gap, evaluate_goal, goal_values, with_county_reference,
-)
+from .cache import Cache
+from .goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure
 from .goals import Goal, GoalsConfig
 
 SOURCE_LABELS = {"kolada": "Kolada", "livhalsa": "Liv & Hälsa", "regional": "Region Värmland (regionalt uttag)"}
@@ -106,33 +104,28 @@ class GoalView:
 
 
 def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
-              age_group: str | None = None) -> GoalView:
+              age_group: str | None = None, *, measure: Measure | None = None,
+              evaluations: pd.DataFrame | None = None) -> GoalView:
+    """The detail view of a goal measure. A store that prepared the measure and evaluated it for
+    every year (nyap/store.py) passes both in; the result is the same."""
     goal, track = item.goal, item.track
-    values = goal_values(cache.observations, goal, track, config.meta.source_preference)
-    groups = tuple(sorted(set(values["age_group"]) - {NO_AGE_GROUP}, key=_age_key))
-    if groups:
-        age = age_group if age_group in groups else default_age_group(set(groups))
-        values = values[values["age_group"] == age].reset_index(drop=True)
-    else:
-        age = NO_AGE_GROUP
-    with_ref, ref, kind, ref_code = with_county_reference(values, config.meta.county, config.meta.county_group)
-    evaluations = evaluate_goal(with_ref, goal, as_of) if not with_ref.empty else pd.DataFrame()
-    gap = evaluate_gender_gap(with_ref, goal, as_of) if goal.gender_gap and not with_ref.empty else pd.DataFrame()
+    meta = config.meta
+    m = measure or prepare_measure(cache.observations, goal, track, age_group, meta.county, meta.county_group,
+                                   meta.source_preference)
+    if evaluations is None:
+        evaluations = evaluate_goal(m.with_reference, goal, as_of) if not m.with_reference.empty else pd.DataFrame()
+    gap = (evaluate_gender_gap(m.with_reference, goal, as_of) if goal.gender_gap and not m.with_reference.empty
+           else pd.DataFrame())
     ids = [ref_.id for ref_ in goal.indicators if ref_.track == track]
-    meta = tuple(cache.indicator(i) or {"id": i, "title": i, "kpi_type": "", "ended": False} for i in ids)
-    sources = tuple(sorted({s for i in ids if (s := choose_source(cache.observations, i, config.meta.source_preference))}))
-    municipal = values["area_code"].isin(list(MUNICIPALITIES))
+    meta_rows = tuple(cache.indicator(i) or {"id": i, "title": i, "kpi_type": "", "ended": False} for i in ids)
+    sources = tuple(sorted({s for i in ids if (s := choose_source(cache.observations, i, meta.source_preference))}))
+    municipal = m.values["area_code"].isin(list(MUNICIPALITIES))
     return GoalView(
-        item=item, as_of=as_of, age_group=age, age_groups=groups, values=values, reference=ref,
-        evaluations=evaluations, gap_evaluations=gap, reference_kind=kind, reference_code=ref_code,
-        sources=sources, indicators=meta, has_municipalities=bool(municipal.any()),
-        has_ci=bool(values["ci_low"].notna().any()),
+        item=item, as_of=as_of, age_group=m.age_group, age_groups=m.age_groups, values=m.values,
+        reference=m.reference, evaluations=evaluations, gap_evaluations=gap, reference_kind=m.reference_kind,
+        reference_code=m.reference_code, sources=sources, indicators=meta_rows,
+        has_municipalities=bool(municipal.any()), has_ci=bool(m.values["ci_low"].notna().any()),
     )
-
-
-def _age_key(group: str):
-    lo, _, hi = group.partition("-")
-    return (int(lo) if lo.isdigit() else 999, -(int(hi) if hi.isdigit() else 0))
 
 
 # --------------------------------------------------------------------------- texts

@@ -61,7 +61,7 @@ def main() -> int:
         for r in (trend_chart(view, "1780", ("T",), names, src, True),
                   municipalities_chart(view, 2022, "1780", ("T",), names, src, True),
                   goal_gap_chart(view, "1780", ("T",), names, src, True)):
-            r.chart.to_dict()
+            r.spec
 
     rows.append(("three charts built and serialised", median_ms(three_charts, runs)))
 

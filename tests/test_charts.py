@@ -36,13 +36,13 @@ def build(demo_cache, config, item, area="1780", genders=("T",), year=2022, demo
 def test_swedish_locale_titles_units_and_demo_label(demo_cache, config, items):
     _, results = build(demo_cache, config, items["behorighet"])
     for r in results:
-        spec = r.chart.to_dict()
+        spec = r.spec
         assert spec["config"]["locale"]["number"]["decimal"] == ","
         assert spec["config"]["locale"]["time"]["months"][0] == "januari"  # lowercase Swedish
         assert spec["title"]["text"]
         assert "DEMODATA" in " ".join(spec["title"]["subtitle"])
         assert r.alt_text and "behöriga" in r.alt_text
-    trend = json.dumps(results[0].chart.to_dict())
+    trend = json.dumps(results[0].spec)
     assert '"title": "Andel (%)"' in trend and '"title": "\\u00c5r"' in trend or '"title": "År"' in trend
 
 
@@ -68,7 +68,7 @@ def test_palette_passes_3_to_1_against_white():
 def test_series_break_is_marked_and_lines_split(demo_cache, config, items):
     view, (trend, *_) = build(demo_cache, config, items["trygg5"], year=2024)
     assert view.series_breaks == [2022]
-    spec = json.dumps(trend.chart.to_dict())
+    spec = json.dumps(trend.spec)
     assert "Seriebrott" in spec and "series_id" in spec
 
 
@@ -76,7 +76,7 @@ def test_survey_chart_has_intervals_and_suppressed_marks(demo_cache, config, ite
     view, (trend, bars, gap) = build(demo_cache, config, items["god_halsa"], area="1762", genders=("K", "M"),
                                      age="65-84")
     assert view.has_ci and view.age_group == "65-84"
-    spec = trend.chart.to_dict()
+    spec = trend.spec
     assert "ci_low" in json.dumps(spec)
     munkfors = bars.table[bars.table["Område"] == "Munkfors"]
     assert set(munkfors["Värde (%)"]) == {".."}
@@ -89,19 +89,19 @@ def test_survey_chart_has_intervals_and_suppressed_marks(demo_cache, config, ite
 def test_l_type_goal_has_no_municipality_chart(demo_cache, config, items):
     view, (trend, bars, gap) = build(demo_cache, config, items["karies"])
     assert not view.has_municipalities and bars is None
-    assert "Region Värmland" in " ".join(trend.chart.to_dict()["title"]["text"])
+    assert "Region Värmland" in " ".join(trend.spec["title"]["text"])
 
 
 def test_direction_only_goal_has_no_target(demo_cache, config, items):
     view, (trend, bars, gap) = build(demo_cache, config, items["sjalvmord"], area="0017")
-    assert "Mål " not in json.dumps(trend.chart.to_dict())
+    assert "Mål " not in json.dumps(trend.spec)
 
 
 def test_png_export_carries_the_demo_label(demo_cache, config, items):
     _, (trend, *_) = build(demo_cache, config, items["behorighet"])
-    png = chart_png(trend.chart, scale=1)
+    png = chart_png(trend.spec, scale=1)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
-    assert "DEMODATA" in trend.chart.to_dict()["title"]["subtitle"][0]
+    assert "DEMODATA" in trend.spec["title"]["subtitle"][0]
 
 
 def test_csv_is_swedish_excel_and_labelled_demo(demo_cache, config, items):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from ..charts import ChartResult
 from ..export import chart_png, table_csv
+from ..tables import frame_html
 
 DEMO_FILE_NOTICE = "DEMODATA - påhittade värden, får inte användas som underlag"
 
@@ -16,22 +19,44 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("åäö", "aao"))).strip("-")[:60]
 
 
+def _browser_spec(result: ChartResult) -> dict:
+    """The spec as Streamlit sends it: datasets as Arrow bytes, which Streamlit passes through
+    as they are. Encoded once per chart and kept with the shared result, so a rerun only sends
+    what is already prepared (the rows are not converted again for every session)."""
+    spec = result.prepared.get("browser")
+    if spec is None:
+        spec = dict(result.spec)
+        spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame.from_records(rows))
+                            for name, rows in result.spec.get("datasets", {}).items()}
+        result.prepared["browser"] = spec
+    return spec
+
+
+def _table_html(result: ChartResult) -> str:
+    html = result.prepared.get("table_html")
+    if html is None:
+        html = result.prepared["table_html"] = frame_html(result.table, "Data bakom diagrammet", "nyap-data")
+    return html
+
+
 def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: str) -> None:
     if result is None:
         st.info("Det finns inga värden att visa för det här urvalet.")
         return
-    # theme=None: our spec carries its own projector styling; Streamlit's theme would override it
-    st.altair_chart(result.chart, alt=result.alt_text, key=f"chart_{key}", theme=None)
+    # theme=None: our spec carries its own projector styling; Streamlit's theme would override it.
+    # Streamlit hands a spec dict (not an Altair object) to the browser without converting it.
+    st.vega_lite_chart(spec=_browser_spec(result), alt=result.alt_text, key=f"chart_{key}", theme=None)
     st.caption(result.alt_text)
     notice = DEMO_FILE_NOTICE if is_demo else ""
     stem = ("DEMO-" if is_demo else "") + _slug(file_stem)
     cols = st.columns([1, 1, 1])
     cols[0].download_button("Ladda ner data (CSV)", data=lambda: table_csv(result.table, notice),
                             file_name=f"{stem}.csv", mime="text/csv", key=f"csv_{key}", on_click="ignore")
-    cols[1].download_button("Ladda ner bild (PNG)", data=lambda: chart_png(result.chart),
+    cols[1].download_button("Ladda ner bild (PNG)", data=lambda: chart_png(result.spec),
                             file_name=f"{stem}.png", mime="image/png", key=f"png_{key}", on_click="ignore")
     with st.expander("Visa data som tabell"):
-        st.dataframe(result.table, hide_index=True, width="stretch")
+        # a plain HTML table: readable without a grid widget, and nothing to serialise per rerun
+        st.html(_table_html(result))
 
 
 def show_download(table, stem: str, is_demo: bool) -> None:

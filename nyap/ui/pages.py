@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from ..areas import MUNICIPALITIES
-from ..cache import Cache
 from ..catalogue import indicator_catalogue, method_notes
 from ..charts import goal_gap_chart, municipalities_chart, trend_chart
 from ..filters import to_query
@@ -18,11 +17,12 @@ from ..formatting import GENDER_LABELS, fmt_value
 from ..goals import GoalsConfig
 from ..summary import goals_without_gender_split, headline_rows, summary_sentence
 from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
+from ..store import ResultStore
 from ..views import (
-    SOURCE_LABELS, FocusItem, GoalView, caveats, challenge_evaluations, focus_items, goal_view,
-    other_sources, overview_evaluations, shown_gender, source_line, why_no_municipalities,
+    SOURCE_LABELS, GoalView, caveats, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
 )
 from .components import show_chart, show_download
+from .loaders import get_store
 from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
 
 
@@ -42,41 +42,6 @@ def guarded(render):
     return wrapper
 
 
-# ------------------------------------------------------------------ cached computations
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _challenge_ev(version: str, challenge: str, year: int, age: str | None, _cache: Cache, _config: GoalsConfig):
-    return challenge_evaluations(_cache, _config, challenge, year, age)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _overview_ev(version: str, year: int, age: str | None, _cache: Cache, _config: GoalsConfig):
-    return overview_evaluations(_cache, _config, year, age)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _goal_view(version: str, key: str, year: int, age: str | None, _cache: Cache, _config: GoalsConfig,
-               _item: FocusItem) -> GoalView:
-    return goal_view(_cache, _config, _item, year, age)
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _goal_charts(version: str, key: str, year: int, age: str | None, area: str, genders: tuple[str, ...],
-                 _view: GoalView, _names: dict, source: str, is_demo: bool):
-    """The three charts of the goal in focus, built once per selection (a rerun that changes
-    nothing else, e.g. opening a data table, does not rebuild them)."""
-    trend = trend_chart(_view, area, genders, _names, source, is_demo)
-    if not _view.has_municipalities:
-        return trend, None, None
-    return (trend, municipalities_chart(_view, year, area, genders, _names, source, is_demo),
-            goal_gap_chart(_view, area, genders, _names, source, is_demo))
-
-
-def _version(cache: Cache, config: GoalsConfig) -> str:
-    # goals.toml edits change the goal objects; their repr is a cheap, complete token
-    return f"{cache.data_version}:{hash(config)}"
-
-
 def page_for(config: GoalsConfig) -> dict[str, str]:
     return {c.name: c.name for c in config.challenges}
 
@@ -86,9 +51,9 @@ def page_for(config: GoalsConfig) -> dict[str, str]:
 @guarded
 def render_challenge(name: str) -> None:
     config, cache = start_page(name, name)
+    store = get_store()
     items = focus_items(config, name)
     ctx = shared_filters(config, cache, name, goals=tuple(i.key for i in items))
-    version = _version(cache, config)
     challenge = next(c for c in config.challenges if c.name == name)
     st.title(name)
     st.html(f'<p class="nyap-aim">{challenge.aim}</p>')
@@ -99,7 +64,7 @@ def render_challenge(name: str) -> None:
     focus_key = st.selectbox("Välj mål att visa i detalj", list(by_key), key=f"{name}__goal",
                              format_func=lambda k: by_key[k].label, label_visibility="collapsed")
     item = by_key[focus_key]
-    probe = _goal_view(version, item.key, ctx.filters.year, None, cache, config, item)
+    probe = store.goal_view(item, ctx.filters.year, None)
     default_age = item.goal.default_age_group(name) or challenge.default_age_group or probe.age_group
     ctx = age_group_filter(ctx, probe.age_groups, default_age if default_age in probe.age_groups else probe.age_group)
     ctx = replace(ctx, filters=replace(ctx.filters, goal=focus_key))
@@ -107,14 +72,14 @@ def render_challenge(name: str) -> None:
 
     _before_baseline_notice(config, ctx.filters.year)
     explicit_age = st.session_state.get("nyap_age")
-    ev = _challenge_ev(version, name, ctx.filters.year, explicit_age, cache, config)
+    ev = store.challenge_evaluations(name, ctx.filters.year, explicit_age)
     link = to_query(replace(ctx.filters, goal=None))
     with list_slot:
         st.html(goal_list_html(items, ev, ctx.filters.area, ctx.area_label(), ctx.filters.genders, focus_key, link))
         st.caption(f"Läget per {ctx.filters.year}. " + _age_caption(config, name, explicit_age))
 
-    view = _goal_view(version, item.key, ctx.filters.year, ctx.filters.age_group or None, cache, config, item)
-    render_goal_detail(ctx, view)
+    view = store.goal_view(item, ctx.filters.year, ctx.filters.age_group or None)
+    render_goal_detail(ctx, view, store)
 
 
 def _before_baseline_notice(config: GoalsConfig, year: int) -> None:
@@ -133,7 +98,7 @@ def _age_caption(config: GoalsConfig, challenge: str, explicit: str | None) -> s
         f"{g.default_age_group(challenge).replace('-', '–')} år" for g in survey[:1]) + ")."
 
 
-def render_goal_detail(ctx: PageContext, view: GoalView) -> None:
+def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
     goal, f = view.goal, ctx.filters
     gender, gender_note = shown_gender(view, f.gender)
     if gender_note:
@@ -166,12 +131,11 @@ def render_goal_detail(ctx: PageContext, view: GoalView) -> None:
     source = source_line(view, ctx.cache.is_demo, str(ctx.cache.manifest.get("created", ""))[:10])
     genders = f.genders
     stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
-    trend, bars, gap = _goal_charts(_version(ctx.cache, ctx.config), view.item.key, f.year, view.age_group,
-                                    f.area, genders, view, ctx.names, source, ctx.cache.is_demo)
-    show_chart(trend, "trend", ctx.cache.is_demo, f"{stem}-over-tid")
+    charts = store.goal_charts(view, f.area, genders, ctx.names, source)
+    show_chart(charts.trend, "trend", ctx.cache.is_demo, f"{stem}-over-tid")
     if view.has_municipalities:
-        show_chart(bars, "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")
-        show_chart(gap, "gap", ctx.cache.is_demo, f"{stem}-malgap")
+        show_chart(charts.bars, "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")
+        show_chart(charts.gap, "gap", ctx.cache.is_demo, f"{stem}-malgap")
     if goal.gender_gap and not view.gap_evaluations.empty:
         _gender_gap_summary(ctx, view)
 
@@ -233,18 +197,17 @@ def render_overview() -> None:
     config, cache = start_page("Översikt", "Översikt")
     ctx = shared_filters(config, cache, "Översikt")
     publish(ctx)
-    version = _version(cache, config)
     f = ctx.filters
-    ev = _overview_ev(version, f.year, st.session_state.get("nyap_age"), cache, config)
+    ev = get_store().overview_evaluations(f.year, st.session_state.get("nyap_age"))
     st.title("Översikt" if ctx.county_view else f"{ctx.area_label()} – alla mål")
     genders = f.genders
     if f.year >= config.meta.baseline_year:
         for g in genders:
-            rows = headline_rows(ev, config, None if ctx.county_view else f.area, g)
+            rows = headline_rows(ev.frame, config, None if ctx.county_view else f.area, g)
             where = ("i länet" if ctx.county_view else f"i {ctx.area_label()}") + (
                 "" if g == "T" else f" för {GENDER_LABELS[g].lower()}")
             st.html(f'<p class="nyap-summary">{summary_sentence(rows, where)}</p>')
-        unsplit = goals_without_gender_split(ev, config)
+        unsplit = goals_without_gender_split(ev.frame, config)
         if genders != ("T",) and unsplit:
             st.caption(f"{unsplit} mål saknar uppdelning på kön och räknas där som utan data.")
     _before_baseline_notice(config, f.year)

@@ -1,0 +1,183 @@
+"""Everything the pages compute from one data version, computed once and shared by every session.
+
+A workshop of 10–30 people clicks through the same goals, years and municipalities: the goal
+arithmetic, the goal tables and the chart specifications are the same for all of them. Profiling a
+click under load (docs/BENCHMARKS.md) showed the server spending its time recomputing exactly these
+per session and per rerun. The store computes each piece once per data version:
+
+* every goal measure prepared once per age group, and evaluated for every as-of year in one
+  vectorised pass (goal_arithmetic.evaluate_measure) — a year switch is then a lookup;
+* the evaluation tables of each page (with dictionary lookups for the HTML tables);
+* each goal's detail view and its three chart specifications, per selection, in bounded memos.
+
+No Streamlit here: the UI keeps one store per data version (nyap/ui/loaders.py), the command line
+and the tests can use it directly, and the numbers are those of the plain functions it wraps
+(tests/test_store.py compares them).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .cache import Cache
+from .charts import ChartResult, goal_gap_chart, municipalities_chart, trend_chart
+from .evaluation_table import EvaluationTable
+from .goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
+from .goals import Goal, GoalsConfig
+from .views import FocusItem, GoalView, all_focus_items, challenge_age_groups, goal_view
+
+
+class Memo:
+    """A bounded, thread-safe memo. Sessions that ask for the same key at the same time wait for
+    one computation instead of each repeating it (a room that opens one link at once)."""
+
+    def __init__(self, max_entries: int | None = None):
+        self.max_entries = max_entries
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._pending: dict[Hashable, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        while True:
+            with self._lock:
+                if key in self._values:
+                    self._values.move_to_end(key)
+                    return self._values[key]
+                event = self._pending.get(key)
+                if event is None:
+                    event = self._pending[key] = threading.Event()
+                    break
+            event.wait()  # another session computes it; take its result (or retry if it failed)
+        try:
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+                if self.max_entries is not None:
+                    while len(self._values) > self.max_entries:
+                        self._values.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._pending.pop(key, None)
+            event.set()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+@dataclass(frozen=True)
+class EvaluatedMeasure:
+    measure: Measure
+    evaluations: pd.DataFrame  # every as-of year of the store, column as_of
+
+
+@dataclass(frozen=True)
+class GoalCharts:
+    trend: ChartResult | None
+    bars: ChartResult | None
+    gap: ChartResult | None
+
+
+class ResultStore:
+    """The shared results of one data version (cache + goals.toml)."""
+
+    def __init__(self, cache: Cache, config: GoalsConfig):
+        self.cache = cache
+        self.config = config
+        obs = cache.observations
+        # the as-of years a user can choose (years with a value), evaluated all at once
+        self.years: tuple[int, ...] = tuple(sorted(int(y) for y in obs.loc[obs["value"].notna(), "year"].unique()))
+        self.age_groups: tuple[str, ...] = tuple(sorted(set(obs["age_group"].astype(str)) - {""}))
+        self.version = f"{cache.data_version}:{hash(config)}"
+        self.items = {i.key: i for i in all_focus_items(config)}
+        # bounded by goals × age groups (a few dozen): kept for the life of the data version
+        self._measures = Memo()
+        # per selection: bounded, least recently used first out (memory stays flat under load)
+        self._evaluations = Memo(64)
+        self._views = Memo(256)
+        self._charts = Memo(192)
+        self._extra = Memo(512)
+
+    # ------------------------------------------------------------------ goal arithmetic
+
+    def measure(self, goal: Goal, track: str, age_group: str | None) -> EvaluatedMeasure:
+        meta = self.config.meta
+
+        def compute() -> EvaluatedMeasure:
+            m = prepare_measure(self.cache.observations, goal, track, age_group, meta.county, meta.county_group,
+                                meta.source_preference)
+            return EvaluatedMeasure(m, evaluate_measure(m, self.years) if self.years else pd.DataFrame())
+
+        return self._measures.get((goal.id, track, age_group), compute)
+
+    def _evaluated(self, goal: Goal, track: str, age_group: str | None, as_of: int):
+        """evaluate_all's building block, answered from the all-years evaluation."""
+        em = self.measure(goal, track, age_group)
+        ev = em.evaluations
+        if ev.empty:
+            return ev, em.measure
+        if as_of not in self.years:  # a year outside the data (tests, command line): compute it
+            one = evaluate_measure(em.measure, (as_of,))
+            return one.drop(columns="as_of"), em.measure
+        rows = ev[ev["as_of"] == as_of].drop(columns="as_of").reset_index(drop=True)
+        return rows, em.measure
+
+    def challenge_evaluations(self, challenge: str, as_of: int, age_group: str | None = None) -> EvaluationTable:
+        """Every goal of one challenge page, every area and sex (same as views.challenge_evaluations)."""
+        def compute() -> EvaluationTable:
+            ev = evaluate_all(self.cache.observations, self.config, as_of,
+                              challenge_age_groups(self.config, challenge, age_group),
+                              goals=self.config.goals_for(challenge), evaluated=self._evaluated)
+            return EvaluationTable(ev.assign(challenge=challenge) if not ev.empty else ev)
+
+        return self._evaluations.get(("challenge", challenge, as_of, age_group), compute)
+
+    def overview_evaluations(self, as_of: int, age_group: str | None = None) -> EvaluationTable:
+        def compute() -> EvaluationTable:
+            frames = [self.challenge_evaluations(c.name, as_of, age_group).frame for c in self.config.challenges]
+            frames = [f for f in frames if not f.empty]
+            return EvaluationTable(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
+
+        return self._evaluations.get(("overview", as_of, age_group), compute)
+
+    # ------------------------------------------------------------------ goal detail
+
+    def goal_view(self, item: FocusItem, as_of: int, age_group: str | None = None) -> GoalView:
+        def compute() -> GoalView:
+            em = self.measure(item.goal, item.track, age_group)
+            ev, _ = self._evaluated(item.goal, item.track, em.measure.age_group, as_of)
+            return goal_view(self.cache, self.config, item, as_of, age_group, measure=em.measure, evaluations=ev)
+
+        return self._views.get((item.key, as_of, age_group), compute)
+
+    def goal_charts(self, view: GoalView, area: str, genders: tuple[str, ...], names: dict[str, str],
+                    source: str) -> GoalCharts:
+        """The goal in focus's three charts for one selection, built once for everyone."""
+        is_demo = self.cache.is_demo
+        key = (view.item.key, view.as_of, view.age_group, area, genders, source)
+
+        def compute() -> GoalCharts:
+            trend = trend_chart(view, area, genders, names, source, is_demo)
+            if not view.has_municipalities:
+                return GoalCharts(trend, None, None)
+            return GoalCharts(trend, municipalities_chart(view, view.as_of, area, genders, names, source, is_demo),
+                              goal_gap_chart(view, area, genders, names, source, is_demo))
+
+        return self._charts.get(key, compute)
+
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A shared, bounded memo for other per-selection results (e.g. rendered tables)."""
+        return self._extra.get(key, compute)
+
+    def warm(self) -> None:
+        """Prepare and evaluate every measure for its default age group (about a second), so that
+        the first visitors after a start or a refresh don't wait for it."""
+        for goal in self.config.goals:
+            for track in goal.tracks:
+                self.measure(goal, track, None)
