@@ -7,6 +7,8 @@ projector, and colours that pass 3:1 contrast against white.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -70,20 +72,12 @@ class _Datasets:
         return spec
 
 
-def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: bool,
-           notes: list[str] | None = None) -> dict:
-    """Title, source line and reading notes (as subtitle, so exported images carry them), locale,
-    projector styling; returns the finished specification with its data.
-
-    Validation against the Vega-Lite schema happens in the tests (tests/test_charts.py validates
-    every chart of every goal), not on every build: it was a third of a chart's build time."""
-    subtitle = [source] if not is_demo else [DEMO_LABEL + ". " + source if not source.startswith("DEMO") else source]
-    for note in notes or []:
-        subtitle += wrap(note, 120)
+@functools.cache
+def _config() -> dict:
+    """The chart configuration every chart shares (locale, fonts, projector sizes), built once:
+    configuring each Altair chart copied the whole layered chart five times."""
     chart = (
-        chart.properties(title=alt.TitleParams(
-            text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
-            subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12))
+        alt.Chart().mark_point()
         .configure(locale=D3_LOCALE, font=FONT)
         .configure_axis(labelFontSize=16, titleFontSize=16, labelColor="#222222", titleColor="#222222",
                         gridColor="#e3e6ea", domainColor="#555555", tickColor="#555555", labelLimit=260)
@@ -92,7 +86,25 @@ def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: b
         .configure_view(strokeWidth=0)
         .configure_text(font=FONT)
     )
-    return ds.attach(chart.to_dict(validate=False))
+    return chart.to_dict()["config"]
+
+
+def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: bool,
+           notes: list[str] | None = None) -> dict:
+    """Title, source line and reading notes (as subtitle, so exported images carry them), locale,
+    projector styling; returns the finished specification with its data.
+
+    Validation against the Vega-Lite schema happens in the tests (tests/test_store.py validates
+    every chart of every goal), not on every build: it was a third of a chart's build time."""
+    subtitle = [source] if not is_demo else [DEMO_LABEL + ". " + source if not source.startswith("DEMO") else source]
+    for note in notes or []:
+        subtitle += wrap(note, 120)
+    spec = chart.to_dict(validate=False)
+    spec["title"] = alt.TitleParams(
+        text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
+        subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12).to_dict()
+    spec["config"] = copy.deepcopy(_config())
+    return ds.attach(spec)
 
 
 def _unit_title(view: GoalView) -> str:
@@ -132,6 +144,10 @@ def _names(area_names: dict[str, str], code: str) -> str:
 def _value_fmt(view: GoalView) -> str:
     return ",.0f" if view.goal.unit == "per_100000" and view.values["value"].abs().max() > 1000 else ",.1f"
 
+
+# Encodings are written as channel objects (alt.X(...), alt.ColorValue(...)), never as shorthand
+# strings or plain dicts: Altair turns each of those into a channel by re-hashing its whole schema
+# (about 4 ms each, most of a chart's build time; scripts/benchmark.py).
 
 # --------------------------------------------------------------------------- (a) over time
 
@@ -197,7 +213,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=5, symbolSize=400))
             dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
                 domain=domain, range=[all_dashes[i] for i in keep]))
-        width = alt.condition(alt.datum.role == ("ref" if county_view else "area"), alt.value(5), alt.value(3))
+        width = alt.StrokeWidthValue(3, condition={"test": f"datum.role === '{'ref' if county_view else 'area'}'",
+                                                   "value": 5})
         tooltip = [alt.Tooltip("name:N", title="Område"), alt.Tooltip("gender_label:N", title="Kön"),
                    alt.Tooltip("year:Q", title="År", format="d"), alt.Tooltip("period:N", title="Period"),
                    alt.Tooltip("value:Q", title=f"Värde ({goal.value_unit})", format=fmt)]
@@ -211,22 +228,22 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
             strokeDash=dash, strokeWidth=width, detail=alt.Detail(["role:N", "series_id:N", "gender:N"])))
         layers.append(base.mark_point(filled=True, size=90).encode(tooltip=tooltip))
         if view.has_ci:
-            layers.append(base.mark_rule(strokeWidth=3).encode(y="ci_low:Q", y2="ci_high:Q", tooltip=tooltip))
+            layers.append(base.mark_rule(strokeWidth=3).encode(y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"), tooltip=tooltip))
 
     period = goal.period_for(view.as_of)
     marks = pd.DataFrame([{"year": period.baseline_year, "label": f"Basår {period.baseline_year}"}])
-    layers.append(alt.Chart(ds(marks)).mark_rule(strokeDash=[4, 4], color="#555555", strokeWidth=2).encode(x="year:Q"))
+    layers.append(alt.Chart(ds(marks)).mark_rule(strokeDash=[4, 4], color="#555555", strokeWidth=2).encode(x=alt.X("year:Q")))
     layers.append(alt.Chart(ds(marks)).mark_text(align="left", dx=5, dy=-8, fontSize=15, color="#333333", baseline="top")
-                  .encode(x="year:Q", y=alt.value(0), text="label:N"))
+                  .encode(x=alt.X("year:Q"), y=alt.YValue(0), text=alt.Text("label:N")))
     breaks = view.series_breaks
     if breaks:
         bdf = pd.DataFrame({"year": [b - 0.5 for b in breaks], "label": ["Seriebrott"] * len(breaks)})
-        layers.append(alt.Chart(ds(bdf)).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x="year:Q"))
+        layers.append(alt.Chart(ds(bdf)).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x=alt.X("year:Q")))
         # y from the plot's own height: a fixed pixel position outside the plot makes Streamlit's
         # "fit" layout shrink the whole chart
         layers.append(alt.Chart(ds(bdf)).mark_text(align="left", dx=4, fontSize=15, color="#5a1fb3", baseline="bottom",
                                                y=alt.expr("height - 4"))
-                      .encode(x="year:Q", text="label:N"))
+                      .encode(x=alt.X("year:Q"), text=alt.Text("label:N")))
     target_rows = []
     if not goal.direction_only:
         for g in genders:
@@ -238,10 +255,10 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if target_rows:
         tdf = pd.DataFrame(target_rows)
         layers.append(alt.Chart(ds(tdf)).mark_point(shape="diamond", size=260, filled=True, color="#111111").encode(
-            x="year:Q", y="value:Q",
+            x=alt.X("year:Q"), y=alt.Y("value:Q"),
             tooltip=[alt.Tooltip("label:N", title="Målvärde"), alt.Tooltip("year:Q", title="Målår", format="d")]))
         layers.append(alt.Chart(ds(tdf)).mark_text(align="right", dx=-12, fontSize=16, fontWeight="bold", color="#111111")
-                      .encode(x="year:Q", y="value:Q", text="label:N"))
+                      .encode(x=alt.X("year:Q"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
 
     title = wrap(view.item.label) + [_scope(main_name, genders, view) + " – över tid"]
     notes = []
@@ -365,7 +382,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
             domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]))
         offset = {"yOffset": alt.YOffset("gender_label:N")}
     else:
-        bar_colour = alt.condition(alt.datum.chosen, alt.value(HIGHLIGHT), alt.value(OTHER_BAR))
+        bar_colour = alt.ColorValue(OTHER_BAR, condition={"test": "datum.chosen", "value": HIGHLIGHT})
         offset = {}
     # bars start at zero; a measure in years (life expectancy, 79–86) is drawn as dots on a
     # scale that does not, or every difference would vanish
@@ -379,10 +396,10 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     layers = [
         marks,
         base.mark_text(align="left", dx=6, fontSize=15, color="#222222").encode(
-            x="text_x:Q", text="label:N", tooltip=tooltip, **offset),
+            x=alt.X("text_x:Q"), text=alt.Text("label:N"), tooltip=tooltip, **offset),
     ]
     if view.has_ci:
-        layers.append(base.mark_rule(color="#222222", strokeWidth=2).encode(x="ci_low:Q", x2="ci_high:Q", **offset))
+        layers.append(base.mark_rule(color="#222222", strokeWidth=2).encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high:Q"), **offset))
     notes = []
     if not goal.direction_only:
         target_rows = []
@@ -394,7 +411,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
         if target_rows:
             tdf = pd.DataFrame(target_rows)
             layers.append(alt.Chart(ds(tdf)).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
-                x="value:Q", tooltip=[alt.Tooltip("label:N", title="Mål")]))
+                x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title="Mål")]))
             notes.append("Prickad svart linje: " + ", ".join(tdf["label"]).replace("Länets målvärde", "länets målvärde"))
     ref = view.reference
     ref_rows = ref[(ref["year"] == used) & ref["gender"].isin(genders)] if not ref.empty else ref
@@ -403,7 +420,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
         ref_rows = ref_rows.assign(label=[f"{view.reference_label}: {fmt_number(v)}" + ("" if not km else f" ({GENDER_LABELS[g].lower()})")
                                           for v, g in zip(ref_rows["value"], ref_rows["gender"])])
         layers.append(alt.Chart(ds(ref_rows)).mark_rule(color=COUNTY_COLOUR, strokeWidth=3, strokeDash=[8, 4]).encode(
-            x="value:Q", tooltip=[alt.Tooltip("label:N", title="Länets referens")]))
+            x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title="Länets referens")]))
         notes.insert(0, "Streckad brun linje: " + ", ".join(ref_rows["label"]))
     if view.has_ci:
         notes.append("Svarta streck: 95 % konfidensintervall. \"..\" = för få svar, visas inte.")
@@ -486,21 +503,21 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     # across a series break the old baseline and target are not comparable: only the latest point
     comparable = base.transform_filter(alt.datum.status != "break")
     layers = [
-        comparable.mark_rule(strokeWidth=4, color="#9aa5b1").encode(x=x, x2="latest:Q", tooltip=tooltip),
+        comparable.mark_rule(strokeWidth=4, color="#9aa5b1").encode(x=x, x2=alt.X2("latest:Q"), tooltip=tooltip),
         comparable.mark_point(size=150, strokeWidth=3, color="#555555", filled=False, shape="circle").encode(
-            x="baseline:Q", tooltip=tooltip),
+            x=alt.X("baseline:Q"), tooltip=tooltip),
         base.mark_point(size=240, filled=True, opacity=1).encode(
-            x="latest:Q", color=alt.Color("status_label:N", title="Status", scale=status_scale),
+            x=alt.X("latest:Q"), color=alt.Color("status_label:N", title="Status", scale=status_scale),
             shape=alt.Shape("status_label:N", title="Status", scale=alt.Scale(
                 domain=status_scale.domain, range=["diamond", "circle", "square", "cross", "triangle-up", "stroke"])),
             tooltip=tooltip),
     ]
     if not goal.direction_only:
-        layers.append(comparable.mark_tick(color="#111111", thickness=3, size=26).encode(x="target:Q", tooltip=tooltip))
+        layers.append(comparable.mark_tick(color="#111111", thickness=3, size=26).encode(x=alt.X("target:Q"), tooltip=tooltip))
     left = alt.layer(*layers).properties(height=alt.Step(30), width=520)
     right = alt.Chart(ds(rows)).mark_text(align="left", fontSize=15, font=FONT).encode(
-        y=alt.Y("name:N", sort=order, axis=None), x=alt.value(0),
-        text="label:N", color=alt.Color("status_label:N", scale=status_scale, legend=None),
+        y=alt.Y("name:N", sort=order, axis=None), x=alt.XValue(0),
+        text=alt.Text("label:N"), color=alt.Color("status_label:N", scale=status_scale, legend=None),
         tooltip=tooltip).properties(height=alt.Step(30), width=330)
     chart = alt.hconcat(left, right, spacing=6)
     scope = _scope("alla kommuner", genders, view)
