@@ -32,12 +32,21 @@ DEMO_LABEL = "DEMODATA – påhittade värden"
 
 @dataclass(frozen=True)
 class ChartResult:
-    spec: dict  # the finished Vega-Lite specification, its rows in top-level "datasets"
+    layout: dict  # the Vega-Lite specification without its rows (they are in `data`)
+    data: dict[str, pd.DataFrame]  # the named datasets, only the columns the chart uses
     table: pd.DataFrame  # the data behind the chart, Swedish column names, suppressed as ".."
     alt_text: str
-    # what a renderer prepared from the spec once (e.g. the UI's Arrow-encoded datasets), kept
-    # with the result so that every rerun and session reuses it
+    # what a renderer prepared once (e.g. the UI's Arrow-encoded datasets), kept with the shared
+    # result so that every rerun and session reuses it
     prepared: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def spec(self) -> dict:
+        """The complete specification with its rows in top-level "datasets" (exports, tests).
+        Built on demand: rows as JSON records take several times the memory of the frames."""
+        spec = dict(self.layout)
+        spec["datasets"] = {name: json.loads(frame.to_json(orient="records")) for name, frame in self.data.items()}
+        return spec
 
 
 class _Datasets:
@@ -61,15 +70,12 @@ class _Datasets:
             self.frames[name] = frame
         return alt.NamedData(name=name)
 
-    def attach(self, spec: dict) -> dict:
+    def used(self, spec: dict) -> dict[str, pd.DataFrame]:
+        """Each dataset with only the columns the specification refers to."""
         text = json.dumps(spec)
         used = set(re.findall(r'"field":\s*"([^"]+)"', text)) | set(re.findall(r"datum\.(\w+)", text))
-        used |= set(re.findall(r'"(?:text|tooltip|x|y|x2|y2)":\s*"(\w+)"', text))
-        spec["datasets"] = {
-            name: json.loads(frame[[c for c in frame.columns if c in used]].to_json(orient="records"))
-            for name, frame in self.frames.items()
-        }
-        return spec
+        return {name: frame[[c for c in frame.columns if c in used]].reset_index(drop=True)
+                for name, frame in self.frames.items()}
 
 
 @functools.cache
@@ -90,9 +96,9 @@ def _config() -> dict:
 
 
 def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: bool,
-           notes: list[str] | None = None) -> dict:
+           notes: list[str] | None = None) -> tuple[dict, dict[str, pd.DataFrame]]:
     """Title, source line and reading notes (as subtitle, so exported images carry them), locale,
-    projector styling; returns the finished specification with its data.
+    projector styling; returns the finished specification and its datasets.
 
     Validation against the Vega-Lite schema happens in the tests (tests/test_store.py validates
     every chart of every goal), not on every build: it was a third of a chart's build time."""
@@ -104,7 +110,7 @@ def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: b
         text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
         subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12).to_dict()
     spec["config"] = copy.deepcopy(_config())
-    return ds.attach(spec)
+    return spec, ds.used(spec)
 
 
 def _unit_title(view: GoalView) -> str:
@@ -269,7 +275,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     chart = alt.layer(*layers).properties(height=520, width="container")
     table = _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
-    return ChartResult(finish(chart, ds, title, source, is_demo, notes), table, alt_text)
+    return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
 
 
 
@@ -442,7 +448,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                 + _count_text(int(rows["suppressed"].sum()), "grupp har för få svar och visas inte",
                               "grupper har för få svar och visas inte")
                 + _count_text(int((rows["value"].isna() & ~rows["suppressed"]).sum()), "värde saknas", "värden saknas"))
-    return ChartResult(finish(chart, ds, title, source, is_demo, notes), table, alt_text)
+    return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
 
 
 # --------------------------------------------------------------------------- (c) goal gap
@@ -545,4 +551,4 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     alt_text = (f"Målgap: {goal.text}. För varje kommun basvärde, senaste värde och målvärde. "
                 + ", ".join(f"{int(counts.get(s, 0))} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE
                             if s != "no_data") + f"; {len(missing)} utan jämförelse.")
-    return ChartResult(finish(chart, ds, title, source, is_demo, notes), table, alt_text)
+    return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)

@@ -1,51 +1,81 @@
 """The evaluations shown on a page, with the lookups the goal tables make.
 
 The overview matrix asks for ~450 cells (goal × area × sex); filtering a DataFrame for each cell
-cost most of a click under load (docs/BENCHMARKS.md). The rows are indexed once here instead.
+cost most of a click under load (docs/BENCHMARKS.md). The rows are indexed once here instead,
+compactly (positions into a few columns, not a dict per row), because the shared store keeps
+dozens of these for all sessions.
 """
 
 from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
 
 import pandas as pd
 
 from .areas import MUNICIPALITIES
 
+# the columns the tables read
+SHOWN = ("status", "remaining", "baseline", "baseline_year", "latest", "latest_year", "target")
+
+
+class EvaluationRow:
+    """One row of the table, read like a dict (row["status"], row.get("remaining"))."""
+
+    __slots__ = ("_columns", "_i")
+
+    def __init__(self, columns: dict, i: int):
+        self._columns, self._i = columns, i
+
+    def __getitem__(self, name: str):
+        return self._columns[name][self._i]
+
+    def get(self, name: str, default=None):
+        column = self._columns.get(name)
+        return default if column is None else column[self._i]
+
 
 class EvaluationTable:
-    """evaluate_all's frame (optionally with a `challenge` column) plus dictionary lookups.
+    """evaluate_all's frame (with a `challenge` column on pages) plus dictionary lookups.
 
     Every lookup answers what a boolean filter on the frame followed by `.iloc[0]` answered: the
-    first matching row, as a dict.
+    first matching row.
     """
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
-        self._rows: dict[tuple, dict] = {}
-        self._refs: dict[tuple, dict] = {}
+        self._columns = {c: frame[c].to_numpy() for c in SHOWN if c in frame}
+        self._rows: dict[tuple, int] = {}
+        self._refs: dict[tuple, int] = {}
         self._areas: dict[tuple, set[str]] = {}
         self._ages: dict[tuple, set[str]] = {}
         if frame.empty:
             return
-        has_challenge = "challenge" in frame
-        for row in frame.to_dict("records"):
-            measure = (row["goal_id"], row["track"])
-            for ch in ((row["challenge"], None) if has_challenge else (None,)):
-                self._rows.setdefault((ch, *measure, row["area_code"], row["gender"]), row)
-                if row["area_code"] == row["reference_code"]:
-                    self._refs.setdefault((ch, *measure, row["gender"]), row)
-                if row["reference_kind"] != "none":  # "none": no data at all, not county-only
-                    self._areas.setdefault((ch, *measure), set()).add(row["area_code"])
-                self._ages.setdefault((ch, *measure), set()).add(str(row["age_group"]))
+        challenges = frame["challenge"] if "challenge" in frame else [None] * len(frame)
+        for i, (ch, goal_id, track, area, gender, ref_code, kind, age) in enumerate(zip(
+                challenges, frame["goal_id"], frame["track"], frame["area_code"], frame["gender"],
+                frame["reference_code"], frame["reference_kind"], frame["age_group"].astype(str))):
+            for c in ((ch, None) if ch is not None else (None,)):
+                measure = (c, goal_id, track)
+                self._rows.setdefault((*measure, area, gender), i)
+                if area == ref_code:
+                    self._refs.setdefault((*measure, gender), i)
+                if kind != "none":  # "none": no data at all, not county-only
+                    self._areas.setdefault(measure, set()).add(area)
+                self._ages.setdefault(measure, set()).add(age)
 
     @property
     def empty(self) -> bool:
         return self.frame.empty
 
-    def row(self, goal_id: str, track: str, area: str, gender: str, challenge: str | None = None) -> dict | None:
-        return self._rows.get((challenge, goal_id, track, area, gender))
+    def _row(self, i: int | None) -> EvaluationRow | None:
+        return None if i is None else EvaluationRow(self._columns, i)
 
-    def reference_row(self, goal_id: str, track: str, gender: str, challenge: str | None = None) -> dict | None:
-        return self._refs.get((challenge, goal_id, track, gender))
+    def row(self, goal_id: str, track: str, area: str, gender: str, challenge: str | None = None):
+        return self._row(self._rows.get((challenge, goal_id, track, area, gender)))
+
+    def reference_row(self, goal_id: str, track: str, gender: str, challenge: str | None = None):
+        return self._row(self._refs.get((challenge, goal_id, track, gender)))
 
     def county_only(self, goal_id: str, track: str, challenge: str | None = None) -> bool:
         """The measure has data, but only for the county (Kolada type L)."""
@@ -54,3 +84,46 @@ class EvaluationTable:
 
     def age_groups(self, goal_id: str, track: str, challenge: str | None = None) -> set[str]:
         return self._ages.get((challenge, goal_id, track), set()) - {""}
+
+
+class CombinedEvaluations:
+    """Several pages' tables as one (the overview shows every challenge): lookups by challenge go
+    to that page's table, so the overview shares the challenge pages' entries in the store."""
+
+    def __init__(self, tables: dict[str, EvaluationTable]):
+        self.tables = tables
+
+    @functools.cached_property
+    def frame(self) -> pd.DataFrame:
+        frames = [t.frame for t in self.tables.values() if not t.empty]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    @property
+    def empty(self) -> bool:
+        return all(t.empty for t in self.tables.values())
+
+    def _table(self, challenge: str | None) -> EvaluationTable | None:
+        return self.tables.get(challenge) if challenge is not None else None
+
+    def row(self, goal_id: str, track: str, area: str, gender: str, challenge: str | None = None):
+        t = self._table(challenge)
+        return t.row(goal_id, track, area, gender) if t else None
+
+    def reference_row(self, goal_id: str, track: str, gender: str, challenge: str | None = None):
+        t = self._table(challenge)
+        return t.reference_row(goal_id, track, gender) if t else None
+
+    def county_only(self, goal_id: str, track: str, challenge: str | None = None) -> bool:
+        t = self._table(challenge)
+        return t.county_only(goal_id, track) if t else False
+
+    def age_groups(self, goal_id: str, track: str, challenge: str | None = None) -> set[str]:
+        t = self._table(challenge)
+        return t.age_groups(goal_id, track) if t else set()
+
+
+Evaluations = EvaluationTable | CombinedEvaluations
+
+
+def combine(tables: Sequence[tuple[str, EvaluationTable]]) -> CombinedEvaluations:
+    return CombinedEvaluations(dict(tables))

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .cache import Cache
 from .charts import ChartResult, goal_gap_chart, municipalities_chart, trend_chart
-from .evaluation_table import EvaluationTable
+from .evaluation_table import CombinedEvaluations, EvaluationTable, combine
 from .goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
 from .goals import Goal, GoalsConfig
 from .views import FocusItem, GoalView, all_focus_items, challenge_age_groups, goal_view
@@ -99,10 +99,12 @@ class ResultStore:
         # bounded by goals × age groups (a few dozen): kept for the life of the data version
         self._measures = Memo()
         # per selection: bounded, least recently used first out (memory stays flat under load)
-        self._evaluations = Memo(64)
-        self._views = Memo(256)
-        self._charts = Memo(192)
-        self._extra = Memo(512)
+        # (sizes from scripts/load.py: a workshop of 30 stays within them, and the server's
+        # memory returns close to its warm level when the room leaves)
+        self._evaluations = Memo(48)
+        self._views = Memo(128)
+        self._charts = Memo(96)
+        self._extra = Memo(256)
 
     # ------------------------------------------------------------------ goal arithmetic
 
@@ -138,13 +140,10 @@ class ResultStore:
 
         return self._evaluations.get(("challenge", challenge, as_of, age_group), compute)
 
-    def overview_evaluations(self, as_of: int, age_group: str | None = None) -> EvaluationTable:
-        def compute() -> EvaluationTable:
-            frames = [self.challenge_evaluations(c.name, as_of, age_group).frame for c in self.config.challenges]
-            frames = [f for f in frames if not f.empty]
-            return EvaluationTable(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
-
-        return self._evaluations.get(("overview", as_of, age_group), compute)
+    def overview_evaluations(self, as_of: int, age_group: str | None = None) -> CombinedEvaluations:
+        """Every challenge's table (same as views.overview_evaluations); not memoised itself: it
+        only refers to the challenge pages' entries."""
+        return combine([(c.name, self.challenge_evaluations(c.name, as_of, age_group)) for c in self.config.challenges])
 
     # ------------------------------------------------------------------ goal detail
 

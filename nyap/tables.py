@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 
 from .areas import MUNICIPALITIES
-from .evaluation_table import EvaluationTable
+from .evaluation_table import Evaluations
 from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number
 from .goals import GoalsConfig
 from .views import FocusItem, focus_items
@@ -37,7 +37,7 @@ def swedish_sort_key(name: str) -> str:
     return name.lower().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
 
 
-def _age_suffix(ev: EvaluationTable, goal_id: str, track: str, challenge: str | None = None) -> str:
+def _age_suffix(ev: Evaluations, goal_id: str, track: str, challenge: str | None = None) -> str:
     ages = ev.age_groups(goal_id, track, challenge)
     return f" ({next(iter(ages)).replace('-', '–')} år)" if len(ages) == 1 else ""
 
@@ -45,7 +45,7 @@ def _age_suffix(ev: EvaluationTable, goal_id: str, track: str, challenge: str | 
 COUNTY_ONLY = "Finns bara för länet"
 
 
-def goal_list_html(items: list[FocusItem], ev: EvaluationTable, area: str, area_name: str,
+def goal_list_html(items: list[FocusItem], ev: Evaluations, area: str, area_name: str,
                    genders: tuple[str, ...], focus: str | None, link_query: dict[str, str]) -> str:
     """The compact list of a challenge's goals: status and remaining distance for the chosen
     municipality and for the county, small enough to see every goal at once."""
@@ -90,7 +90,7 @@ def _by_challenge(config: GoalsConfig, out: list[str], width: int):
             yield ch, item
 
 
-def matrix_html(config: GoalsConfig, ev: EvaluationTable, gender: str, link_query: dict[str, str],
+def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: dict[str, str],
                 names: dict[str, str], page_for: dict[str, str]) -> str:
     """Goals × (county + 16 municipalities), grouped by challenge: symbol, colour and remaining."""
     munis = sorted(MUNICIPALITIES, key=lambda c: swedish_sort_key(names.get(c, c)))
@@ -144,7 +144,7 @@ def _value_with_year(row, field: str) -> str:
     return fmt_number(row[field]) + ("" if year is None or pd.isna(year) else f" ({int(year)})")
 
 
-def profile_html(config: GoalsConfig, ev: EvaluationTable, area: str, area_name: str, gender: str,
+def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str, gender: str,
                  link_query: dict[str, str], page_for: dict[str, str]) -> str:
     """A municipality's profile: every goal with its numbers next to the county's status."""
     rows = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
@@ -25,9 +24,9 @@ def _browser_spec(result: ChartResult) -> dict:
     what is already prepared (the rows are not converted again for every session)."""
     spec = result.prepared.get("browser")
     if spec is None:
-        spec = dict(result.spec)
-        spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame.from_records(rows))
-                            for name, rows in result.spec.get("datasets", {}).items()}
+        spec = dict(result.layout)
+        spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
+                            for name, frame in result.data.items()}
         result.prepared["browser"] = spec
     return spec
 
