@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test demo-cache check refresh bench screenshots clean
+.PHONY: run test demo-cache check refresh bench load serve screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ refresh: $(VENV)/.runtime-installed
 # Timings (medians, ratios against a baseline in the same run) and screenshots of every page.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python scripts/benchmark.py
+
+# Many users at once: websocket sessions against the app and a bare page (the floor), same run.
+load: $(VENV)/.dev-installed
+	$(BIN)/python scripts/load.py
+
+# Several replicas behind nginx (apt-get install nginx): REPLICAS=2 PORT=8080
+serve: $(VENV)/.runtime-installed
+	$(BIN)/python -m nyap serve --replicas $(or $(REPLICAS),2) --port $(or $(SERVE_PORT),8080)
 
 screenshots: $(VENV)/.dev-installed
 	$(BIN)/python scripts/screenshots.py --out screenshots

@@ -4,6 +4,7 @@
   check        validate goals.toml and the cache, print a goal summary
   refresh      rebuild the cache from the Kolada API v3 (atomic swap, backup kept)
   import-livhalsa FILE   merge a Liv & Hälsa extract into the cache (validated, atomic)
+  serve        several app replicas behind nginx (more users than one process serves)
 """
 
 from __future__ import annotations
@@ -87,6 +88,16 @@ def cmd_refresh(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .replicas import DeployError, serve
+
+    try:
+        return serve(args.replicas, args.port)
+    except DeployError as exc:
+        print(f"Kunde inte starta: {exc}", file=sys.stderr)
+        return 6
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nyap", description="Nya Perspektiv – kommandon")
     parser.add_argument("--goals", default=str(goals_file()), help="sökväg till goals.toml")
@@ -109,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--extra", nargs="*", help="fler Kolada-id att hämta")
     p.set_defaults(func=cmd_refresh)
+    p = sub.add_parser("serve", help="starta flera repliker av appen bakom nginx")
+    p.add_argument("--replicas", type=int, default=2, help="antal appprocesser (en per processorkärna)")
+    p.add_argument("--port", type=int, default=8080, help="port som nginx lyssnar på (127.0.0.1)")
+    p.set_defaults(func=cmd_serve)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

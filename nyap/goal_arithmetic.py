@@ -384,14 +384,18 @@ def prepare_measure(observations: pd.DataFrame, goal: Goal, track: str, age_grou
 
 
 def evaluate_measure(measure: Measure, years) -> pd.DataFrame:
-    """evaluate_goal_years for a measure, plus the combined women-and-men row of goals measured
-    separately for women and men (life expectancy). Empty when the measure has no data."""
+    """evaluate_goal_years for a measure; empty when the measure has no data."""
     if measure.with_reference.empty:
         return pd.DataFrame()
-    ev = evaluate_goal_years(measure.with_reference, measure.goal, years)
-    if all(ref.gender for ref in measure.goal.indicators):
-        ev = pd.concat([ev, combined_total(ev)], ignore_index=True)
-    return ev
+    return evaluate_goal_years(measure.with_reference, measure.goal, years)
+
+
+def with_combined_total(ev: pd.DataFrame, goal: Goal) -> pd.DataFrame:
+    """Adds the combined women-and-men row of a goal measured separately for women and men
+    (life expectancy); other goals pass unchanged."""
+    if ev.empty or not all(ref.gender for ref in goal.indicators):
+        return ev
+    return pd.concat([ev, combined_total(ev)], ignore_index=True)
 
 
 def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
@@ -425,8 +429,8 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
                     "goal_id": goal.id, "track": track, "reference_kind": "none",
                     "reference_code": meta.county}]))
                 continue
-            frames.append(ev.assign(goal_id=goal.id, track=track, reference_kind=m.reference_kind,
-                                    reference_code=m.reference_code))
+            frames.append(with_combined_total(ev, goal).assign(
+                goal_id=goal.id, track=track, reference_kind=m.reference_kind, reference_code=m.reference_code))
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)

@@ -5,6 +5,7 @@ Pages call these and draw; charts.py turns them into Altair charts. No Streamlit
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,7 +75,10 @@ class GoalView:
         rows = self.reference["reference_label"] if not self.reference.empty else []
         return str(rows.iloc[0]) if len(rows) else "Länet"
 
-    @property
+    # The views are shared by every session (nyap/store.py); what the page and the three charts
+    # ask of a view many times is worked out once per view (cached properties).
+
+    @functools.cached_property
     def series_breaks(self) -> list[int]:
         """Years where a new series starts (a KPI replaced by its successor)."""
         breaks: set[int] = set()
@@ -89,15 +93,29 @@ class GoalView:
         """'18–29 år' for survey data split by age, else ''."""
         return f"{self.age_group.replace('-', '–')} år" if self.age_group else ""
 
+    @functools.cached_property
+    def _all_suppressed(self) -> frozenset[tuple[str, str]]:
+        v = self.values
+        if v.empty:
+            return frozenset()
+        every = v.groupby(["area_code", "gender"], observed=True)["suppressed"].all()
+        return frozenset((str(a), str(g)) for (a, g), flag in every.items() if flag)
+
     def only_suppressed(self, area: str, gender: str) -> bool:
         """The group has survey rows, but every one has too few answers to be shown."""
-        rows = self.values[(self.values["area_code"] == area) & (self.values["gender"] == gender)]
-        return not rows.empty and bool(rows["suppressed"].all())
+        return (area, gender) in self._all_suppressed
+
+    @functools.cached_property
+    def _evaluation_rows(self) -> dict[tuple[str, str], dict]:
+        rows: dict[tuple[str, str], dict] = {}
+        if not self.evaluations.empty:
+            for row in self.evaluations.to_dict("records"):
+                rows.setdefault((row["area_code"], row["gender"]), row)
+        return rows
 
     def evaluation(self, area: str, gender: str) -> dict | None:
-        ev = self.evaluations
-        rows = ev[(ev["area_code"] == area) & (ev["gender"] == gender)]
-        return None if rows.empty else rows.iloc[0].to_dict()
+        row = self._evaluation_rows.get((area, gender))
+        return None if row is None else dict(row)
 
     def reference_evaluation(self, gender: str) -> dict | None:
         return self.evaluation(self.reference_code, gender) if self.reference_code else None

@@ -69,6 +69,28 @@ def main() -> int:
     for name, ms in rows:
         print(f"{name:45s} {ms:9.1f}")
 
+    # the shared store (nyap/store.py) against the plain functions, same data, same run
+    from nyap.store import ResultStore
+
+    def new_store():
+        s = ResultStore(cache, config)
+        s.warm()
+        return s
+
+    plain = median_ms(lambda: overview_evaluations(cache, config, 2022), runs)
+    build = median_ms(new_store, max(3, runs // 2))
+    store = new_store()
+    store.overview_evaluations(2022)
+    warm = median_ms(lambda: store.overview_evaluations(2022).frame, runs)
+    other_year = median_ms(lambda: [store.challenge_evaluations(c.name, y).frame for y in store.years
+                                    for c in config.challenges][-1], 3) / (len(store.years) * len(config.challenges))
+    print()
+    print(f"{'shared store (median of %d runs)' % runs:45s} {'ms':>9s}")
+    print(f"{'overview, plain evaluation of every goal':45s} {plain:9.1f}  (baseline)")
+    print(f"{'store built: every goal, every year':45s} {build:9.1f}  ratio {build / plain:.2f} (once per data version)")
+    print(f"{'overview from the store, seen before':45s} {warm:9.3f}  ratio {warm / plain:.4f}")
+    print(f"{'a page table for a year not seen before':45s} {other_year:9.1f}  ratio {other_year / plain:.3f}")
+
     import streamlit.testing.v1  # noqa: F401  (Streamlit's modules, as in the server)
 
     gc.collect()

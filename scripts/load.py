@@ -72,10 +72,12 @@ class Session:
     """One browser tab: its websocket, the widgets drawn by the last run, the current link."""
 
     ws: object
+    cookie: str = ""  # the browser's cookies (the proxy's route cookie)
     pages: dict[str, str] = field(default_factory=dict)  # page name -> script hash
     page_hash: str = ""
     query: str = ""
     widgets: dict[str, Widget] = field(default_factory=dict)  # user key -> widget
+    texts: list[str] = field(default_factory=list)  # the text elements of the last run
     bytes_received: int = 0
 
     async def run(self, *, page_hash: str = "", page_name: str = "", changed: WidgetState | None = None
@@ -102,6 +104,7 @@ class Session:
         await self.ws.send(msg.SerializeToString())
         error, nbytes = None, 0
         new_widgets: dict[str, Widget] = {}
+        texts: list[str] = []
         while True:
             try:
                 raw = await asyncio.wait_for(self.ws.recv(), CLICK_TIMEOUT)
@@ -122,6 +125,8 @@ class Session:
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 el = fwd.delta.new_element
                 etype = el.WhichOneof("type")
+                if etype in ("markdown", "html", "alert", "heading"):
+                    texts.append(getattr(el, etype).body)
                 if etype == "exception":
                     error = error or f"exception: {el.exception.type}"
                 elif etype == "alert" and ERROR_TEXT in el.alert.body:
@@ -144,6 +149,7 @@ class Session:
                     error = error or "compile error"
                 elapsed = time.perf_counter() - start
                 self.widgets.update(new_widgets)
+                self.texts = texts
                 self.bytes_received += nbytes
                 return elapsed, error, nbytes
 
@@ -157,11 +163,27 @@ class Results:
     clicks: int = 0
 
 
-async def connect(base: str) -> Session:
+async def connect(base: str, cookie: str | None = None) -> Session:
+    """A new browser tab: the page request, then the websocket to Streamlit's stream. A known
+    cookie is a tab reconnecting in the same browser."""
     uri = base.replace("http://", "ws://") + "/_stcore/stream"
-    ws = await websockets.connect(uri, subprotocols=["streamlit"], max_size=64 * 2**20,
-                                  open_timeout=CLICK_TIMEOUT, ping_interval=None)
-    return Session(ws)
+    if cookie is None:
+        cookie = await asyncio.to_thread(_first_request, base)
+    headers = {"Cookie": cookie} if cookie else None
+    ws = await websockets.connect(uri, subprotocols=["streamlit"], max_size=64 * 2**20, additional_headers=headers,
+                                  open_timeout=CLICK_TIMEOUT, close_timeout=2, ping_interval=None)
+    return Session(ws, cookie=cookie or "")
+
+
+def _first_request(base: str) -> str | None:
+    """The page request a browser makes before its websocket: behind the replica proxy it
+    hands out the route cookie that keeps the session on one replica."""
+    try:
+        with urllib.request.urlopen(base + "/", timeout=CLICK_TIMEOUT) as resp:
+            cookies = [c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or []]
+    except OSError:
+        return None
+    return "; ".join(cookies) or None
 
 
 def random_click(session: Session, rng: random.Random, page_names: list[str]):
@@ -340,10 +362,14 @@ async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bo
     tasks = []
     for i in range(sc.users):
         page, query = ("", "") if is_floor else app_links(page_names, rng)
-        tasks.append(user(base, random.Random(seed * 1000 + i), results, start_delay=rng.uniform(0, sc.arrival),
-                          first_page=page, first_query=query, think=sc.think, until=until,
-                          page_names=page_names))
-    await asyncio.wait_for(asyncio.gather(*tasks), sc.duration + CLICK_TIMEOUT * 2)
+        tasks.append(asyncio.ensure_future(user(
+            base, random.Random(seed * 1000 + i), results, start_delay=rng.uniform(0, sc.arrival),
+            first_page=page, first_query=query, think=sc.think, until=until, page_names=page_names)))
+    # bounded: a session that hangs is counted as an error and left behind
+    _, pending = await asyncio.wait(tasks, timeout=sc.duration + sc.arrival + CLICK_TIMEOUT + 10)
+    for task in pending:
+        task.cancel()
+        results.errors.append("session hängde")
     elapsed = time.monotonic() - start
     health.stop.set()
     memory.stop.set()
@@ -387,6 +413,20 @@ HEADER = ("| scenario | mot | klick | median s | p95 s | max s | första sidan m
           "|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
+def run(coro):
+    """asyncio.run, but never waits on a hung websocket when it tears down."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.wait(pending, timeout=5))
+        loop.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
@@ -409,10 +449,10 @@ def main() -> int:
         if args.duration:
             sc = Scenario(sc.name, sc.users, sc.think, args.duration, sc.arrival)
         if args.url:
-            rows.append(asyncio.run(run_scenario(args.url.rstrip("/"), None, sc, is_floor=False, seed=args.seed)))
+            rows.append(run(run_scenario(args.url.rstrip("/"), None, sc, is_floor=False, seed=args.seed)))
         else:
             with server(ROOT / "app.py") as (base, pid):
-                rows.append(asyncio.run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed)))
+                rows.append(run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed)))
         print(fmt_row(rows[-1]) if len(rows) > 1 else HEADER + "\n" + fmt_row(rows[-1]), flush=True)
         if rows[-1]["error_kinds"]:
             print("  fel:", "; ".join(rows[-1]["error_kinds"]), flush=True)
@@ -421,7 +461,7 @@ def main() -> int:
                 floor = Path(tmp) / "floor.py"
                 floor.write_text(FLOOR_APP, encoding="utf-8")
                 with server(floor) as (base, pid):
-                    rows.append(asyncio.run(run_scenario(base, pid, sc, is_floor=True, seed=args.seed)))
+                    rows.append(run(run_scenario(base, pid, sc, is_floor=True, seed=args.seed)))
             app, fl = rows[-2], rows[-1]
             print(fmt_row(fl), flush=True)
             print(f"  kvot app/golv: median {app['median'] / fl['median']:.1f}×, p95 {app['p95'] / fl['p95']:.1f}×",

@@ -115,7 +115,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
     shown = ", ".join(SOURCE_LABELS.get(s, s) for s in view.sources) or "ingen källa i cachen"
     st.markdown(f"{aim} Enhet: {goal.value_unit}. Källa som visas: **{shown}**"
                 + (f"; åldersgrupp {view.age_group.replace('-', '–')} år." if view.age_group else "."))
-    others = other_sources(view, ctx.cache)
+    others = store.memo(("other_sources", view.item.key, view.age_group), lambda: other_sources(view, ctx.cache))
     if others:
         st.caption("Samma indikator finns också från " + ", ".join(SOURCE_LABELS.get(o, o) for o in others)
                    + f"; {shown} visas eftersom det regionala uttaget har åldersgrupper och osäkerhetsintervall.")
@@ -198,16 +198,19 @@ def render_overview() -> None:
     ctx = shared_filters(config, cache, "Översikt")
     publish(ctx)
     f = ctx.filters
-    ev = get_store().overview_evaluations(f.year, st.session_state.get("nyap_age"))
+    store = get_store()
+    age = st.session_state.get("nyap_age")
+    ev = store.overview_evaluations(f.year, age)
     st.title("Översikt" if ctx.county_view else f"{ctx.area_label()} – alla mål")
     genders = f.genders
     if f.year >= config.meta.baseline_year:
         for g in genders:
-            rows = headline_rows(ev.frame, config, None if ctx.county_view else f.area, g)
             where = ("i länet" if ctx.county_view else f"i {ctx.area_label()}") + (
                 "" if g == "T" else f" för {GENDER_LABELS[g].lower()}")
-            st.html(f'<p class="nyap-summary">{summary_sentence(rows, where)}</p>')
-        unsplit = goals_without_gender_split(ev.frame, config)
+            sentence = store.memo(("headline", f.year, age, f.area, g, where), lambda g=g, where=where: summary_sentence(
+                headline_rows(ev.frame, config, None if ctx.county_view else f.area, g), where))
+            st.html(f'<p class="nyap-summary">{sentence}</p>')
+        unsplit = store.memo(("unsplit", f.year, age), lambda: goals_without_gender_split(ev.frame, config))
         if genders != ("T",) and unsplit:
             st.caption(f"{unsplit} mål saknar uppdelning på kön och räknas där som utan data.")
     _before_baseline_notice(config, f.year)
@@ -217,9 +220,11 @@ def render_overview() -> None:
     link = to_query(replace(f, goal=None))
     for g in genders:
         if ctx.county_view:
-            st.html(matrix_html(config, ev, g, link, ctx.names, page_for(config)))
+            st.html(store.memo(("matrix", f.year, age, g, tuple(sorted(link.items()))),
+                               lambda g=g: matrix_html(config, ev, g, link, ctx.names, page_for(config))))
         else:
-            st.html(profile_html(config, ev, f.area, ctx.area_label(), g, link, page_for(config)))
+            st.html(store.memo(("profile", f.year, age, f.area, g, tuple(sorted(link.items()))),
+                               lambda g=g: profile_html(config, ev, f.area, ctx.area_label(), g, link, page_for(config))))
     st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
 
 
@@ -243,7 +248,7 @@ def render_about() -> None:
     for title, text in method_notes(config):
         st.markdown(f"#### {title}\n{text}")
     st.markdown("#### Indikatorerna")
-    catalogue = indicator_catalogue(cache, config)
+    catalogue = get_store().memo(("catalogue",), lambda: indicator_catalogue(cache, config))
     st.html(frame_html(catalogue.drop(columns=["Definition"]),
                        "Alla indikatorer i cachen: källa, typ, år, datadatum, mål och anmärkningar", "nyap-catalogue"))
     show_download(catalogue, "indikatorer", cache.is_demo)

@@ -1,0 +1,174 @@
+"""Several app replicas behind nginx, for more users than one process serves.
+
+One Streamlit process runs the app's Python on one core at a time. A seminar audience or several
+workshops at once are served by N replicas (one per core) behind Debian's nginx with sticky
+sessions (deploy/nyap-site.conf). All replicas read the same cache directory; a refresh swaps it
+atomically and each replica picks up the new data version on its next script run.
+
+`python -m nyap serve --replicas 2 --port 8080` starts the replicas and nginx in the foreground
+(an operator's quick start and the tests use the same code); a server runs the systemd units in
+deploy/ instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import PROJECT_ROOT
+
+SITE_TEMPLATE = PROJECT_ROOT / "deploy" / "nyap-site.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+class DeployError(Exception):
+    """A replica or nginx could not start; the message is Swedish and says what to do."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def render_site(listen: str, replica_ports: list[int], template: Path = SITE_TEMPLATE) -> str:
+    """deploy/nyap-site.conf with this listen address and one server line per replica."""
+    lines, replicas_done = [], False
+    for line in template.read_text(encoding="utf-8").splitlines():
+        if line.rstrip().endswith("# @replicas"):
+            if not replicas_done:
+                indent = line[: len(line) - len(line.lstrip())]
+                lines += [f"{indent}server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in replica_ports]
+                replicas_done = True
+            continue
+        if line.rstrip().endswith("# @listen"):
+            line = re.sub(r"listen\s+\S+;", f"listen {listen};", line)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _main_conf(prefix: Path, site: Path) -> str:
+    # a self-contained nginx in `prefix` (no root needed, nothing in /etc touched)
+    return f"""worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {site};
+}}
+"""
+
+
+def wait_healthy(base: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/_stcore/health", timeout=2).read()
+            return
+        except Exception:  # noqa: BLE001 - not up yet
+            if proc is not None and proc.poll() is not None:
+                raise DeployError(f"Processen för {base} avslutades direkt (kod {proc.returncode}).")
+            time.sleep(0.2)
+    raise DeployError(f"{base} svarade inte inom {timeout:.0f} s.")
+
+
+@dataclass
+class Replicas:
+    """N app processes on loopback behind one nginx. Use as a context manager."""
+
+    n: int = 2
+    listen_port: int = 0
+    env: dict[str, str] = field(default_factory=dict)
+    ports: list[int] = field(default_factory=list)
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    nginx: subprocess.Popen | None = None
+    workdir: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listen_port}"
+
+    def replica_url(self, i: int) -> str:
+        return f"http://127.0.0.1:{self.ports[i]}"
+
+    def start_replica(self, port: int) -> subprocess.Popen:
+        env = dict(os.environ, **self.env)
+        env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer malloc arenas: memory returns after a workshop
+        cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+               "--server.address", "127.0.0.1", "--server.port", str(port)]
+        return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def __enter__(self) -> Replicas:
+        if not Path(NGINX).exists():
+            raise DeployError("nginx saknas: installera det med 'apt-get install nginx'.")
+        self.workdir = Path(tempfile.mkdtemp(prefix="nyap-nginx-"))
+        self.workdir.chmod(0o755)  # nginx's workers (user nobody) write their temp files here
+        try:
+            self.ports = [free_port() for _ in range(self.n)]
+            self.listen_port = self.listen_port or free_port()
+            self.processes = [self.start_replica(p) for p in self.ports]
+            for port, proc in zip(self.ports, self.processes):
+                wait_healthy(f"http://127.0.0.1:{port}", proc=proc)
+            site = self.workdir / "nyap-site.conf"
+            site.write_text(render_site(f"127.0.0.1:{self.listen_port}", self.ports), encoding="utf-8")
+            conf = self.workdir / "nginx.conf"
+            conf.write_text(_main_conf(self.workdir, site), encoding="utf-8")
+            self.nginx = subprocess.Popen([NGINX, "-p", str(self.workdir), "-c", str(conf), "-g", "daemon off;"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+            wait_healthy(self.url, timeout=20, proc=self.nginx)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def stop_replica(self, i: int) -> None:
+        """Stop one replica abruptly (as a crash or a kill would)."""
+        proc = self.processes[i]
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+    def __exit__(self, *exc) -> None:
+        for proc in [self.nginx, *self.processes]:
+            if proc is not None and proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    proc.wait(10)
+                except (subprocess.TimeoutExpired, ProcessLookupError):
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def serve(n: int, port: int) -> int:
+    """Foreground: N replicas behind nginx on 127.0.0.1:port until Ctrl-C."""
+    with Replicas(n=n, listen_port=port) as r:
+        print(f"{n} repliker bakom nginx: {r.url} (Ctrl-C avslutar)", flush=True)
+        try:
+            while all(p.poll() is None for p in r.processes) and r.nginx.poll() is None:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            return 0
+    print("En replik eller nginx avslutades; allt stoppat.", file=sys.stderr)
+    return 1

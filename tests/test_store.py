@@ -1,0 +1,151 @@
+"""The shared result store gives exactly the numbers of the plain functions it speeds up, every
+chart it builds is valid Vega-Lite, and its memo computes a shared result once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import jsonschema
+import pandas as pd
+import pytest
+from altair.vegalite.v6.schema import core as vl_core
+
+from nyap.areas import area_names
+from nyap.cache import Cache
+from nyap.evaluation_table import EvaluationTable
+from nyap.goal_arithmetic import evaluate_goal, evaluate_goal_years, goal_values, with_county_reference
+from nyap.store import Memo, ResultStore
+from nyap.views import challenge_evaluations, goal_view, overview_evaluations, source_line
+
+NAMES = area_names()
+
+
+def canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Row order aside (the store concatenates per goal as evaluate_all does), the same table."""
+    if frame.empty:
+        return frame
+    out = frame.astype(str)
+    return out.sort_values(list(out.columns)).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def store(demo_cache, config) -> ResultStore:
+    return ResultStore(demo_cache, config)
+
+
+@pytest.mark.parametrize("year", [2015, 2017, 2018, 2019, 2022, 2024])
+@pytest.mark.parametrize("age", [None, "18-29", "65-84"])
+def test_overview_is_the_plain_evaluation(store, demo_cache, config, year, age):
+    plain = overview_evaluations(demo_cache, config, year, age)
+    shared = store.overview_evaluations(year, age).frame
+    pd.testing.assert_frame_equal(canonical(shared), canonical(plain))
+
+
+def test_challenge_tables_answer_like_a_filter(store, demo_cache, config):
+    ev = store.challenge_evaluations("Vuxenlivet", 2022)
+    plain = challenge_evaluations(demo_cache, config, "Vuxenlivet", 2022)
+    checked = 0
+    for r in plain.itertuples(index=False):
+        match = plain[(plain["goal_id"] == r.goal_id) & (plain["track"] == r.track)
+                      & (plain["area_code"] == r.area_code) & (plain["gender"] == r.gender)].iloc[0]
+        row = ev.row(r.goal_id, r.track, r.area_code, r.gender)
+        assert row["status"] == match["status"]
+        assert (pd.isna(row.get("remaining")) and pd.isna(match["remaining"])) or row["remaining"] == match["remaining"]
+        checked += 1
+    assert checked > 300
+
+
+def test_a_year_outside_the_data_is_computed_not_missing(store, demo_cache, config):
+    year = max(store.years) + 3
+    plain = overview_evaluations(demo_cache, config, year)
+    pd.testing.assert_frame_equal(canonical(store.overview_evaluations(year).frame), canonical(plain))
+
+
+def test_all_years_at_once_equal_one_year_at_a_time(demo_cache, config):
+    for goal in config.goals:
+        for track in goal.tracks:
+            values = goal_values(demo_cache.observations, goal, track, config.meta.source_preference)
+            values, *_ = with_county_reference(values, config.meta.county, config.meta.county_group)
+            if values.empty:
+                continue
+            years = list(range(2014, 2026))
+            batch = evaluate_goal_years(values, goal, years)
+            for year in (2014, 2017, 2018, 2020, 2023, 2025):
+                one = evaluate_goal(values, goal, year)
+                sliced = batch[batch["as_of"] == year].drop(columns="as_of")
+                pd.testing.assert_frame_equal(canonical(sliced), canonical(one), obj=f"{goal.id} {year}")
+
+
+def test_goal_views_are_the_plain_views(store, demo_cache, config):
+    for key in ("behorighet", "god_halsa", "medellivslangd", "trygg5", "aldreomsorg.2"):
+        item = store.items[key]
+        for age in (None, "65-84"):
+            shared = store.goal_view(item, 2022, age)
+            plain = goal_view(demo_cache, config, item, 2022, age)
+            assert shared.age_group == plain.age_group and shared.reference_code == plain.reference_code
+            pd.testing.assert_frame_equal(canonical(shared.evaluations), canonical(plain.evaluations))
+            pd.testing.assert_frame_equal(canonical(shared.gap_evaluations), canonical(plain.gap_evaluations))
+
+
+def test_every_chart_of_every_goal_is_valid_vega_lite(store, demo_cache):
+    """Charts are built without Altair's validation (a third of their build time): this checks
+    every one against the Vega-Lite schema instead."""
+    validator = jsonschema.Draft7Validator(vl_core.load_schema())
+    n = 0
+    for item in store.items.values():
+        view = store.goal_view(item, 2022)
+        src = source_line(view, demo_cache.is_demo)
+        for area, genders in (("1780", ("T",)), ("0017", ("K", "M")), ("1762", ("K",))):
+            charts = store.goal_charts(view, area, genders, NAMES, src)
+            for result in (charts.trend, charts.bars, charts.gap):
+                if result is None:
+                    continue
+                spec = result.spec
+                errors = sorted(validator.iter_errors(spec), key=str)
+                assert not errors, (item.key, area, genders, str(errors[0])[:300])
+                # the browser gets only the columns a chart uses
+                for frame in result.data.values():
+                    assert not {"source", "indicator_id", "n_municipalities"} & set(frame.columns)
+                n += 1
+    assert n > 150
+
+
+def test_memo_computes_a_shared_result_once_and_stays_bounded():
+    memo = Memo(max_entries=3)
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.2)
+        return object()
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(memo.get("k", slow))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len({id(r) for r in results}) == 1
+    for i in range(10):
+        memo.get(i, lambda i=i: i)
+    assert len(memo) == 3
+
+
+def test_memo_recovers_when_a_computation_fails():
+    memo = Memo()
+
+    def boom():
+        raise ValueError("trasig")
+
+    with pytest.raises(ValueError):
+        memo.get("k", boom)
+    assert memo.get("k", lambda: 42) == 42
+
+
+def test_an_empty_cache_gives_empty_tables(config, demo_cache):
+    empty = Cache(demo_cache.observations.iloc[0:0], demo_cache.indicators, demo_cache.areas, demo_cache.manifest)
+    store = ResultStore(empty, config)
+    ev = store.overview_evaluations(2022)
+    assert isinstance(store.challenge_evaluations("Vuxenlivet", 2022), EvaluationTable)
+    assert set(ev.frame["status"]) == {"no_data"}
