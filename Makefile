@@ -21,8 +21,9 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
+# MALLOC_ARENA_MAX: fewer malloc arenas, so the memory a workshop used is returned when it leaves
 run: $(VENV)/.runtime-installed
-	$(BIN)/python -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 $(BIN)/python -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -q

@@ -5,6 +5,7 @@
   refresh      rebuild the cache from the Kolada API v3 (atomic swap, backup kept)
   import-livhalsa FILE   merge a Liv & Hälsa extract into the cache (validated, atomic)
   serve        several app replicas behind nginx (more users than one process serves)
+  warm URL…    open every page of running app processes once, so their first visitors don't wait
 """
 
 from __future__ import annotations
@@ -98,6 +99,15 @@ def cmd_serve(args) -> int:
         return 6
 
 
+def cmd_warm(args) -> int:
+    from .replicas import warm
+
+    failed = [url for url in args.urls if not warm(url)]
+    for url in failed:
+        print(f"Kunde inte värma {url}: svarar inte eller visar ett fel.", file=sys.stderr)
+    return 7 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nyap", description="Nya Perspektiv – kommandon")
     parser.add_argument("--goals", default=str(goals_file()), help="sökväg till goals.toml")
@@ -124,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--replicas", type=int, default=2, help="antal appprocesser (en per processorkärna)")
     p.add_argument("--port", type=int, default=8080, help="port som nginx lyssnar på (127.0.0.1)")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("warm", help="öppna varje sida en gång i körande appprocesser")
+    p.add_argument("urls", nargs="+", help="t.ex. http://127.0.0.1:8501")
+    p.set_defaults(func=cmd_warm)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

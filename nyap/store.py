@@ -101,10 +101,10 @@ class ResultStore:
         # per selection: bounded, least recently used first out (memory stays flat under load)
         # (sizes from scripts/load.py: a workshop of 30 stays within them, and the server's
         # memory returns close to its warm level when the room leaves)
-        self._evaluations = Memo(48)
-        self._views = Memo(128)
-        self._charts = Memo(96)
-        self._extra = Memo(256)
+        self._evaluations = Memo(40)
+        self._views = Memo(64)
+        self._charts = Memo(48)
+        self._extra = Memo(192)
 
     # ------------------------------------------------------------------ goal arithmetic
 

@@ -39,120 +39,20 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CLICK_TIMEOUT = 60.0
+from nyap.ui.client import CLICK_TIMEOUT, Session, WidgetState, connect, warm_up  # noqa: E402
+
 FLOOR_APP = '''
 import streamlit as st
 st.title("Golv")
 choice = st.selectbox("Kommun", [f"Kommun {i}" for i in range(17)], key="area")
 st.write(f"Vald: {choice}")
 '''
-ERROR_TEXT = "Något gick fel"  # the app's own Swedish error box (nyap.ui.pages.PAGE_ERROR)
 
 
 # --------------------------------------------------------------------------- one session
-
-@dataclass
-class Widget:
-    id: str
-    kind: str  # selectbox | radio
-    options: list[str]
-    value: str | None
-
-
-@dataclass
-class Session:
-    """One browser tab: its websocket, the widgets drawn by the last run, the current link."""
-
-    ws: object
-    cookie: str = ""  # the browser's cookies (the proxy's route cookie)
-    pages: dict[str, str] = field(default_factory=dict)  # page name -> script hash
-    page_hash: str = ""
-    query: str = ""
-    widgets: dict[str, Widget] = field(default_factory=dict)  # user key -> widget
-    texts: list[str] = field(default_factory=list)  # the text elements of the last run
-    bytes_received: int = 0
-
-    async def run(self, *, page_hash: str = "", page_name: str = "", changed: WidgetState | None = None
-                  ) -> tuple[float, str | None, int]:
-        """Send one rerun request and wait for the run to finish: (seconds, error, bytes)."""
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string = self.query
-        state.page_script_hash = page_hash or self.page_hash
-        if page_name:
-            state.page_name = page_name
-        if changed is not None:
-            # like the browser: every widget on the page, with the one the user changed
-            for w in self.widgets.values():
-                ws_ = state.widget_states.widgets.add()
-                ws_.id = w.id
-                if changed.id == w.id:
-                    ws_.string_value = changed.string_value
-                elif w.value is not None:
-                    ws_.string_value = w.value
-        if page_hash or page_name:
-            self.widgets = {}
-        start = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
-        error, nbytes = None, 0
-        new_widgets: dict[str, Widget] = {}
-        texts: list[str] = []
-        while True:
-            try:
-                raw = await asyncio.wait_for(self.ws.recv(), CLICK_TIMEOUT)
-            except asyncio.TimeoutError:
-                return time.perf_counter() - start, "timeout", nbytes
-            nbytes += len(raw)
-            fwd = ForwardMsg()
-            fwd.ParseFromString(raw)
-            kind = fwd.WhichOneof("type")
-            if kind == "new_session":
-                self.pages = {p.page_name: p.page_script_hash for p in fwd.new_session.app_pages}
-                self.page_hash = fwd.new_session.page_script_hash
-            elif kind == "navigation":  # multipage apps announce their pages here
-                self.pages = {p.page_name: p.page_script_hash for p in fwd.navigation.app_pages}
-                self.page_hash = fwd.navigation.page_script_hash
-            elif kind == "page_info_changed":
-                self.query = fwd.page_info_changed.query_string
-            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                el = fwd.delta.new_element
-                etype = el.WhichOneof("type")
-                if etype in ("markdown", "html", "alert", "heading"):
-                    texts.append(getattr(el, etype).body)
-                if etype == "exception":
-                    error = error or f"exception: {el.exception.type}"
-                elif etype == "alert" and ERROR_TEXT in el.alert.body:
-                    error = error or "error box: " + el.alert.body[:80]
-                elif etype in ("selectbox", "radio"):
-                    proto = getattr(el, etype)
-                    key = proto.id.rsplit("-", 1)[-1]
-                    if proto.HasField("raw_value") and proto.set_value:
-                        value = proto.raw_value
-                    elif proto.HasField("default") and 0 <= proto.default < len(proto.options):
-                        value = proto.options[proto.default]
-                    else:
-                        value = None
-                    new_widgets[key] = Widget(proto.id, etype, list(proto.options), value)
-            elif kind == "script_finished":
-                status = fwd.script_finished
-                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue  # our own rerun superseded it; the next finish counts
-                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                    error = error or "compile error"
-                elapsed = time.perf_counter() - start
-                self.widgets.update(new_widgets)
-                self.texts = texts
-                self.bytes_received += nbytes
-                return elapsed, error, nbytes
-
 
 @dataclass
 class Results:
@@ -161,29 +61,6 @@ class Results:
     errors: list[str] = field(default_factory=list)
     bytes: list[int] = field(default_factory=list)
     clicks: int = 0
-
-
-async def connect(base: str, cookie: str | None = None) -> Session:
-    """A new browser tab: the page request, then the websocket to Streamlit's stream. A known
-    cookie is a tab reconnecting in the same browser."""
-    uri = base.replace("http://", "ws://") + "/_stcore/stream"
-    if cookie is None:
-        cookie = await asyncio.to_thread(_first_request, base)
-    headers = {"Cookie": cookie} if cookie else None
-    ws = await websockets.connect(uri, subprotocols=["streamlit"], max_size=64 * 2**20, additional_headers=headers,
-                                  open_timeout=CLICK_TIMEOUT, close_timeout=2, ping_interval=None)
-    return Session(ws, cookie=cookie or "")
-
-
-def _first_request(base: str) -> str | None:
-    """The page request a browser makes before its websocket: behind the replica proxy it
-    hands out the route cookie that keeps the session on one replica."""
-    try:
-        with urllib.request.urlopen(base + "/", timeout=CLICK_TIMEOUT) as resp:
-            cookies = [c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or []]
-    except OSError:
-        return None
-    return "; ".join(cookies) or None
 
 
 def random_click(session: Session, rng: random.Random, page_names: list[str]):
@@ -286,6 +163,7 @@ def server(script: Path, env_extra: dict[str, str] | None = None):
     """Start `streamlit run script` on a free loopback port; stop it on exit."""
     port = free_port()
     env = dict(os.environ, **(env_extra or {}))
+    env.setdefault("MALLOC_ARENA_MAX", "2")  # as `make run` and the systemd unit run the app
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -331,20 +209,6 @@ def app_links(page_names: list[str], rng: random.Random) -> tuple[str, str]:
     from nyap.areas import MUNICIPALITIES
     page = rng.choice(page_names)
     return page, f"kommun={rng.choice(list(MUNICIPALITIES))}"
-
-
-async def warm_up(base: str, page_names: list[str]) -> list[str]:
-    """One visit to every page (the way the first workshop participant would), so that the
-    measured load is the steady state. Returns the page names the server announced."""
-    session = await connect(base)
-    try:
-        await session.run()
-        names = list(session.pages) or page_names
-        for name in names:
-            await session.run(page_hash=session.pages.get(name, ""), page_name=name)
-        return names
-    finally:
-        await session.ws.close()
 
 
 async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bool, seed: int) -> dict:
@@ -413,6 +277,26 @@ HEADER = ("| scenario | mot | klick | median s | p95 s | max s | första sidan m
           "|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
+async def versions_scenario(base: str, pid: int, cache_dir: Path, n: int) -> list[float]:
+    """Memory as the data changes: write n new cache versions (a refresh each), open every page
+    after each, and read the server's memory. Only the current version and the one it replaced
+    may stay in memory."""
+    from nyap.cache import load_cache, write_cache
+
+    await warm_up(base, [])
+    rss = [rss_mb(pid)]
+    for i in range(n):
+        cache = load_cache(cache_dir)
+        obs = cache.observations.copy()
+        obs.loc[obs["value"].notna().idxmax(), "value"] += 0.1  # another data version
+        write_cache(type(cache)(obs, cache.indicators, cache.areas, cache.manifest), cache_dir,
+                    {k: cache.manifest[k] for k in ("demo", "demo_sources") if k in cache.manifest})
+        await warm_up(base, [])
+        await asyncio.sleep(1.0)
+        rss.append(rss_mb(pid))
+    return rss
+
+
 def run(coro):
     """asyncio.run, but never waits on a hung websocket when it tears down."""
     loop = asyncio.new_event_loop()
@@ -434,10 +318,28 @@ def main() -> int:
     parser.add_argument("--users", type=int, help="override the scenario's number of users")
     parser.add_argument("--duration", type=float, help="override the scenario's duration (s)")
     parser.add_argument("--url", help="measure an already running server instead of starting one")
+    parser.add_argument("--app", type=Path, default=ROOT / "app.py",
+                        help="the app to start (e.g. another checkout's app.py, for before/after figures)")
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="start this many replicas behind nginx (python -m nyap serve) and measure through it")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-page floor")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--cache-versions", type=int, default=0,
+                        help="instead of users: write this many new cache versions and report memory after each")
     args = parser.parse_args()
 
+    if args.cache_versions:
+        import shutil
+
+        from nyap import DEFAULT_CACHE_DIR
+        with tempfile.TemporaryDirectory() as tmp:
+            cache_dir = Path(tmp) / "cache"
+            shutil.copytree(DEFAULT_CACHE_DIR, cache_dir)
+            with server(args.app.resolve(), {"NYAP_CACHE_DIR": str(cache_dir)}) as (base, pid):
+                rss = run(versions_scenario(base, pid, cache_dir, args.cache_versions))
+        print("minne (MB) efter varje ny dataversion, alla sidor öppnade:",
+              " → ".join(f"{v:.0f}" for v in rss), flush=True)
+        return 0
     names = args.scenario or list(SCENARIOS)
     rows = []
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} · {platform.node()} · {os.cpu_count()} kärnor · "
@@ -450,13 +352,20 @@ def main() -> int:
             sc = Scenario(sc.name, sc.users, sc.think, args.duration, sc.arrival)
         if args.url:
             rows.append(run(run_scenario(args.url.rstrip("/"), None, sc, is_floor=False, seed=args.seed)))
+        elif args.replicas:
+            from nyap.replicas import Replicas
+            with Replicas(n=args.replicas) as r:
+                row = run(run_scenario(r.url, None, sc, is_floor=False, seed=args.seed))
+                row["target"] = f"{args.replicas} repliker bakom nginx"
+                row["rss_after"] = sum(rss_mb(p.pid) for p in r.processes)
+                rows.append(row)
         else:
-            with server(ROOT / "app.py") as (base, pid):
+            with server(args.app.resolve()) as (base, pid):
                 rows.append(run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed)))
         print(fmt_row(rows[-1]) if len(rows) > 1 else HEADER + "\n" + fmt_row(rows[-1]), flush=True)
         if rows[-1]["error_kinds"]:
             print("  fel:", "; ".join(rows[-1]["error_kinds"]), flush=True)
-        if not args.no_floor and not args.url:
+        if not args.no_floor and not args.url and not args.replicas:
             with tempfile.TemporaryDirectory() as tmp:
                 floor = Path(tmp) / "floor.py"
                 floor.write_text(FLOOR_APP, encoding="utf-8")

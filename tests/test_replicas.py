@@ -17,7 +17,7 @@ import pytest
 from nyap import DEFAULT_CACHE_DIR
 from nyap.cache import load_cache, write_cache
 from nyap.replicas import NGINX, Replicas, render_site
-from scripts.load import WidgetState, connect
+from nyap.ui.client import WidgetState, connect
 
 from .conftest import IN_CI
 

@@ -11,7 +11,6 @@ import streamlit as st
 
 from ..areas import MUNICIPALITIES
 from ..catalogue import indicator_catalogue, method_notes
-from ..charts import goal_gap_chart, municipalities_chart, trend_chart
 from ..filters import to_query
 from ..formatting import GENDER_LABELS, fmt_value
 from ..goals import GoalsConfig
