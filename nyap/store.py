@@ -101,10 +101,10 @@ class ResultStore:
         # per selection: bounded, least recently used first out (memory stays flat under load)
         # (sizes from scripts/load.py: a workshop of 30 stays within them, and the server's
         # memory returns close to its warm level when the room leaves)
-        self._evaluations = Memo(40)
-        self._views = Memo(64)
-        self._charts = Memo(48)
-        self._extra = Memo(192)
+        self._evaluations = Memo(24)
+        self._views = Memo(48)
+        self._charts = Memo(32)
+        self._extra = Memo(128)
 
     # ------------------------------------------------------------------ goal arithmetic
 
