@@ -1,4 +1,4 @@
-"""Shared fixtures: the project's goals, the demo cache, and the real Kolada data in ../shared."""
+"""Shared fixtures: the project's goals, the demo cache, and the real Kolada data in tests/fixtures."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from nyap import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE, PROJECT_ROOT
 from nyap.cache import NO_AGE_GROUP, load_cache
 from nyap.goals import load_goals
 
-SHARED_KOLADA = PROJECT_ROOT.parent / "shared" / "data" / "kolada"
+# Real Kolada figures for Värmland (Källa: Kolada; origin in tests/fixtures/kolada/README.md)
+KOLADA_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "kolada"
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -27,17 +28,9 @@ def demo_cache():
     return load_cache(DEFAULT_CACHE_DIR)
 
 
-def _require_shared() -> Path:
-    if not SHARED_KOLADA.is_dir():
-        if IN_CI:
-            pytest.fail(f"Real Kolada test data missing at {SHARED_KOLADA}")
-        pytest.skip("../shared/data/kolada is not beside this checkout")
-    return SHARED_KOLADA
-
-
 @pytest.fixture(scope="session")
 def kolada_dir() -> Path:
-    return _require_shared()
+    return KOLADA_FIXTURES
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""A fake Kolada API v3 on 127.0.0.1 that replays the real data in ../shared/data/kolada/.
+"""A fake Kolada API v3 on 127.0.0.1 that replays the real data in tests/fixtures/kolada/.
 
 Serves /kpi/{ids}, /municipality and /data/kpi/{k}/municipality/{m}/year/{y} in the v3 shape
 (count, values, next_url, previous_url) with real pagination, and injects faults on request:
@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "kolada"
+SHARED = Path(__file__).resolve().parent / "fixtures" / "kolada"  # real Kolada figures (see its README)
 
 
 class KoladaData:
