@@ -7,6 +7,8 @@ import json
 import pandas as pd
 import vl_convert as vlc
 
+from .formulas import neutralise
+
 EXPORT_WIDTH = 1100
 
 
@@ -29,9 +31,14 @@ def chart_svg(spec: dict, width: int = EXPORT_WIDTH) -> str:
 def table_csv(table: pd.DataFrame, notice: str = "") -> bytes:
     """CSV that Swedish Excel opens as it is: ';' separator, decimal comma, UTF-8 with BOM.
 
-    A first line carries the demo notice when demo data is shown.
+    A first line carries the demo notice when demo data is shown. Texts that a spreadsheet would
+    run as a formula (a Kolada title "=HYPERLINK(…)", say) are written as text (nyap/formulas.py).
     """
-    body = table.to_csv(sep=";", decimal=",", index=False)
+    safe = table.rename(columns=lambda c: neutralise(str(c)))
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    body = safe.to_csv(sep=";", decimal=",", index=False)
     if notice:
         body = f"# {notice}\n" + body
     return body.encode("utf-8-sig")

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .formulas import looks_like_formula
 from .areas import COUNTY, MUNICIPALITIES
 from .cache import Cache, load_cache, write_cache
 from .goals import GoalsConfig
@@ -38,7 +39,6 @@ SUPPRESSED_TEXT = {"..", "…", "x"}
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 AREAS = set(MUNICIPALITIES) | {COUNTY}
-FORMULA = re.compile(r"^\s*[=+@]|^\s*-\s*[A-Za-z(]")
 AGE = re.compile(r"^(\d{1,3})\s*[-–—]\s*(\d{1,3})(\s*år)?$|^(\d{1,3})\s*\+(\s*år)?$")
 MAX_PROBLEMS = 50
 
@@ -100,7 +100,7 @@ def _read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, list[str], list[
     for lineno, line in numbered[1:]:
         for field_text in line.split(sep):
             cell = field_text.strip().strip('"')
-            if FORMULA.match(cell) and not _is_number(cell):
+            if looks_like_formula(cell):
                 problems.append(f"{name}, rad {lineno}: cellen {cell[:30]!r} ser ut som en formel – bara värden får importeras.")
                 break
         if len(problems) >= 10:
@@ -123,14 +123,6 @@ def _read_csv_text(text: str, name: str) -> tuple[pd.DataFrame, list[str], list[
     return df, comments, [ln for ln, _ in numbered[1:]]
 
 
-def _is_number(text: str) -> bool:
-    try:
-        _number(text)
-        return True
-    except ValueError:
-        return False
-
-
 def _xlsx_sheets(path: Path) -> dict[str, pd.DataFrame]:
     """Every sheet as a frame of cell values. Formula cells are refused: their cached values can
     be stale or missing, and a formula is no place for a number we publish."""
@@ -148,8 +140,7 @@ def _xlsx_sheets(path: Path) -> dict[str, pd.DataFrame]:
             for r, row in enumerate(ws.iter_rows(), 1):
                 values = []
                 for cell in row:
-                    if cell.data_type == "f" or (isinstance(cell.value, str) and FORMULA.match(cell.value)
-                                                  and not _is_number(cell.value)):
+                    if cell.data_type == "f" or looks_like_formula(cell.value):
                         col = getattr(cell, "column_letter", "?")
                         problems.append(f"{path.name}, blad '{ws.title}', rad {r}, cell {col}{r}: cellen är en formel "
                                         f"({str(cell.value)[:30]!r}) – bara värden får importeras.")
@@ -243,12 +234,9 @@ def validate_rows(df: pd.DataFrame, linenos: list[int], name: str, known_indicat
         get = {c: rec.get(cols[c]) if c in cols else None for c in REQUIRED + OPTIONAL}
         row_ok = True
         for col, val in get.items():
-            if isinstance(val, str) and FORMULA.match(val):
-                try:
-                    _number(val)
-                except ValueError:
-                    bad(lineno, col, f"cellen ser ut som en formel ({val[:30]!r}) – bara värden får importeras.")
-                    row_ok = False
+            if looks_like_formula(val):
+                bad(lineno, col, f"cellen ser ut som en formel ({val[:30]!r}) – bara värden får importeras.")
+                row_ok = False
         if not row_ok:
             continue
         ind = str(get["indikator"] or "").strip()
@@ -358,9 +346,10 @@ def _indicator_frame(raw: pd.DataFrame | None, name: str) -> pd.DataFrame:
         "definition": raw[cols["definition"]].fillna("").astype(str) if "definition" in cols else "",
         "unit": raw[cols["enhet"]].fillna("procent").astype(str) if "enhet" in cols else "procent",
     })
-    for value in out["id"]:
-        if FORMULA.match(value):
-            raise ExtractError([f"{name}: indikatortabellen har en cell som ser ut som en formel ({value[:30]!r})."])
+    for column in ("id", "title", "definition", "unit"):
+        for value in out[column] if column in out else ():
+            if looks_like_formula(value):
+                raise ExtractError([f"{name}: indikatortabellen har en cell som ser ut som en formel ({value[:30]!r})."])
     return out[out["id"] != ""]
 
 

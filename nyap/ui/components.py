@@ -10,6 +10,7 @@ from streamlit import dataframe_util
 from ..charts import ChartResult
 from ..export import chart_png, table_csv
 from ..tables import frame_html
+from .safe import md
 
 DEMO_FILE_NOTICE = "DEMODATA - påhittade värden, får inte användas som underlag"
 
@@ -45,7 +46,7 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
     # theme=None: our spec carries its own projector styling; Streamlit's theme would override it.
     # Streamlit hands a spec dict (not an Altair object) to the browser without converting it.
     st.vega_lite_chart(spec=_browser_spec(result), alt=result.alt_text, key=f"chart_{key}", theme=None)
-    st.caption(result.alt_text)
+    st.caption(md(result.alt_text))
     notice = DEMO_FILE_NOTICE if is_demo else ""
     stem = ("DEMO-" if is_demo else "") + _slug(file_stem)
     cols = st.columns([1, 1, 1])

@@ -22,6 +22,7 @@ from ..views import (
 )
 from .components import show_chart, show_download
 from .loaders import get_store
+from .safe import esc, md, paragraphs
 from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
 
 
@@ -34,10 +35,11 @@ def guarded(render):
     def wrapper(*args, **kwargs):
         try:
             return render(*args, **kwargs)
-        except Exception as exc:  # st.stop/st.rerun are BaseExceptions and pass through
+        except Exception:  # st.stop/st.rerun are BaseExceptions and pass through
             logging.getLogger("nyap").exception("page failed")
+            # no library text or server path for the visitor: the details are in the server log
             st.error(f"**{PAGE_ERROR}** Prova ett annat urval eller ladda om sidan. "
-                     f"(Tekniskt fel: {type(exc).__name__}; detaljer finns i serverns logg.)")
+                     "Detaljerna finns i serverns logg.")
     return wrapper
 
 
@@ -54,8 +56,8 @@ def render_challenge(name: str) -> None:
     items = focus_items(config, name)
     ctx = shared_filters(config, cache, name, goals=tuple(i.key for i in items))
     challenge = next(c for c in config.challenges if c.name == name)
-    st.title(name)
-    st.html(f'<p class="nyap-aim">{challenge.aim}</p>')
+    st.title(md(name))
+    st.html(f'<p class="nyap-aim">{esc(challenge.aim)}</p>')
 
     by_key = {i.key: i for i in items}
     list_slot = st.container()
@@ -89,12 +91,12 @@ def _before_baseline_notice(config: GoalsConfig, year: int) -> None:
 
 def _age_caption(config: GoalsConfig, challenge: str, explicit: str | None) -> str:
     if explicit:
-        return f"Enkätmål visas för åldersgruppen {explicit.replace('-', '–')} år."
+        return f"Enkätmål visas för åldersgruppen {md(explicit.replace('-', '–'))} år."
     survey = [g for g in config.goals_for(challenge) if g.default_age_group(challenge)]
     if not survey:
         return ""
     return "Enkätmål visas för sidans standardåldersgrupp (" + ", ".join(
-        f"{g.default_age_group(challenge).replace('-', '–')} år" for g in survey[:1]) + ")."
+        f"{md(g.default_age_group(challenge).replace('-', '–'))} år" for g in survey[:1]) + ")."
 
 
 def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
@@ -104,27 +106,27 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
         f = replace(f, gender=gender)
         ctx = replace(ctx, filters=f)
         st.info(gender_note)
-    st.markdown(f"### {view.item.label}")
+    st.markdown(f"### {md(view.item.label)}")
     period = goal.period_for(f.year)
     aim = (f"Mål: {'öka' if goal.sign > 0 else 'minska'} med {fmt_value(goal.period_for(f.year).change, goal.change_unit)} "
            f"från {period.baseline_year} till {period.target_year}."
            if not goal.direction_only else
            f"Mål: värdet ska {'öka' if goal.sign > 0 else 'minska'} över tid (ingen siffra); oförändrat = mindre än "
            f"{fmt_value(goal.tolerance, goal.value_unit)}.")
-    shown = ", ".join(SOURCE_LABELS.get(s, s) for s in view.sources) or "ingen källa i cachen"
-    st.markdown(f"{aim} Enhet: {goal.value_unit}. Källa som visas: **{shown}**"
-                + (f"; åldersgrupp {view.age_group.replace('-', '–')} år." if view.age_group else "."))
+    shown = ", ".join(SOURCE_LABELS.get(s) or md(s) for s in view.sources) or "ingen källa i cachen"
+    st.markdown(f"{md(aim)} Enhet: {md(goal.value_unit)}. Källa som visas: **{shown}**"
+                + (f"; åldersgrupp {md(view.age_group.replace('-', '–'))} år." if view.age_group else "."))
     others = store.memo(("other_sources", view.item.key, view.age_group), lambda: other_sources(view, ctx.cache))
     if others:
-        st.caption("Samma indikator finns också från " + ", ".join(SOURCE_LABELS.get(o, o) for o in others)
+        st.caption("Samma indikator finns också från " + ", ".join(SOURCE_LABELS.get(o) or md(o) for o in others)
                    + f"; {shown} visas eftersom det regionala uttaget har åldersgrupper och osäkerhetsintervall.")
     if goal.note:
-        st.caption(goal.note)
+        st.caption(md(goal.note))
     why = why_no_municipalities(view)
     if why:
-        st.info(why)
+        st.info(md(why))
     for note in caveats(view):
-        st.caption("ℹ " + note)
+        st.caption("ℹ " + md(note))
     _key_numbers(ctx, view)
 
     source = source_line(view, ctx.cache.is_demo, str(ctx.cache.manifest.get("created", ""))[:10])
@@ -150,7 +152,7 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
         cols = st.columns(len(targets))
         for col, (label, code) in zip(cols, targets):
             ev = view.evaluation(code, g) if code else None
-            who = label + ("" if g == "T" else f" – {GENDER_LABELS[g].lower()}")
+            who = md(label) + ("" if g == "T" else f" – {GENDER_LABELS[g].lower()}")
             if ev is None:
                 col.markdown(f"**{who}**  \n{status_html('no_data')}", unsafe_allow_html=True)
                 continue
@@ -158,9 +160,9 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
             lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only)
                      + (" – för få svar (..)" if view.only_suppressed(code, g) else "")]
             if base != "–" or latest != "–":  # nothing to list when neither exists
-                lines.append(f"Basvärde {base} · senaste {latest}")
+                lines.append(f"Basvärde {md(base)} · senaste {md(latest)}")
             if not goal.direction_only and not pd.isna(ev.get("target")):
-                lines.append(f"Målvärde {fmt_value(ev['target'], unit)}")
+                lines.append(f"Målvärde {md(fmt_value(ev['target'], unit))}")
             if bool(ev.get("across_break")):
                 lines.append("Jämförelsen går över ett seriebrott.")
             if ev.get("uncertainty_rule") == "ci" and ev["status"] == "unchanged":
@@ -183,9 +185,10 @@ def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
     if rows.empty:
         return
     r = rows.iloc[0].to_dict()
-    st.markdown(f"**Skillnaden mellan kvinnor och män ({ctx.area_label(code) if code in MUNICIPALITIES else view.reference_label}):** "
-                f"{_value_year(r, 'baseline', view.goal.value_unit)} → "
-                f"{_value_year(r, 'latest', view.goal.value_unit)}. "
+    where = ctx.area_label(code) if code in MUNICIPALITIES else view.reference_label
+    st.markdown(f"**Skillnaden mellan kvinnor och män ({md(where)}):** "
+                f"{md(_value_year(r, 'baseline', view.goal.value_unit))} → "
+                f"{md(_value_year(r, 'latest', view.goal.value_unit))}. "
                 + status_html(r["status"]) + " (målet är att skillnaden ska minska)", unsafe_allow_html=True)
 
 
@@ -200,7 +203,7 @@ def render_overview() -> None:
     store = get_store()
     age = st.session_state.get("nyap_age")
     ev = store.overview_evaluations(f.year, age)
-    st.title("Översikt" if ctx.county_view else f"{ctx.area_label()} – alla mål")
+    st.title("Översikt" if ctx.county_view else f"{md(ctx.area_label())} – alla mål")
     genders = f.genders
     if f.year >= config.meta.baseline_year:
         for g in genders:
@@ -208,7 +211,7 @@ def render_overview() -> None:
                 "" if g == "T" else f" för {GENDER_LABELS[g].lower()}")
             sentence = store.memo(("headline", f.year, age, f.area, g, where), lambda g=g, where=where: summary_sentence(
                 headline_rows(ev.frame, config, None if ctx.county_view else f.area, g), where))
-            st.html(f'<p class="nyap-summary">{sentence}</p>')
+            st.html(f'<p class="nyap-summary">{esc(sentence)}</p>')
         unsplit = store.memo(("unsplit", f.year, age), lambda: goals_without_gender_split(ev.frame, config))
         if genders != ("T",) and unsplit:
             st.caption(f"{unsplit} mål saknar uppdelning på kön och räknas där som utan data.")
@@ -240,10 +243,11 @@ def render_about() -> None:
         st.markdown("**Cachen innehåller demodata.** Alla värden är påhittade för att visa hur appen fungerar. "
                     "De följer Koladas struktur (kommuner, län, riket, kön, åldersgrupper, saknade värden och "
                     "seriebrott) men är inte riktiga siffror.")
-    st.markdown(f"Data skapad **{str(m.get('created', ''))[:16].replace('T', ' ')}**; "
-                + "; ".join(s.get("description", s.get("name", "")) for s in m.get("sources", [])))
+    st.markdown(f"Data skapad **{md(str(m.get('created', ''))[:16].replace('T', ' '))}**; "
+                + md("; ".join(str(s.get("description", s.get("name", ""))) for s in m.get("sources", [])
+                               if isinstance(s, dict))))
     for w in m.get("warnings", []):
-        st.caption("⚠ " + w)
+        st.caption("⚠ " + md(w))
     for title, text in method_notes(config):
         st.markdown(f"#### {title}\n{text}")
     st.markdown("#### Indikatorerna")
@@ -253,5 +257,5 @@ def render_about() -> None:
     show_download(catalogue, "indikatorer", cache.is_demo)
     st.markdown("#### Definitioner")
     for row in catalogue.drop_duplicates("Id").itertuples(index=False):
-        with st.expander(f"{row.Id} – {row.Titel}"):
-            st.markdown(row.Definition or "Ingen definition i cachen.")
+        with st.expander(md(f"{row.Id} – {row.Titel}")):
+            st.html(paragraphs(row.Definition) or "<p>Ingen definition i cachen.</p>")

@@ -19,6 +19,7 @@ from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, to_
 from ..formatting import GENDER_LABELS
 from ..goals import GoalsConfig, GoalsError
 from .loaders import get_cache, get_goals
+from .safe import md
 from .style import CSS
 
 DEMO_NOTICE = ("**Demodata** – alla värden på den här sidan är påhittade och får inte användas som "
@@ -65,17 +66,17 @@ def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
         cache, notice = get_cache()
     except GoalsError as exc:
         st.error("**Målfilen goals.toml har fel** – appen kan inte visa målen förrän de är rättade:\n\n"
-                 + "\n".join(f"- {p}" for p in exc.problems))
+                 + "\n".join(f"- {md(p)}" for p in exc.problems))
         st.stop()
     except CacheError as exc:
         st.error("**Datacachen kan inte läsas** – kör `make demo-cache` eller uppdatera från Kolada:\n\n"
-                 + "\n".join(f"- {p}" for p in exc.problems))
+                 + "\n".join(f"- {md(p)}" for p in exc.problems))
         st.stop()
     _freeze_heap_once()
     if cache.is_demo:
         st.warning(DEMO_NOTICE)
     if notice:
-        st.info(notice)
+        st.info(md(notice))
     return config, cache
 
 
@@ -109,9 +110,9 @@ def shared_filters(config: GoalsConfig, cache: Cache, page_key: str, goals: tupl
         if "goal" in shared.get("goals_by_page", {}).get(page_key, {}):
             carried["goal"] = shared["goals_by_page"][page_key]["goal"]
         filters = resolve(link, carried, options)
-        for n in notices:
-            st.toast(n)
-            st.caption(f"⚠ {n}")
+        for n in notices:  # they quote the link's own (untrusted) values
+            st.toast(md(n))
+            st.caption(f"⚠ {md(n)}")
         st.session_state[keys["area"]] = filters.area
         st.session_state[keys["gender"]] = filters.gender
         st.session_state[keys["year"]] = filters.year
