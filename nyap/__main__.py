@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import cache_dir, goals_file
-from .cache import CacheError, load_cache
+from .cache import CacheError, check_writable, load_cache
 from .goals import GoalsError, load_goals
 
 
@@ -29,6 +29,7 @@ def cmd_demo_cache(args) -> int:
     from . import PROJECT_ROOT
     from .demo import write_demo_cache, write_example_files
 
+    check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
     cache = write_demo_cache(Path(args.cache), config)
     print(f"Demodata skriven till {args.cache}: {len(cache.observations)} observationer, "
@@ -41,6 +42,7 @@ def cmd_demo_cache(args) -> int:
 def cmd_import_livhalsa(args) -> int:
     from .livhalsa import ExtractError, import_extract
 
+    check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
     try:
         cache, report = import_extract(Path(args.file), Path(args.cache), config, args.indikatorer)
@@ -71,6 +73,7 @@ def cmd_refresh(args) -> int:
     from .kolada import KoladaClient, KoladaError
     from .refresh import refresh
 
+    check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
     client = KoladaClient(args.base_url, timeout=args.timeout)
     print(f"Uppdaterar {args.cache} från {client.base_url} ({len(config.kolada_ids())} nyckeltal, "
@@ -146,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     except CacheError as exc:
         _print_problems("Fel i cachen:", exc.problems)
         return 3
+    except OSError as exc:  # e.g. the disk filled up while writing: the old cache is untouched
+        from .cache import os_reason
+        print(f"Kunde inte läsa eller skriva {getattr(exc, 'filename', '') or 'en fil'} ({os_reason(exc)}). "
+              "Den gamla cachen är orörd.", file=sys.stderr)
+        return 8
     except KeyboardInterrupt:
         print("\nAvbrutet. Den gamla cachen är orörd.", file=sys.stderr)
         return 130

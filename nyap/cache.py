@@ -7,6 +7,7 @@ this cache; refresh and import commands build a new one next to it and swap it i
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
@@ -214,8 +215,8 @@ def read_manifest(cache_dir: Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CacheError(f"{path}: filen är inte giltig JSON ({exc}).") from exc
-    if not isinstance(manifest, dict) or "tables" not in manifest:
-        raise CacheError(f"{path}: manifestet saknar avsnittet 'tables'.")
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
+        raise CacheError(f"{path}: manifestet saknar avsnittet 'tables' (eller det är inte en tabell).")
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise CacheError(
             f"{path}: schemaversion {manifest.get('schema_version')!r}, appen kräver {SCHEMA_VERSION}."
@@ -228,6 +229,15 @@ def load_cache(cache_dir: Path | str, verify_checksums: bool = True) -> Cache:
     cache_dir = Path(cache_dir)
     if not cache_dir.is_dir():
         raise CacheError(f"Cachekatalogen {cache_dir} finns inte.")
+    try:
+        return _load_cache(cache_dir, verify_checksums)
+    except CacheError:
+        raise
+    except Exception as exc:  # permissions, a file vanishing mid-read, …: still "cannot be read"
+        raise CacheError(f"{cache_dir}: cachen kan inte läsas ({type(exc).__name__}: {exc}).") from exc
+
+
+def _load_cache(cache_dir: Path, verify_checksums: bool) -> Cache:
     manifest = read_manifest(cache_dir)
     frames = {}
     for name, (filename, columns) in TABLES.items():
@@ -235,6 +245,7 @@ def load_cache(cache_dir: Path | str, verify_checksums: bool = True) -> Cache:
         if not path.exists():
             raise CacheError(f"Cachen saknar filen {path}.")
         entry = manifest["tables"].get(name, {})
+        entry = entry if isinstance(entry, dict) else {}
         if verify_checksums and entry.get("sha256") and entry["sha256"] != _sha256(path):
             raise CacheError(
                 f"{path}: filen stämmer inte med manifestets kontrollsumma (ändrad eller trasig)."
@@ -251,6 +262,9 @@ def load_cache(cache_dir: Path | str, verify_checksums: bool = True) -> Cache:
             raise CacheError(f"{path}: {len(df)} rader, manifestet säger {entry['rows']}.")
     cache = Cache(frames["observations"], frames["indicators"], frames["areas"], manifest)
     problems = validate(cache)
+    if not cache.observations["value"].notna().any():
+        # a cache without a single value would show nothing anywhere: use the backup instead
+        problems.append("Tabellen 'observations': inga värden alls (tom eller bara saknade värden).")
     if problems:
         raise CacheError([f"{cache_dir}: {p}" for p in problems])
     return cache
@@ -266,14 +280,40 @@ def load_cache_or_backup(cache_dir: Path | str) -> tuple[Cache, str | None]:
     try:
         return load_cache(cache_dir), None
     except CacheError as exc:
-        backup = backup_dir_for(cache_dir)
-        if backup.is_dir():
-            cache = load_cache(backup)
+        for backup in backup_candidates(cache_dir):
+            try:
+                cache = load_cache(backup)
+            except CacheError:
+                continue
             return cache, (
                 f"Den ordinarie cachen kunde inte läsas ({exc.problems[0]}). "
                 f"Appen visar säkerhetskopian från {cache.manifest.get('created', 'okänd tid')}."
             )
         raise
+
+
+def backup_candidates(cache_dir: Path) -> list[Path]:
+    """The backup, then what an interrupted swap may have left (newest first)."""
+    old = sorted(cache_dir.parent.glob(cache_dir.name + ".backup.old-*"),
+                 key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
+    return [p for p in [backup_dir_for(cache_dir), *old] if p.is_dir()]
+
+
+def version_token(cache_dir: Path | str) -> str:
+    """What the app keys its loaded cache by: the current data version, or, when the cache
+    cannot be read, which backup would be served — so a backup that vanished is noticed
+    instead of being served from memory."""
+    cache_dir = Path(cache_dir)
+    try:
+        return str(read_manifest(cache_dir).get("data_version", ""))
+    except Exception:  # noqa: BLE001 - broken or missing: key by the backups on disk
+        parts = []
+        for backup in backup_candidates(cache_dir):
+            try:
+                parts.append(f"{backup.name}:{read_manifest(backup).get('data_version', '')}")
+            except Exception:  # noqa: BLE001
+                parts.append(f"{backup.name}:broken")
+        return "broken|" + "|".join(parts)
 
 
 # --------------------------------------------------------------------------- writing
@@ -329,7 +369,10 @@ def write_cache(cache: Cache, cache_dir: Path | str, manifest_extra: dict | None
         raise CacheError(problems)
 
     cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(cache_dir)
     tmp = Path(tempfile.mkdtemp(prefix=cache_dir.name + ".tmp-", dir=cache_dir.parent))
+    # mkdtemp makes the directory private (0700); the cache must be readable by the app's user
+    tmp.chmod(0o777 & ~_umask())
     try:
         hashes = {}
         for name, (filename, _) in TABLES.items():
@@ -349,6 +392,56 @@ def write_cache(cache: Cache, cache_dir: Path | str, manifest_extra: dict | None
     return load_cache(cache_dir)
 
 
+def check_writable(cache_dir: Path | str) -> None:
+    """Before a refresh or import spends time fetching: can the new cache be written beside the
+    old one? Raises CacheError with a Swedish message otherwise."""
+    parent = Path(cache_dir).parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".nyap-write-check-"):
+            pass
+    except OSError as exc:
+        raise CacheError(f"Kan inte skriva cachen i katalogen {parent} ({os_reason(exc)}). "
+                         "Välj en annan plats med --cache eller NYAP_CACHE_DIR, eller ändra behörigheterna.") from exc
+
+
+_OS_REASONS = {
+    errno.EACCES: "saknar behörighet", errno.EPERM: "saknar behörighet", errno.EROFS: "skrivskyddat filsystem",
+    errno.ENOENT: "katalogen finns inte och kan inte skapas", errno.ENOSPC: "disken är full",
+    errno.ENOTDIR: "en fil ligger där katalogen skulle vara", errno.EDQUOT: "diskkvoten är slut",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason, in Swedish."""
+    return _OS_REASONS.get(exc.errno, f"systemfel {exc.errno}" if exc.errno else "okänt fel")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+STALE_AFTER_S = 3600
+
+
+def remove_stale_temporaries(cache_dir: Path, older_than_s: float = STALE_AFTER_S) -> list[Path]:
+    """Remove what killed refreshes left behind (`cache.tmp-*`, `cache.backup.old-*`) once it is
+    older than an hour: a running refresh's own directory is younger."""
+    now = datetime.now().timestamp()
+    removed = []
+    for pattern in (cache_dir.name + ".tmp-*", cache_dir.name + ".backup.old-*"):
+        for path in cache_dir.parent.glob(pattern):
+            try:
+                if now - path.stat().st_mtime > older_than_s:
+                    shutil.rmtree(path)
+                    removed.append(path)
+            except OSError:
+                pass
+    return removed
+
+
 def _fsync_dir(path: Path) -> None:
     for child in path.iterdir():
         with open(child, "rb") as fh:
@@ -363,7 +456,15 @@ def swap_in(new_dir: Path, cache_dir: Path) -> None:
     """
     backup = backup_dir_for(cache_dir)
     if cache_dir.exists():
+        # the previous backup is moved aside (a rename), not deleted, until the new cache is in
+        # place: a kill at any point leaves the current cache or a backup to fall back on
+        old = None
         if backup.exists():
-            shutil.rmtree(backup)
+            old = backup.with_name(f"{backup.name}.old-{os.getpid()}")
+            os.replace(backup, old)
         os.replace(cache_dir, backup)
-    os.replace(new_dir, cache_dir)
+        os.replace(new_dir, cache_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new_dir, cache_dir)

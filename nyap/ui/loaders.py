@@ -10,16 +10,13 @@ from pathlib import Path
 import streamlit as st
 
 from .. import cache_dir as configured_cache_dir, goals_file
-from ..cache import Cache, load_cache_or_backup, read_manifest
+from ..cache import Cache, load_cache_or_backup, version_token
 from ..goals import GoalsConfig, load_goals
 from ..store import ResultStore
 
 
 def _cache_token(cache_dir: Path) -> str:
-    try:
-        return str(read_manifest(cache_dir).get("data_version", ""))
-    except Exception:  # a broken manifest is reported by the loader itself
-        return "broken"
+    return version_token(cache_dir)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -41,7 +41,8 @@ def _text(value) -> str:
 
 def md(value) -> str:
     """Outside text for a Markdown context, shown literally on one line."""
-    text = " ".join(_text(value).split())
+    # line breaks and tabs become spaces; no-break spaces (between a number and its unit) stay
+    text = re.sub(r"[ \t\r\n\f\v]+", " ", _text(value)).strip()
     text = _INLINE.sub(r"\\\1", text).replace("\\:", _COLON)
     text = _AUTOLINK.sub(lambda m: (m.group(1) + _ZWSP + m.group(2)) if m.group(1) else "@" + _ZWSP, text)
     text = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
@@ -57,3 +58,14 @@ def paragraphs(value) -> str:
     """Multi-line outside text as escaped HTML paragraphs (blank lines separate them)."""
     parts = [p.strip() for p in re.split(r"\n\s*\n", _text(value)) if p.strip()]
     return "".join(f"<p>{esc(' '.join(p.split()))}</p>" for p in parts)
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/:;,()'\"]+){2,}/?")
+_LIBRARY = re.compile(r"\s*\((?:[A-Za-z_]+(?:Error|Exception|Invalid|Warning)|Errno \d+)[^)]*\)")
+
+
+def for_visitors(problem: str) -> str:
+    """A problem message as a visitor may see it: file names instead of the server's paths, and
+    no library text (the full message goes to the server log)."""
+    text = _PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1], str(problem))
+    return _LIBRARY.sub("", text)

@@ -9,6 +9,7 @@ previous page is used.
 from __future__ import annotations
 
 import gc
+import logging
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -19,7 +20,7 @@ from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, to_
 from ..formatting import GENDER_LABELS
 from ..goals import GoalsConfig, GoalsError
 from .loaders import get_cache, get_goals
-from .safe import md
+from .safe import for_visitors, md
 from .style import CSS
 
 DEMO_NOTICE = ("**Demodata** – alla värden på den här sidan är påhittade och får inte användas som "
@@ -65,18 +66,20 @@ def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
         config = get_goals()
         cache, notice = get_cache()
     except GoalsError as exc:
+        logging.getLogger("nyap").error("goals.toml: %s", exc.problems)
         st.error("**Målfilen goals.toml har fel** – appen kan inte visa målen förrän de är rättade:\n\n"
-                 + "\n".join(f"- {md(p)}" for p in exc.problems))
+                 + "\n".join(f"- {md(for_visitors(p))}" for p in exc.problems))
         st.stop()
     except CacheError as exc:
+        logging.getLogger("nyap").error("cache: %s", exc.problems)
         st.error("**Datacachen kan inte läsas** – kör `make demo-cache` eller uppdatera från Kolada:\n\n"
-                 + "\n".join(f"- {md(p)}" for p in exc.problems))
+                 + "\n".join(f"- {md(for_visitors(p))}" for p in exc.problems))
         st.stop()
     _freeze_heap_once()
     if cache.is_demo:
         st.warning(DEMO_NOTICE)
     if notice:
-        st.info(md(notice))
+        st.info(md(for_visitors(notice)))
     return config, cache
 
 
