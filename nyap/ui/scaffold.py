@@ -27,6 +27,9 @@ DEMO_NOTICE = ("**Demodata** – alla värden på den här sidan är påhittade 
                "underlag. Uppdatera cachen från Kolada för riktiga siffror.")
 
 
+SET_LANGUAGE = "<script>document.documentElement.lang = 'sv';</script>"
+
+
 @dataclass(frozen=True)
 class PageContext:
     config: GoalsConfig
@@ -62,6 +65,10 @@ def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
     st.set_page_config(page_title=f"{title} – Nya Perspektiv", layout="wide",
                        initial_sidebar_state="expanded")
     st.html(f"<style>{CSS}</style>")
+    # Streamlit's page says <html lang="en"> (fixed in its index.html): our content is Swedish, and
+    # screen readers pick their voice from this attribute (WCAG 3.1.1). Our own constant script,
+    # no outside text in it; tested in tests/test_accessibility.py.
+    st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
     try:
         config = get_goals()
         cache, notice = get_cache()

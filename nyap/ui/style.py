@@ -16,7 +16,7 @@ h1 {{ font-size: 2.2rem !important; }}
 .nyap-table th, .nyap-table td {{ border-bottom: 1px solid #d0d5da; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
 .nyap-table th {{ background: #f2f4f7; color: #111; font-weight: 700; }}
 .nyap-table td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
-.nyap-table tr.focus td {{ background: #e8f0fa; }}
+.nyap-table tr.focus td {{ background: #eef4fb; }}
 .nyap-table a {{ color: #0b4f8a; text-decoration: underline; }}
 .nyap-matrix {{ font-size: 1rem; }}
 .nyap-matrix th.area {{ writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; padding: .4rem .2rem; font-weight: 600; }}
@@ -32,5 +32,12 @@ h1 {{ font-size: 2.2rem !important; }}
 .nyap-table th[scope=row] {{ width: 40%; }}
 .nyap-catalogue td {{ font-size: .95rem; overflow-wrap: break-word; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #3a3a3a !important; opacity: 1 !important; font-size: 1rem !important; }}
+/* the current page in our navigation is a disabled link: dark and bold (Streamlit greys it out
+   below the 4.5:1 contrast WCAG asks for) */
+[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"][disabled] p {{
+  color: #111111 !important; font-weight: 700; }}
+/* Streamlit's chart toolbar is English ("Show data", "Download as CSV", fullscreen) and a second
+   export path: every chart has our Swedish table and downloads under it instead */
+[data-testid="stElementToolbar"] {{ display: none !important; }}
 {_STATUS_CSS}
 """

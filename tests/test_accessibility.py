@@ -1,0 +1,101 @@
+"""WCAG 2.1 AA in the browser: axe-core on every page, the page language is Swedish, no English
+controls of Streamlit's own, and a keyboard-only journey from municipality to a downloaded table.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .browser import PAGES, chromium_available, launch_browser, open_page, running_app, wait_until_idle
+
+if not chromium_available():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true but /usr/bin/chromium is missing: browser tests must not skip in CI")
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="module")
+def app():
+    with running_app() as base, launch_browser() as browser:
+        yield base, browser
+
+
+@pytest.mark.parametrize("query", ["", "kommun=1780&kon=KM", "kommun=1762&mal=god_halsa&alder=65-84"])
+def test_every_page_passes_axe_wcag_21_aa_and_is_swedish(app, query):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, browser = app
+    axe = Axe()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems = []
+    for name, path in PAGES.items():
+        open_page(page, f"{base}/{path}?{query}")
+        page.wait_for_function("document.documentElement.lang === 'sv'", timeout=10_000)
+        for summary in page.locator("[data-testid=stExpander] summary").all()[:2]:
+            summary.click()  # the data tables under the charts count too
+        page.wait_for_timeout(300)
+        result = axe.run(page, options=WCAG_AA).response
+        for v in result["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                problems.append((name, v["id"], v["nodes"][0]["html"][:100]))
+        visible_english = page.evaluate(
+            "() => [...document.querySelectorAll('button, [role=button]')].filter(b => b.offsetParent !== null)"
+            ".map(b => (b.getAttribute('aria-label') || b.innerText || '').trim())"
+            ".filter(t => /^(Show data|Download as CSV|View fullscreen|Fullscreen|Search)$/i.test(t))")
+        assert not visible_english, (name, visible_english)
+    page.close()
+    assert not problems, problems
+
+
+def _tab_to(page, js_test: str, limit: int = 200) -> None:
+    """Press Tab until the focused element passes js_test (a JS expression on `e`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const e = document.activeElement; return !!e && ({js_test}); }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {js_test}")
+
+
+def _query(page) -> str:
+    return page.evaluate("location.search")
+
+
+def test_keyboard_only_journey_from_municipality_to_a_downloaded_table(app):
+    base, browser = app
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    open_page(page, f"{base}/Ungdomslivet")
+    # municipality: the combobox named "Kommun", type and Enter
+    _tab_to(page, "e.getAttribute('role') === 'combobox' && (e.getAttribute('aria-label') || '').includes('Kommun')")
+    page.keyboard.type("Kil")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search.includes('kommun=1715')", timeout=20_000)
+    wait_until_idle(page)
+    # sex: the radio group, arrow keys
+    _tab_to(page, "e.type === 'radio'")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("location.search.includes('kon=K')", timeout=20_000)
+    wait_until_idle(page)
+    # a goal: the goal selectbox
+    _tab_to(page, "e.getAttribute('role') === 'combobox' && (e.getAttribute('aria-label') || '').includes('Välj mål')")
+    page.keyboard.type("Minska andelen unga")
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.search.includes('mal=uva')", timeout=20_000)
+    wait_until_idle(page)
+    # its table: the first "Visa data som tabell"
+    _tab_to(page, "e.tagName === 'SUMMARY' && e.innerText.includes('Visa data som tabell')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("table.nyap-data", state="visible", timeout=10_000)
+    assert "Kil" in page.locator("table.nyap-data").first.inner_text()
+    # and download it
+    page.keyboard.press("Shift+Tab")
+    _tab_to(page, "e.innerText && e.innerText.includes('Ladda ner data (CSV)')")
+    with page.expect_download(timeout=20_000) as download:
+        page.keyboard.press("Enter")
+    path = download.value.path()
+    text = open(path, encoding="utf-8-sig").read()
+    assert "Kil" in text and ";" in text
+    page.close()
