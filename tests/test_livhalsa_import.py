@@ -120,6 +120,7 @@ HOSTILE = {
     "bad age group": (HEADER + "\nU01405;1780;2022;T;unga;70;;;500", "okänd åldersgrupp 'unga'"),
     "formula cell": (HEADER + '\nU01405;1780;2022;T;18-84;=HYPERLINK("http://x";"70");;;500', "ser ut som en formel"),
     "formula in id": (HEADER + "\n@SUM(A1);1780;2022;T;18-84;70;;;500", "ser ut som en formel"),
+    "formula after a minus": (HEADER + "\nU01405;1780;2022;T;-2+3+cmd|' /C calc'!A0;70;;;500", "ser ut som en formel"),
     "share missing": (HEADER + "\nU01405;1780;2022;T;18-84;;;;500", "andelen saknas"),
 }
 
