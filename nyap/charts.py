@@ -20,7 +20,7 @@ import pandas as pd
 from .areas import COUNTRY, MUNICIPALITIES
 from .formatting import (
     NBSP, CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, D3_LOCALE, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT,
-    STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_signed, fmt_value,
+    STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_remaining, fmt_signed, fmt_value,
 )
 from .goal_arithmetic import usable
 from .views import GoalView, latest_values_for_year
@@ -161,11 +161,12 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                 source: str, is_demo: bool) -> ChartResult | None:
     ds = _Datasets()
     goal = view.goal
-    # suppressed and missing values never enter a chart; nothing after the as-of year is shown
-    ok = usable(view.values)
-    ok = ok[ok["year"] <= view.as_of]
+    # Nothing after the as-of year is shown. A missing or suppressed value (NaN, never a number)
+    # stays in the line data so that the line breaks there instead of joining the years around
+    # it (missing is missing); points and intervals are drawn only where there is a value.
+    ok = view.values[view.values["year"] <= view.as_of]
     ref_code = view.reference_code
-    ref = usable(view.reference) if not view.reference.empty else view.reference
+    ref = view.reference
     ref = ref[ref["year"] <= view.as_of] if not ref.empty else ref
     ref_label = view.reference_label
     # L-type measures have no municipality values: the county is the main line
@@ -186,16 +187,19 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     others = ok[ok["area_code"].isin(list(MUNICIPALITIES)) & (ok["area_code"] != area) & ok["gender"].isin(genders)]
     others = others.assign(name=others["area_code"].map(lambda c: _names(area_names, c)))
 
-    if main.empty and others.empty:
+    if not _has_values(main) and not _has_values(others):
         return None  # the page says there is nothing to show; no empty axes
     fmt = _value_fmt(view)
     x = alt.X("year:Q", title="År", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
-              scale=alt.Scale(domain=[(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5) - 0.4,
+              # the baseline year is always inside the axis, so its marker never sits outside the plot
+              scale=alt.Scale(domain=[min(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5,
+                                          goal.period_for(view.as_of).baseline_year) - 0.4,
                                       max(view.as_of, goal.period_for(view.as_of).target_year) + 0.4], nice=False))
     y_title = _unit_title(view)
     layers = []
-    if not others.empty and not km:
-        layers.append(alt.Chart(ds(others)).mark_line(strokeWidth=1.5, color=CONTEXT_COLOUR, opacity=0.9).encode(
+    if _has_values(others) and not km:
+        layers.append(alt.Chart(ds(others)).mark_line(strokeWidth=1.5, color=CONTEXT_COLOUR, opacity=0.9,
+                                                      invalid="break-paths-show-domains").encode(
             x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
             detail=alt.Detail(["area_code:N", "series_id:N"]),
             tooltip=[alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("year:Q", title="År", format="d"),
@@ -211,7 +215,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
             all_names = [n for n in [None if county_view else main_name, ref_label, "Riket"] if n]
             all_colours = ([] if county_view else [HIGHLIGHT]) + [COUNTY_COLOUR, COUNTRY_COLOUR]
             all_dashes = ([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]
-            present = set(main["name"])
+            present = set(usable(main)["name"])
             keep = [i for i, n in enumerate(all_names) if n in present]  # no legend entry without a line
             domain = [all_names[i] for i in keep]
             rng = [all_colours[i] for i in keep]
@@ -268,7 +272,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
 
     title = wrap(view.item.label) + [_scope(main_name, genders, view) + " – över tid"]
     notes = []
-    if not others.empty and not km:
+    if _has_values(others) and not km:
         notes.append("Tunna grå linjer: övriga kommuner. ◆ = målvärdet.")
     if not county_view and any(view.only_suppressed(area, g) for g in genders):
         notes.append(f"{main_name}: för få svar – värdena visas inte (..).")
@@ -278,6 +282,10 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
 
 
+
+
+def _has_values(frame: pd.DataFrame) -> bool:
+    return not frame.empty and not usable(frame).empty
 
 
 def _display_value(row, unit: str) -> str:
@@ -477,7 +485,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
                            + (" (inom osäkerheten)" if s == "unchanged" and rule == "ci" else "")
                            for s, rule in zip(rows["status"], rows["uncertainty_rule"])]
     rows["remaining_text"] = [
-        "" if pd.isna(r) or goal.direction_only or st == "break" else ("målet nått" if r == 0 else f"{fmt_number(r)} kvar")
+        "" if pd.isna(r) or goal.direction_only or st == "break" else ("målet nått" if r == 0 else f"{fmt_remaining(r)} kvar")
         for r, st in zip(rows["remaining"], rows["status"])]
     rows["label"] = rows["status_text"] + np.where(rows["remaining_text"] != "", " · " + rows["remaining_text"], "")
     rows["chosen"] = (rows["area_code"] == area) | ((area not in MUNICIPALITIES) & (rows["area_code"] == view.reference_code))

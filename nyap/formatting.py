@@ -36,6 +36,15 @@ def fmt_number(value, decimals: int = 1) -> str:
     return (MINUS if value < 0 and float(f"{abs(value):.{decimals}f}") != 0 else "") + text
 
 
+def fmt_remaining(value, decimals: int = 1) -> str:
+    """The distance still to go. Never '0,0' while the goal is not reached: 0.02 left is
+    '< 0,1' (Kristinehamn, behörighet)."""
+    smallest = 10 ** -decimals
+    if value is not None and not (isinstance(value, float) and math.isnan(value)) and 0 < value < smallest / 2:
+        return "<" + NBSP + fmt_number(smallest, decimals)
+    return fmt_number(value, decimals)
+
+
 def fmt_signed(value, decimals: int = 1) -> str:
     """+2,0 / −0,5 (always with a sign) for changes."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .areas import MUNICIPALITIES
 from .evaluation_table import Evaluations
-from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number
+from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number, fmt_remaining
 from .goals import GoalsConfig
 from .views import FocusItem, focus_items
 
@@ -22,7 +22,7 @@ def status_html(status: str, remaining=None, direction_only: bool = False, words
     symbol, _, label = STATUS_STYLE[status]
     rem = ""
     if remaining is not None and not pd.isna(remaining) and not direction_only and status not in ("no_data", "break"):
-        rem = " · målet nått" if remaining == 0 else f" · {fmt_number(remaining)} kvar"
+        rem = " · målet nått" if remaining == 0 else f" · {fmt_remaining(remaining)} kvar"
     text = f"{symbol} {label}" if words else symbol
     return f'<span class="nyap-s-{status}">{escape(text)}</span>{escape(rem)}'
 
@@ -124,7 +124,7 @@ def _cell(row, direction_only: bool, cls: str) -> str:
     symbol, _, label = STATUS_STYLE[status]
     rem_text = ""
     if not direction_only and rem is not None and not pd.isna(rem) and status not in ("no_data", "break"):
-        rem_text = "nått" if rem == 0 else fmt_number(rem)
+        rem_text = "nått" if rem == 0 else fmt_remaining(rem)
     title = label + (f", {rem_text} kvar" if rem_text and rem_text != "nått" else "")
     return (f'<td class="cell {cls}" title="{escape(title)}"><span class="sym nyap-s-{status}" aria-label="{escape(label)}">'
             f'{symbol}</span><span class="rem">{escape(rem_text)}</span></td>')

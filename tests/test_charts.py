@@ -116,3 +116,38 @@ def test_swedish_number_format():
     assert fmt_number(6315.9) == "6\u00a0315,9"
     assert fmt_number(float("nan")) == "–"
     assert fmt_signed(2.04) == "+2,0" and fmt_signed(-0.5) == "\u22120,5"
+
+
+def test_a_missing_year_is_a_gap_in_every_line_on_real_figures(config, demo_cache, real_observations, items):
+    """Real Kolada: stillasittande (U01425) in Kil has values for 2018 and 2021 and null for 2020.
+    The null stays in the line data (the line breaks there), no point is drawn for it, and the
+    grey lines of the other municipalities break the same way."""
+    from nyap.cache import Cache
+
+    cache = Cache(real_observations, demo_cache.indicators, demo_cache.areas, {"demo": False})
+    view = goal_view(cache, config, items["stillasittande"], 2022)
+    result = trend_chart(view, "1715", ("T",), NAMES, source_line(view, False), False)
+    spec = result.spec
+    kil = [r for rows in spec["datasets"].values() for r in rows if r.get("name") == "Kil"]
+    by_year = {r["year"]: r["value"] for r in kil}
+    assert by_year[2018] is not None and by_year[2021] is not None and by_year[2020] is None
+    lines = [layer for layer in spec["layer"] if (layer.get("mark") or {}).get("type") == "line"]
+    assert lines and all(layer["mark"].get("invalid") == "break-paths-show-domains" for layer in lines)
+    # the baseline marker is inside the axis even when the series starts later
+    domain = next(layer["encoding"]["x"]["scale"]["domain"] for layer in spec["layer"]
+                  if "scale" in layer.get("encoding", {}).get("x", {}))
+    assert domain[0] <= view.goal.period_for(2022).baseline_year <= domain[1]
+
+
+def test_remaining_distance_never_rounds_to_zero_before_the_goal_is_reached(config, real_observations):
+    """Real Kolada: Karlstad (1780), behörighet, women, as of 2018: 0,04 percentage points left."""
+    from nyap.formatting import fmt_remaining
+    from nyap.goal_arithmetic import evaluate_one, goal_values
+    from nyap.tables import status_html
+
+    goal = next(g for g in config.goals if g.id == "behorighet")
+    ev = evaluate_one(goal_values(real_observations, goal), goal, 2018, "1780", "K")
+    assert ev.status != "reached" and 0 < ev.remaining < 0.05
+    assert "0,0 kvar" not in status_html(ev.status, ev.remaining)
+    assert "&lt;\u00a00,1 kvar" in status_html(ev.status, ev.remaining)  # "< 0,1", HTML-escaped
+    assert fmt_remaining(0.0) == "0,0" and fmt_remaining(0.04) == "<\u00a00,1" and fmt_remaining(0.05) == "0,1"

@@ -63,7 +63,7 @@ def _freeze_heap_once() -> None:
 
 def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
     st.set_page_config(page_title=f"{title} – Nya Perspektiv", layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")  # collapsed on a phone, open on a laptop
     st.html(f"<style>{CSS}</style>")
     # Streamlit's page says <html lang="en"> (fixed in its index.html): our content is Swedish, and
     # screen readers pick their voice from this attribute (WCAG 3.1.1). Our own constant script,
