@@ -9,7 +9,6 @@ dozens of these for all sessions.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 
 import pandas as pd
 
@@ -123,7 +122,3 @@ class CombinedEvaluations:
 
 
 Evaluations = EvaluationTable | CombinedEvaluations
-
-
-def combine(tables: Sequence[tuple[str, EvaluationTable]]) -> CombinedEvaluations:
-    return CombinedEvaluations(dict(tables))

@@ -82,19 +82,12 @@ def warm(base: str, timeout: float = 120.0) -> bool:
     instead of 1,4 s; docs/BENCHMARKS.md). True when every page ran without an error."""
     import asyncio
 
-    from .ui.client import connect
+    from .ui.client import warm_up
 
     async def visit() -> bool:
-        session = await connect(base)
-        try:
-            _, error, _ = await session.run()
-            ok = error is None
-            for name, page_hash in list(session.pages.items()):
-                _, error, _ = await session.run(page_hash=page_hash, page_name=name)
-                ok = ok and error is None
-            return ok
-        finally:
-            await session.ws.close()
+        errors: list[str] = []
+        await warm_up(base, errors=errors)
+        return not errors
 
     try:
         return asyncio.run(asyncio.wait_for(visit(), timeout))

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .cache import Cache
 from .charts import ChartResult, goal_gap_chart, municipalities_chart, trend_chart
-from .evaluation_table import CombinedEvaluations, EvaluationTable, combine
+from .evaluation_table import CombinedEvaluations, EvaluationTable
 from .goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
 from .goals import Goal, GoalsConfig
 from .views import FocusItem, GoalView, all_focus_items, challenge_age_groups, goal_view
@@ -94,7 +94,6 @@ class ResultStore:
         # the as-of years a user can choose (years with a value), evaluated all at once
         self.years: tuple[int, ...] = tuple(sorted(int(y) for y in obs.loc[obs["value"].notna(), "year"].unique()))
         self.age_groups: tuple[str, ...] = tuple(sorted(set(obs["age_group"].astype(str)) - {""}))
-        self.version = f"{cache.data_version}:{hash(config)}"
         self.items = {i.key: i for i in all_focus_items(config)}
         # bounded by goals × age groups (a few dozen): kept for the life of the data version
         self._measures = Memo()
@@ -121,14 +120,16 @@ class ResultStore:
     def _evaluated(self, goal: Goal, track: str, age_group: str | None, as_of: int):
         """evaluate_all's building block, answered from the all-years evaluation."""
         em = self.measure(goal, track, age_group)
+        return self._as_of(em, as_of), em.measure
+
+    def _as_of(self, em: EvaluatedMeasure, as_of: int) -> pd.DataFrame:
+        """One as-of year's rows of a measure's all-years evaluation."""
         ev = em.evaluations
         if ev.empty:
-            return ev, em.measure
+            return ev
         if as_of not in self.years:  # a year outside the data (tests, command line): compute it
-            one = evaluate_measure(em.measure, (as_of,))
-            return one.drop(columns="as_of"), em.measure
-        rows = ev[ev["as_of"] == as_of].drop(columns="as_of").reset_index(drop=True)
-        return rows, em.measure
+            return evaluate_measure(em.measure, (as_of,)).drop(columns="as_of")
+        return ev[ev["as_of"] == as_of].drop(columns="as_of").reset_index(drop=True)
 
     def challenge_evaluations(self, challenge: str, as_of: int, age_group: str | None = None) -> EvaluationTable:
         """Every goal of one challenge page, every area and sex (same as views.challenge_evaluations)."""
@@ -143,15 +144,16 @@ class ResultStore:
     def overview_evaluations(self, as_of: int, age_group: str | None = None) -> CombinedEvaluations:
         """Every challenge's table (same as views.overview_evaluations); not memoised itself: it
         only refers to the challenge pages' entries."""
-        return combine([(c.name, self.challenge_evaluations(c.name, as_of, age_group)) for c in self.config.challenges])
+        return CombinedEvaluations({c.name: self.challenge_evaluations(c.name, as_of, age_group)
+                                    for c in self.config.challenges})
 
     # ------------------------------------------------------------------ goal detail
 
     def goal_view(self, item: FocusItem, as_of: int, age_group: str | None = None) -> GoalView:
         def compute() -> GoalView:
             em = self.measure(item.goal, item.track, age_group)
-            ev, _ = self._evaluated(item.goal, item.track, em.measure.age_group, as_of)
-            return goal_view(self.cache, self.config, item, as_of, age_group, measure=em.measure, evaluations=ev)
+            return goal_view(self.cache, self.config, item, as_of, age_group, measure=em.measure,
+                             evaluations=self._as_of(em, as_of))
 
         return self._views.get((item.key, as_of, age_group), compute)
 

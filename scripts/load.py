@@ -28,7 +28,6 @@ import contextlib
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nyap.replicas import free_port, wait_healthy  # noqa: E402
 from nyap.ui.client import CLICK_TIMEOUT, Session, WidgetState, connect, warm_up  # noqa: E402
 
 FLOOR_APP = '''
@@ -152,12 +152,6 @@ class MemoryProbe(threading.Thread):
             self.stop.wait(0.2)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def server(script: Path, env_extra: dict[str, str] | None = None):
     """Start `streamlit run script` on a free loopback port; stop it on exit."""
@@ -166,18 +160,10 @@ def server(script: Path, env_extra: dict[str, str] | None = None):
     env.setdefault("MALLOC_ARENA_MAX", "2")  # as `make run` and the systemd unit run the app
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/_stcore/health", timeout=2).read()
-                break
-            except Exception:  # noqa: BLE001
-                if proc.poll() is not None:
-                    raise RuntimeError("server exited: " + proc.stderr.read().decode()[-2000:])
-                time.sleep(0.2)
+        wait_healthy(base, proc=proc)
         yield base, proc.pid
     finally:
         proc.terminate()

@@ -60,31 +60,29 @@ def _tab_to(page, js_test: str, limit: int = 200) -> None:
     raise AssertionError(f"Tab never reached an element where {js_test}")
 
 
-def _query(page) -> str:
-    return page.evaluate("location.search")
+def _choose_by_keyboard(page, label: str, text: str, in_link: str) -> None:
+    """Tab to the combobox named `label`, type `text`, Enter, and wait until the link shows it."""
+    _tab_to(page, f"e.getAttribute('role') === 'combobox' && (e.getAttribute('aria-label') || '').includes('{label}')")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    _wait_for_link(page, in_link)
+
+
+def _wait_for_link(page, part: str) -> None:
+    page.wait_for_function(f"location.search.includes('{part}')", timeout=20_000)
+    wait_until_idle(page)
 
 
 def test_keyboard_only_journey_from_municipality_to_a_downloaded_table(app):
     base, browser = app
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     open_page(page, f"{base}/Ungdomslivet")
-    # municipality: the combobox named "Kommun", type and Enter
-    _tab_to(page, "e.getAttribute('role') === 'combobox' && (e.getAttribute('aria-label') || '').includes('Kommun')")
-    page.keyboard.type("Kil")
-    page.keyboard.press("Enter")
-    page.wait_for_function("location.search.includes('kommun=1715')", timeout=20_000)
-    wait_until_idle(page)
+    _choose_by_keyboard(page, "Kommun", "Kil", "kommun=1715")
     # sex: the radio group, arrow keys
     _tab_to(page, "e.type === 'radio'")
     page.keyboard.press("ArrowDown")
-    page.wait_for_function("location.search.includes('kon=K')", timeout=20_000)
-    wait_until_idle(page)
-    # a goal: the goal selectbox
-    _tab_to(page, "e.getAttribute('role') === 'combobox' && (e.getAttribute('aria-label') || '').includes('Välj mål')")
-    page.keyboard.type("Minska andelen unga")
-    page.keyboard.press("Enter")
-    page.wait_for_function("location.search.includes('mal=uva')", timeout=20_000)
-    wait_until_idle(page)
+    _wait_for_link(page, "kon=K")
+    _choose_by_keyboard(page, "Välj mål", "Minska andelen unga", "mal=uva")
     # its table: the first "Visa data som tabell"
     _tab_to(page, "e.tagName === 'SUMMARY' && e.innerText.includes('Visa data som tabell')")
     page.keyboard.press("Enter")

@@ -143,15 +143,18 @@ def _first_request(base: str) -> str | None:
     return "; ".join(cookies) or None
 
 
-async def warm_up(base: str, page_names: list[str] | None = None) -> list[str]:
+async def warm_up(base: str, page_names: list[str] | None = None, errors: list[str] | None = None) -> list[str]:
     """One visit to every page (the way the first workshop participant would): afterwards the
-    shared results of the data version are prepared. Returns the page names the server announced."""
+    shared results of the data version are prepared. Returns the page names the server announced;
+    a page that shows an error is added to `errors`."""
     session = await connect(base)
     try:
-        await session.run()
+        results = [await session.run()]
         names = list(session.pages) or list(page_names or [])
         for name in names:
-            await session.run(page_hash=session.pages.get(name, ""), page_name=name)
+            results.append(await session.run(page_hash=session.pages.get(name, ""), page_name=name))
+        if errors is not None:
+            errors.extend(error for _, error, _ in results if error)
         return names
     finally:
         await session.ws.close()

@@ -21,7 +21,6 @@ from ..views import (
     SOURCE_LABELS, GoalView, caveats, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
 )
 from .components import show_chart, show_download
-from .loaders import get_store
 from .safe import esc, md, paragraphs
 from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
 
@@ -51,10 +50,10 @@ def page_for(config: GoalsConfig) -> dict[str, str]:
 
 @guarded
 def render_challenge(name: str) -> None:
-    config, cache = start_page(name, name)
-    store = get_store()
+    store = start_page(name, name)
+    config = store.config
     items = focus_items(config, name)
-    ctx = shared_filters(config, cache, name, goals=tuple(i.key for i in items))
+    ctx = shared_filters(store, name, goals=tuple(i.key for i in items))
     challenge = next(c for c in config.challenges if c.name == name)
     st.title(md(name))
     st.html(f'<p class="nyap-aim">{esc(challenge.aim)}</p>')
@@ -196,11 +195,11 @@ def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
 
 @guarded
 def render_overview() -> None:
-    config, cache = start_page("Översikt", "Översikt")
-    ctx = shared_filters(config, cache, "Översikt")
+    store = start_page("Översikt", "Översikt")
+    config = store.config
+    ctx = shared_filters(store, "Översikt")
     publish(ctx)
     f = ctx.filters
-    store = get_store()
     age = st.session_state.get("nyap_age")
     ev = store.overview_evaluations(f.year, age)
     st.title("Översikt" if ctx.county_view else f"{md(ctx.area_label())} – alla mål")
@@ -234,8 +233,9 @@ def render_overview() -> None:
 
 @guarded
 def render_about() -> None:
-    config, cache = start_page("Om data", "Om data")
-    ctx = shared_filters(config, cache, "Om data")
+    store = start_page("Om data", "Om data")
+    config, cache = store.config, store.cache
+    ctx = shared_filters(store, "Om data")
     publish(ctx)
     st.title("Om data")
     m = cache.manifest
@@ -251,7 +251,7 @@ def render_about() -> None:
     for title, text in method_notes(config):
         st.markdown(f"#### {title}\n{text}")
     st.markdown("#### Indikatorerna")
-    catalogue = get_store().memo(("catalogue",), lambda: indicator_catalogue(cache, config))
+    catalogue = store.memo(("catalogue",), lambda: indicator_catalogue(cache, config))
     st.html(frame_html(catalogue.drop(columns=["Definition"]),
                        "Alla indikatorer i cachen: källa, typ, år, datadatum, mål och anmärkningar", "nyap-catalogue"))
     show_download(catalogue, "indikatorer", cache.is_demo)

@@ -19,7 +19,8 @@ from ..cache import Cache, CacheError
 from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, to_query
 from ..formatting import GENDER_LABELS
 from ..goals import GoalsConfig, GoalsError
-from .loaders import get_cache, get_goals
+from ..store import ResultStore
+from .loaders import get_data
 from .safe import for_visitors, md
 from .style import CSS
 
@@ -61,7 +62,7 @@ def _freeze_heap_once() -> None:
         _frozen = True
 
 
-def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
+def start_page(title: str, page_key: str) -> ResultStore:
     st.set_page_config(page_title=f"{title} – Nya Perspektiv", layout="wide",
                        initial_sidebar_state="auto")  # collapsed on a phone, open on a laptop
     st.html(f"<style>{CSS}</style>")
@@ -70,8 +71,7 @@ def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
     # no outside text in it; tested in tests/test_accessibility.py.
     st.html(SET_LANGUAGE, unsafe_allow_javascript=True)
     try:
-        config = get_goals()
-        cache, notice = get_cache()
+        store, notice = get_data()
     except GoalsError as exc:
         logging.getLogger("nyap").error("goals.toml: %s", exc.problems)
         st.error("**Målfilen goals.toml har fel** – appen kan inte visa målen förrän de är rättade:\n\n"
@@ -83,32 +83,24 @@ def start_page(title: str, page_key: str) -> tuple[GoalsConfig, Cache]:
                  + "\n".join(f"- {md(for_visitors(p))}" for p in exc.problems))
         st.stop()
     _freeze_heap_once()
-    if cache.is_demo:
+    if store.cache.is_demo:
         st.warning(DEMO_NOTICE)
     if notice:
         st.info(md(for_visitors(notice)))
-    return config, cache
+    return store
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _years_and_ages(version: str, _cache: Cache) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """Scanned once per cache version, not on every rerun."""
-    obs = _cache.observations
-    years = tuple(sorted(int(y) for y in obs.loc[obs["value"].notna(), "year"].unique()))
-    ages = tuple(sorted(set(obs["age_group"].astype(str)) - {""}))
-    return years, ages
+def filter_options(store: ResultStore, goals: tuple[str, ...] = ()) -> FilterOptions:
+    # years and age groups were scanned once for the data version, by the store
+    return FilterOptions(areas=(store.config.meta.county,) + tuple(MUNICIPALITIES), years=store.years,
+                         age_groups=store.age_groups, goals=goals)
 
 
-def filter_options(cache: Cache, config: GoalsConfig, goals: tuple[str, ...] = ()) -> FilterOptions:
-    years, ages = _years_and_ages(cache.data_version, cache)
-    return FilterOptions(areas=(config.meta.county,) + tuple(MUNICIPALITIES), years=years,
-                         age_groups=ages, goals=goals)
-
-
-def shared_filters(config: GoalsConfig, cache: Cache, page_key: str, goals: tuple[str, ...] = ()) -> PageContext:
+def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = ()) -> PageContext:
     """Resolve the filters (link > carried selection > defaults), draw them in the sidebar,
     store the result for the next page and write it into the link."""
-    options = filter_options(cache, config, goals)
+    config, cache = store.config, store.cache
+    options = filter_options(store, goals)
     shared = st.session_state.setdefault("nyap_shared", {})
     entering = st.session_state.get("nyap_page") != page_key
     names = area_names()
