@@ -23,11 +23,29 @@ from .formatting import (
     STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_remaining, fmt_signed, fmt_value,
 )
 from .goal_arithmetic import usable
+from .status import status_label
 from .views import GoalView, latest_values_for_year
 
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 OTHER_BAR = "#6f7b88"  # other municipalities' bars: 4.2:1 against white
 DEMO_LABEL = "DEMODATA – påhittade värden"
+FOCUS_BAND = "#eef4fb"  # the chosen row, the same shade as in the tables
+GAP_ROW_SHIFT = 9  # goal-gap rows: the dumbbell sits below the row's status line
+
+
+def _bold_if(names: list[str]) -> alt.ExprRef:
+    """Axis labels in bold for the chosen area (a Vega expression; names quoted as JSON)."""
+    if not names:
+        return "normal"
+    test = " || ".join(f"datum.value === {json.dumps(n)}" for n in names)
+    return alt.expr(f"({test}) ? 'bold' : 'normal'")
+
+
+def _colour_if(names: list[str]):
+    if not names:
+        return "#222222"
+    test = " || ".join(f"datum.value === {json.dumps(n)}" for n in names)
+    return alt.expr(f"({test}) ? '{HIGHLIGHT}' : '#222222'")
 
 
 @dataclass(frozen=True)
@@ -186,15 +204,27 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     main = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else pd.DataFrame()
     others = ok[ok["area_code"].isin(list(MUNICIPALITIES)) & (ok["area_code"] != area) & ok["gender"].isin(genders)]
     others = others.assign(name=others["area_code"].map(lambda c: _names(area_names, c)))
+    published = publication_years(view)
+    main = with_gaps(main, published, ["role", "gender"])
+    others = with_gaps(others, published, ["area_code", "gender"])
+    if km and view.has_ci and not main.empty:
+        # women's and men's intervals side by side, not stacked on one x (and the county's beside
+        # the municipality's); the tooltip keeps the true year
+        shift = {("area", "K"): -0.15, ("ref", "K"): -0.05, ("country", "K"): -0.05,
+                 ("area", "M"): 0.05, ("ref", "M"): 0.15, ("country", "M"): 0.15}
+        main = main.assign(x=main["year"] + [shift.get((r, g), 0.0) for r, g in zip(main["role"], main["gender"])])
+    elif not main.empty:
+        main = main.assign(x=main["year"].astype(float))
 
     if not _has_values(main) and not _has_values(others):
         return None  # the page says there is nothing to show; no empty axes
     fmt = _value_fmt(view)
-    x = alt.X("year:Q", title="År", axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
-              # the baseline year is always inside the axis, so its marker never sits outside the plot
-              scale=alt.Scale(domain=[min(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5,
-                                          goal.period_for(view.as_of).baseline_year) - 0.4,
-                                      max(view.as_of, goal.period_for(view.as_of).target_year) + 0.4], nice=False))
+    x_axis = alt.Axis(format="d", tickMinStep=1, labelOverlap=True)
+    # the baseline year is always inside the axis, so its marker never sits outside the plot
+    x_scale = alt.Scale(domain=[min(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5,
+                                    goal.period_for(view.as_of).baseline_year) - 0.4,
+                                max(view.as_of, goal.period_for(view.as_of).target_year) + 0.4], nice=False)
+    x = alt.X("year:Q", title="År", axis=x_axis, scale=x_scale)
     y_title = _unit_title(view)
     layers = []
     if _has_values(others) and not km:
@@ -232,8 +262,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
             tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
                         alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
                         alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
-        base = alt.Chart(ds(main)).encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-                                      color=colour)
+        base = alt.Chart(ds(main)).encode(x=alt.X("x:Q", title="År", axis=x_axis, scale=x_scale),
+                                          y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour)
         layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
             strokeDash=dash, strokeWidth=width, detail=alt.Detail(["role:N", "series_id:N", "gender:N"])))
         layers.append(base.mark_point(filled=True, size=90).encode(tooltip=tooltip))
@@ -267,8 +297,13 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
         layers.append(alt.Chart(ds(tdf)).mark_point(shape="diamond", size=260, filled=True, color="#111111").encode(
             x=alt.X("year:Q"), y=alt.Y("value:Q"),
             tooltip=[alt.Tooltip("label:N", title="Målvärde"), alt.Tooltip("year:Q", title="Målår", format="d")]))
-        layers.append(alt.Chart(ds(tdf)).mark_text(align="right", dx=-12, fontSize=16, fontWeight="bold", color="#111111")
-                      .encode(x=alt.X("year:Q"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
+        # the label sits above the diamond (the lower of two targets: below it), right-aligned to
+        # it: never on a line, which ends at the latest year, left of the target year
+        tdf["dy"] = np.where((len(tdf) > 1) & (tdf["value"] < tdf["value"].max()), 24, -22)
+        for dy, rows_ in tdf.groupby("dy"):
+            layers.append(alt.Chart(ds(rows_.reset_index(drop=True))).mark_text(
+                align="right", dx=8, dy=int(dy), fontSize=16, fontWeight="bold", color="#111111")
+                .encode(x=alt.X("year:Q"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
 
     title = wrap(view.item.label) + [_scope(main_name, genders, view) + " – över tid"]
     notes = []
@@ -282,6 +317,41 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
 
 
+
+
+def publication_years(view: GoalView) -> dict[str, list[int]]:
+    """The years each series was published, for any area (a row with or without a value): a
+    year the series has elsewhere but a line lacks is a gap in that line; a year no area has
+    (between two survey rounds, say) is not a gap."""
+    v = view.values
+    return {str(s): sorted(int(y) for y in years) for s, years in v.groupby("series_id")["year"].unique().items()}
+
+
+def with_gaps(frame: pd.DataFrame, published: dict[str, list[int]], keys: list[str]) -> pd.DataFrame:
+    """Each line with an empty (NaN) row for every publication year it lacks between its first
+    and last year, so that Vega breaks the line there (missing is missing, never joined)."""
+    if frame.empty:
+        return frame
+    have = usable(frame)
+    extra = []
+    for group, rows in have.groupby([*keys, "series_id"], sort=False):
+        series = group[-1]
+        first, last = int(rows["year"].min()), int(rows["year"].max())
+        present = set(rows["year"].astype(int))
+        for year in published.get(str(series), []):
+            if first < year < last and year not in present:
+                row = rows.iloc[0].to_dict()
+                row.update(year=year, value=np.nan, ci_low=np.nan, ci_high=np.nan, n=np.nan, suppressed=False)
+                extra.append(row)
+    if not extra:
+        return frame
+    # the rows without a value that were already there stay (explicit nulls); the new ones join them
+    missing = pd.DataFrame(extra)
+    merged = pd.concat([frame, missing[frame.columns.intersection(missing.columns)]], ignore_index=True)
+    dedup = [*keys, "series_id", "year"]
+    merged["_has"] = merged["value"].notna()
+    merged = merged.sort_values([*dedup, "_has"]).drop_duplicates(dedup, keep="last").drop(columns="_has")
+    return merged.sort_values([*keys, "year"]).reset_index(drop=True)
 
 
 def _has_values(frame: pd.DataFrame) -> bool:
@@ -348,7 +418,7 @@ def describe_trend(view, area, genders, area_names, county_view) -> str:
             parts.append(f"{who}: {fmt_value(ev['latest'], goal.value_unit)} år {int(ev['latest_year'])}, "
                          f"basvärde {fmt_value(ev['baseline'], goal.value_unit)} år {int(ev['baseline_year'])}"
                          + ("" if pd.isna(ev.get("target")) else f", målvärde {fmt_value(ev['target'], goal.value_unit)}")
-                         + f". Status: {STATUS_STYLE[ev['status']][2].lower()}.")
+                         + f". Status: {status_label(ev, goal).lower()}.")
     if view.series_breaks:
         parts.append("Seriebrott " + ", ".join(map(str, view.series_breaks)) + ".")
     return " ".join(parts)
@@ -477,15 +547,15 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     if km:
         rows["name"] = rows["name"] + " – " + rows["gender"].map(GENDER_LABELS).str.lower()
     # groups without a comparison are listed under the chart, not drawn as empty rows
-    missing = rows[rows["status"] == "no_data"]["name"].tolist()
+    missing = [f"{r['name']} ({status_label(r, goal).lower()})" for r in rows[rows["status"] == "no_data"].to_dict("records")]
     rows = rows[rows["status"] != "no_data"].copy()
     if rows.empty:
         return None
-    rows["status_text"] = [f"{STATUS_STYLE[s][0]} {STATUS_STYLE[s][2]}"
-                           + (" (inom osäkerheten)" if s == "unchanged" and rule == "ci" else "")
-                           for s, rule in zip(rows["status"], rows["uncertainty_rule"])]
+    rows["status_text"] = [f"{STATUS_STYLE[r['status']][0]} {status_label(r, goal)}"
+                           + (" (inom osäkerheten)" if r["status"] == "unchanged" and r["uncertainty_rule"] == "ci" else "")
+                           for r in rows.to_dict("records")]
     rows["remaining_text"] = [
-        "" if pd.isna(r) or goal.direction_only or st == "break" else ("målet nått" if r == 0 else f"{fmt_remaining(r)} kvar")
+        "" if pd.isna(r) or goal.direction_only or st in ("break", "at_limit") else ("målet nått" if r == 0 else f"{fmt_remaining(r)} kvar")
         for r, st in zip(rows["remaining"], rows["status"])]
     rows["label"] = rows["status_text"] + np.where(rows["remaining_text"] != "", " · " + rows["remaining_text"], "")
     rows["chosen"] = (rows["area_code"] == area) | ((area not in MUNICIPALITIES) & (rows["area_code"] == view.reference_code))
@@ -497,7 +567,9 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     order = rows.sort_values("_order", ascending=False)["name"].tolist()
     period = goal.period_for(view.as_of)
     fmt = _value_fmt(view)
-    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=16, labelLimit=360))
+    chosen_names = rows.loc[rows["chosen"], "name"].tolist()
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(
+        labelFontSize=16, labelLimit=240, labelFontWeight=_bold_if(chosen_names), labelColor=_colour_if(chosen_names)))
     tooltip = [alt.Tooltip("name:N", title="Område"),
                alt.Tooltip("baseline:Q", title="Basvärde", format=fmt),
                alt.Tooltip("baseline_year:Q", title="Basår (använt)", format="d"),
@@ -514,26 +586,33 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
                   if not goal.direction_only else f"{_unit_title(view)} – basår {period.baseline_year} → senaste")
     x = alt.X("baseline:Q", title=axis_title, scale=alt.Scale(zero=False))
     base = alt.Chart(ds(rows)).encode(y=y)
-    # across a series break the old baseline and target are not comparable: only the latest point
+    # One view at the column's width (a side column of labels made the chart a fixed 900 px that
+    # overflowed every laptop and phone): each row has its status and remaining distance written
+    # on a line above its dumbbell, inside the plot, so nothing is cut at any width.
     comparable = base.transform_filter(alt.datum.status != "break")
-    layers = [
-        comparable.mark_rule(strokeWidth=4, color="#9aa5b1").encode(x=x, x2=alt.X2("latest:Q"), tooltip=tooltip),
-        comparable.mark_point(size=150, strokeWidth=3, color="#555555", filled=False, shape="circle").encode(
-            x=alt.X("baseline:Q"), tooltip=tooltip),
-        base.mark_point(size=240, filled=True, opacity=1).encode(
-            x=alt.X("latest:Q"), color=alt.Color("status_label:N", title="Status", scale=status_scale),
-            shape=alt.Shape("status_label:N", title="Status", scale=alt.Scale(
-                domain=status_scale.domain, range=["diamond", "circle", "square", "cross", "triangle-up", "stroke"])),
+    layers = []
+    chosen_rows = rows[rows["chosen"]]
+    if not chosen_rows.empty:
+        # the chosen municipality (or the county) is a shaded row, as in the tables
+        layers.append(alt.Chart(ds(chosen_rows)).mark_rect(color=FOCUS_BAND).encode(y=alt.Y("name:N", sort=order)))
+    layers += [
+        comparable.mark_rule(strokeWidth=4, color="#9aa5b1", yOffset=GAP_ROW_SHIFT).encode(
+            x=x, x2=alt.X2("latest:Q"), tooltip=tooltip),
+        comparable.mark_point(size=150, strokeWidth=3, color="#555555", filled=False, shape="circle",
+                              yOffset=GAP_ROW_SHIFT).encode(x=alt.X("baseline:Q"), tooltip=tooltip),
+        base.mark_point(size=220, filled=True, opacity=1, yOffset=GAP_ROW_SHIFT).encode(
+            x=alt.X("latest:Q"), color=alt.Color("status_label:N", scale=status_scale, legend=None),
+            shape=alt.Shape("status_label:N", legend=None, scale=alt.Scale(
+                domain=status_scale.domain, range=["diamond", "circle", "square", "cross", "triangle-down", "triangle-up", "stroke"])),
             tooltip=tooltip),
     ]
     if not goal.direction_only:
-        layers.append(comparable.mark_tick(color="#111111", thickness=3, size=26).encode(x=alt.X("target:Q"), tooltip=tooltip))
-    left = alt.layer(*layers).properties(height=alt.Step(30), width=520)
-    right = alt.Chart(ds(rows)).mark_text(align="left", fontSize=15, font=FONT).encode(
-        y=alt.Y("name:N", sort=order, axis=None), x=alt.XValue(0),
-        text=alt.Text("label:N"), color=alt.Color("status_label:N", scale=status_scale, legend=None),
-        tooltip=tooltip).properties(height=alt.Step(30), width=330)
-    chart = alt.hconcat(left, right, spacing=6)
+        layers.append(comparable.mark_tick(color="#111111", thickness=3, size=22, yOffset=GAP_ROW_SHIFT).encode(
+            x=alt.X("target:Q"), tooltip=tooltip))
+    layers.append(base.mark_text(align="left", baseline="middle", fontSize=15, yOffset=-13).encode(
+        x=alt.XValue(4), text=alt.Text("label:N"),
+        color=alt.Color("status_label:N", scale=status_scale, legend=None), tooltip=tooltip))
+    chart = alt.layer(*layers).properties(height=alt.Step(50), width="container")
     scope = _scope("alla kommuner", genders, view)
     headline = (f"Målgapet – {scope}: basår → senaste → mål" if not goal.direction_only
                 else f"Förändring sedan basåret – {scope} (mål: bara riktning)")
@@ -541,8 +620,8 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     notes = ["○ = basvärdet, fylld symbol = senaste värdet (färg och form = status)"
              + ("" if goal.direction_only else ", svart streck = målvärdet") + "."]
     if missing:
-        why = "för få svar eller saknade värden" if view.has_ci else "saknade värden"
-        notes.append(f"Ingen jämförelse ({why}): " + ", ".join(missing) + ".")
+        notes.append("Ingen jämförelse" + (" (för få svar eller saknade värden)" if view.has_ci else "") + ": "
+                     + ", ".join(missing) + ".")
     def sv(values):
         return [fmt_number(v, 2).replace(NBSP, "") if not pd.isna(v) else "–" for v in values]
 

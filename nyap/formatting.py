@@ -16,6 +16,7 @@ STATUS_STYLE = {
     "right_way": ("●", "#2e7d32", "Rör sig åt rätt håll"),
     "unchanged": ("○", "#5f6368", "Oförändrat"),
     "wrong_way": ("✖", "#b3261e", "Rör sig åt fel håll"),
+    "at_limit": ("◇", "#00695c", "Redan vid 100 %"),
     "break": ("⋯", "#6a3d9a", "Ej jämförbart (seriebrott)"),
     "no_data": ("–", "#767676", "Ingen data"),
 }

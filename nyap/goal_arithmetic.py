@@ -18,7 +18,12 @@ For one goal, area, gender and age group, with an "as of" year:
                            when the difference is not statistically significant (|Δ| < 1.96·√(se₁²+se₂²),
                            se from each 95 % interval's half-width / 1.96);
               "right_way" / "wrong_way" by the sign of achieved;
-              "no_data"    no baseline within ±2 years, or no later value.
+              "at_limit"   a share whose baseline is already at 100 % (or 0 % for a goal to
+                           decrease): the capped target equals the baseline, so the goal cannot
+                           be reached by moving; only a worsening beyond the tolerance is judged
+                           ("wrong_way");
+              "no_data"    no baseline within ±2 years, or no later value; `no_data_reason` says
+                           which ("no_values", "no_baseline", "no_latest", "before_baseline").
   The tolerance is the goal's own `tolerance`, else meta.tolerance_share × change (10 % of the
   goal's change by default: 0.2 percentage points for a 2-point goal).
 
@@ -36,20 +41,16 @@ import pandas as pd
 
 from .areas import MUNICIPALITIES
 from .cache import NO_AGE_GROUP
+from .formatting import STATUS_STYLE
 from .goals import Goal, GoalsConfig
 
 BASELINE_WINDOW = 2
 Z95 = 1.959964
 
-STATUSES = ("reached", "right_way", "unchanged", "wrong_way", "break", "no_data")
-STATUS_LABELS = {
-    "reached": "Uppnått",
-    "right_way": "Rör sig åt rätt håll",
-    "unchanged": "Oförändrat",
-    "wrong_way": "Rör sig åt fel håll",
-    "break": "Ej jämförbart (seriebrott)",
-    "no_data": "Ingen data",
-}
+# The status vocabulary (labels, symbols, colours) lives in formatting.STATUS_STYLE; the reasons
+# behind a status, in words, in nyap/status.py.
+STATUSES = tuple(STATUS_STYLE)
+STATUS_LABELS = {key: label for key, (_, _, label) in STATUS_STYLE.items()}
 EPS = 1e-9  # decimal numbers: 50.2 − 50.0 must equal a tolerance of 0.2
 
 VALUE_COLUMNS = [
@@ -279,13 +280,28 @@ def _evaluate_period(values: pd.DataFrame, goal: Goal, period, years: tuple[int,
     within_tol = ~has_ci & (out["achieved"].abs() < round(tol, 9) - EPS)
     no_data = out["baseline"].isna() | out["latest"].isna()
     across = (~no_data) & (out["baseline_series"] != out["latest_series"])
+    # a share at its ceiling (or floor): the capped target equals the baseline, so "reached"
+    # would claim a movement that is impossible; judged only if it gets worse
+    at_limit = ((out["target"] - out["baseline"]).abs() <= EPS) if change is not None and goal.unit == "procent" \
+        else pd.Series(False, index=out.index)
+    worse = (out["achieved"] < 0) & ~(inside_ci | within_tol)
 
     status = np.select(
-        [no_data, across, reached, inside_ci | within_tol, out["achieved"] > 0],
-        ["no_data", "break", "reached", "unchanged", "right_way"],
+        [no_data, across, at_limit & ~worse, reached, inside_ci | within_tol, out["achieved"] > 0],
+        ["no_data", "break", "at_limit", "reached", "unchanged", "right_way"],
         default="wrong_way",
     )
     out["status"] = status
+    if change is not None:
+        limited = at_limit.to_numpy(dtype=bool)
+        out.loc[limited, ["remaining", "progress"]] = np.nan
+    # why there is no comparison: the page says which, with the years searched
+    any_value = ok.drop_duplicates(keys)[keys].assign(_any=True)
+    out = out.merge(any_value, on=keys, how="left")
+    out["no_data_reason"] = np.select(
+        [~no_data, out["as_of"] < period.baseline_year, out["_any"].isna(), out["baseline"].isna()],
+        ["", "before_baseline", "no_values", "no_baseline"], default="no_latest")
+    out = out.drop(columns="_any")
     out["uncertainty_rule"] = np.where(has_ci, "ci", "tolerance")
     out["across_break"] = across
     out["baseline_year"] = out["baseline_year"].astype("Int64")
@@ -436,7 +452,7 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
     return pd.concat(frames, ignore_index=True)
 
 
-STATUS_ORDER = ("no_data", "break", "wrong_way", "unchanged", "right_way", "reached")  # worst first
+STATUS_ORDER = ("no_data", "break", "wrong_way", "unchanged", "at_limit", "right_way", "reached")  # worst first
 
 
 def combined_total(ev: pd.DataFrame) -> pd.DataFrame:

@@ -15,13 +15,16 @@ from .areas import MUNICIPALITIES
 from .evaluation_table import Evaluations
 from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number, fmt_remaining
 from .goals import GoalsConfig
+from .status import status_label
 from .views import FocusItem, focus_items
 
 
-def status_html(status: str, remaining=None, direction_only: bool = False, words: bool = True) -> str:
-    symbol, _, label = STATUS_STYLE[status]
+def status_html(status: str, remaining=None, direction_only: bool = False, words: bool = True,
+                label: str | None = None) -> str:
+    symbol, _, plain = STATUS_STYLE[status]
+    label = label or plain
     rem = ""
-    if remaining is not None and not pd.isna(remaining) and not direction_only and status not in ("no_data", "break"):
+    if remaining is not None and not pd.isna(remaining) and not direction_only and status not in ("no_data", "break", "at_limit"):
         rem = " · målet nått" if remaining == 0 else f" · {fmt_remaining(remaining)} kvar"
     text = f"{symbol} {label}" if words else symbol
     return f'<span class="nyap-s-{status}">{escape(text)}</span>{escape(rem)}'
@@ -69,7 +72,7 @@ def goal_list_html(items: list[FocusItem], ev: Evaluations, area: str, area_name
             elif row is None:
                 cells.append(f"<td>{status_html('no_data')}</td>")
             else:
-                cells.append(f"<td>{status_html(row['status'], row.get('remaining'), goal.direction_only)}</td>")
+                cells.append(f"<td>{status_html(row['status'], row.get('remaining'), goal.direction_only, label=status_label(row, goal))}</td>")
         q = dict(link_query, mal=item.key)
         label = escape(item.label + _age_suffix(ev, goal.id, item.track))
         target = f"{'ökning' if goal.sign > 0 else 'minskning'} med {fmt_number(goal.change, 0 if goal.change == int(goal.change) else 1)} {goal.change_unit}" \
@@ -77,8 +80,9 @@ def goal_list_html(items: list[FocusItem], ev: Evaluations, area: str, area_name
         cls = ' class="focus"' if item.key == focus else ""
         body.append(f'<tr{cls}><th scope="row"><a href="?{urlencode(q)}" target="_self">{label}</a>'
                     f'<br><span class="nyap-note">{escape(target)}</span></th>{"".join(cells)}</tr>')
-    return (f'<table class="nyap-table"><caption>Alla mål – status och vad som återstår</caption>'
-            f'<thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    return scroll_box(f'<table class="nyap-table"><caption>Alla mål – status och vad som återstår</caption>'
+                      f'<thead><tr><th scope="col">Mål</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
+                      "Alla mål – status och vad som återstår")
 
 
 def _by_challenge(config: GoalsConfig, out: list[str], width: int):
@@ -102,28 +106,29 @@ def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: d
         label = item.label + _age_suffix(ev, goal.id, track, ch.name)
         href = page_href(page_for[ch.name], dict(link_query, mal=key))
         ref = ev.reference_row(goal.id, track, gender, ch.name)
-        cells = [_cell(ref, goal.direction_only, "county")]
+        cells = [_cell(ref, goal.direction_only, "county", goal)]
         if ev.county_only(goal.id, track, ch.name):
             cells.append(f'<td class="cell nyap-note" colspan="{len(munis)}">{COUNTY_ONLY} '
                          '(nyckeltalet redovisas bara för regioner)</td>')
         else:
             for code in munis:
-                cells.append(_cell(ev.row(goal.id, track, code, gender, ch.name), goal.direction_only, ""))
+                cells.append(_cell(ev.row(goal.id, track, code, gender, ch.name), goal.direction_only, "", goal))
         body.append(f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
                     f'{"".join(cells)}</tr>')
-    return (f'<table class="nyap-table nyap-matrix"><caption>Alla mål × länet och kommunerna '
-            f'({escape(GENDER_LABELS[gender].lower())})</caption><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    caption = f"Alla mål × länet och kommunerna ({GENDER_LABELS[gender].lower()})"
+    return scroll_box(f'<table class="nyap-table nyap-matrix"><caption>{escape(caption)}</caption><thead><tr>{head}</tr>'
+                      f'</thead><tbody>{"".join(body)}</tbody></table>', caption)
 
 
-def _cell(row, direction_only: bool, cls: str) -> str:
+def _cell(row, direction_only: bool, cls: str, goal=None) -> str:
     if row is None:
         status, rem = "no_data", None
     else:
         status, rem = row["status"], row.get("remaining")
-    symbol, _, label = STATUS_STYLE[status]
+    symbol = STATUS_STYLE[status][0]
+    label = status_label(row, goal)
     rem_text = ""
-    if not direction_only and rem is not None and not pd.isna(rem) and status not in ("no_data", "break"):
+    if not direction_only and rem is not None and not pd.isna(rem) and status not in ("no_data", "break", "at_limit"):
         rem_text = "nått" if rem == 0 else fmt_remaining(rem)
     title = label + (f", {rem_text} kvar" if rem_text and rem_text != "nått" else "")
     return (f'<td class="cell {cls}" title="{escape(title)}"><span class="sym nyap-s-{status}" aria-label="{escape(label)}">'
@@ -163,10 +168,12 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         elif own is None:
             own_status = status_html("no_data")
         else:
-            own_status = status_html(own["status"], own.get("remaining"), goal.direction_only)
+            own_status = status_html(own["status"], own.get("remaining"), goal.direction_only,
+                                     label=status_label(own, goal))
             if base == "–" and own["status"] != "no_data":
                 base = latest = "se kvinnor/män"  # measured separately (life expectancy)
-        ref_status = status_html(ref["status"], ref.get("remaining"), goal.direction_only) if ref is not None else status_html("no_data")
+        ref_status = (status_html(ref["status"], ref.get("remaining"), goal.direction_only, label=status_label(ref, goal))
+                      if ref is not None else status_html("no_data"))
         rows.append(
             f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a>'
             f'<br><span class="nyap-note">{escape(unit)}</span></th>'
@@ -175,8 +182,9 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
             f'<td class="status">{ref_status}</td></tr>')
     head = ("<th scope='col'>Mål</th><th scope='col'>Basvärde (år)</th><th scope='col'>Senaste (år)</th>"
             f"<th scope='col'>Målvärde</th><th scope='col'>{escape(area_name)}</th><th scope='col'>Länet</th>")
-    return (f'<table class="nyap-table"><caption>{escape(area_name)} – alla mål ({escape(GENDER_LABELS[gender].lower())})'
-            f'</caption><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    caption = f"{area_name} – alla mål ({GENDER_LABELS[gender].lower()})"
+    return scroll_box(f'<table class="nyap-table nyap-profile"><caption>{escape(caption)}</caption><thead><tr>{head}</tr>'
+                      f'</thead><tbody>{"".join(rows)}</tbody></table>', caption)
 
 
 def frame_html(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
@@ -185,5 +193,13 @@ def frame_html(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{escape('' if pd.isna(v) else str(v))}</td>" for v in row) + "</tr>"
         for row in frame.itertuples(index=False))
-    return (f'<table class="nyap-table {css_class}"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f'<tbody>{body}</tbody></table>')
+    return scroll_box(f'<table class="nyap-table {css_class}"><caption>{escape(caption)}</caption><thead><tr>{head}</tr>'
+                      f'</thead><tbody>{body}</tbody></table>', caption)
+
+
+def scroll_box(table: str, label: str) -> str:
+    """A table wider than its column (the matrix on a laptop, any table on a phone) scrolls
+    inside its own box instead of widening or cutting the page; the box takes keyboard focus so
+    it can be scrolled without a mouse."""
+    return (f'<div class="nyap-scroll" role="region" tabindex="0" aria-label="{escape(label)}">'
+            f'{table}</div>')

@@ -16,6 +16,7 @@ from ..formatting import GENDER_LABELS, fmt_value
 from ..goals import GoalsConfig
 from ..summary import goals_without_gender_split, headline_rows, summary_sentence
 from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
+from ..status import status_label, status_reason
 from ..store import ResultStore
 from ..views import (
     SOURCE_LABELS, GoalView, caveats, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
@@ -156,11 +157,15 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
                 col.markdown(f"**{who}**  \n{status_html('no_data')}", unsafe_allow_html=True)
                 continue
             base, latest = _value_year(ev, "baseline", unit), _value_year(ev, "latest", unit)
-            lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only)
+            lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only,
+                                               label=status_label(ev, goal))
                      + (" – för få svar (..)" if view.only_suppressed(code, g) else "")]
+            reason = status_reason(ev, goal, view.as_of)
+            if reason:
+                lines.append(md(reason))
             if base != "–" or latest != "–":  # nothing to list when neither exists
                 lines.append(f"Basvärde {md(base)} · senaste {md(latest)}")
-            if not goal.direction_only and not pd.isna(ev.get("target")):
+            if not goal.direction_only and not pd.isna(ev.get("target")) and ev["status"] != "at_limit":
                 lines.append(f"Målvärde {md(fmt_value(ev['target'], unit))}")
             if bool(ev.get("across_break")):
                 lines.append("Jämförelsen går över ett seriebrott.")

@@ -30,6 +30,17 @@ h1 {{ font-size: 2.2rem !important; }}
 .nyap-note {{ color: #333; font-size: .98rem; }}
 .nyap-table td.status {{ min-width: 13rem; }}
 .nyap-table th[scope=row] {{ width: 40%; }}
+.nyap-scroll {{ max-width: 100%; overflow-x: auto; }}
+.nyap-scroll:focus-visible {{ outline: 3px solid #0b4f8a; outline-offset: 2px; }}
+.nyap-matrix th[scope=row] {{ width: auto; min-width: 11rem; max-width: 18rem; }}
+.nyap-legend {{ display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; }}
+.nyap-legend span {{ margin-right: 0; }}
+@media (max-width: 640px) {{
+  html, body, [data-testid="stAppViewContainer"] {{ font-size: 16px; }}
+  h1 {{ font-size: 1.7rem !important; }}
+  .nyap-table th[scope=row] {{ width: auto; min-width: 9rem; }}
+  .nyap-table td.status {{ min-width: 8rem; }}
+}}
 .nyap-catalogue td {{ font-size: .95rem; overflow-wrap: break-word; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #3a3a3a !important; opacity: 1 !important; font-size: 1rem !important; }}
 /* the current page in our navigation is a disabled link: dark and bold (Streamlit greys it out
