@@ -23,7 +23,7 @@ from .formatting import (
     STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_remaining, fmt_signed, fmt_value,
 )
 from .goal_arithmetic import usable
-from .status import status_label
+from .status import coverage_text, coverage_warning, status_label
 from .views import GoalView, latest_values_for_year
 
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
@@ -235,18 +235,19 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
             tooltip=[alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("year:Q", title="År", format="d"),
                      alt.Tooltip("value:Q", title="Värde", format=fmt)]))
     if not main.empty:
+        drawn = set(usable(main)["name"])  # a legend lists only what has a line
         if km:
             colour = alt.Color("gender_label:N", title="Kön", scale=alt.Scale(
                 domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]))
+            pairs = [(n, d) for n, d in zip([None if county_view else main_name, ref_label, "Riket"],
+                                            [[1, 0], [8, 4], [2, 3]]) if n and n in drawn]
             dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
-                domain=[n for n in [None if county_view else main_name, ref_label, "Riket"] if n],
-                range=[[1, 0], [8, 4], [2, 3]][0 if not county_view else 1:]))
+                domain=[n for n, _ in pairs], range=[d for _, d in pairs]))
         else:
             all_names = [n for n in [None if county_view else main_name, ref_label, "Riket"] if n]
             all_colours = ([] if county_view else [HIGHLIGHT]) + [COUNTY_COLOUR, COUNTRY_COLOUR]
             all_dashes = ([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]
-            present = set(usable(main)["name"])
-            keep = [i for i, n in enumerate(all_names) if n in present]  # no legend entry without a line
+            keep = [i for i, n in enumerate(all_names) if n in drawn]  # no legend entry without a line
             domain = [all_names[i] for i in keep]
             rng = [all_colours[i] for i in keep]
             colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=domain, range=rng),
@@ -262,6 +263,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
             tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
                         alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
                         alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
+        if view.reference_kind == "mean" and "n_municipalities" in main:
+            tooltip.append(alt.Tooltip("n_municipalities:Q", title="Kommuner i länets medel", format="d"))
         base = alt.Chart(ds(main)).encode(x=alt.X("x:Q", title="År", axis=x_axis, scale=x_scale),
                                           y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour)
         layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
@@ -309,6 +312,13 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     notes = []
     if _has_values(others) and not km:
         notes.append("Tunna grå linjer: övriga kommuner. ◆ = målvärdet.")
+    coverage = view.reference_coverage()
+    if coverage and len(set(coverage.values())) > 1:
+        shown_years = sorted(y for y in coverage if y <= view.as_of)
+        if shown_years:
+            notes.append(f"{ref_label}: medel av {coverage[shown_years[0]]} av {len(MUNICIPALITIES)} kommuner "
+                         f"{shown_years[0]}, {coverage[shown_years[-1]]} av {len(MUNICIPALITIES)} {shown_years[-1]} – "
+                         "inte samma kommuner över tid.")
     if not county_view and any(view.only_suppressed(area, g) for g in genders):
         notes.append(f"{main_name}: för få svar – värdena visas inte (..).")
     chart = alt.layer(*layers).properties(height=520, width="container")
@@ -401,6 +411,8 @@ def table_frame(data: pd.DataFrame, view: GoalView) -> pd.DataFrame:
         out["KI övre"] = [x if x != "saknas" else "" for x in num(data["ci_high"])]
         out["Antal svar"] = ["" if pd.isna(x) else str(int(x)) for x in data["n"]]
         out["Anmärkning"] = np.where(sup, "För få svar – visas inte", "")
+    if view.reference_kind == "mean" and "n_municipalities" in data:
+        out["Kommuner i länets medel"] = ["" if pd.isna(x) else str(int(x)) for x in data["n_municipalities"]]
     out["Serie"] = data["series_id"].astype(str).to_numpy()
     return out.sort_values(["Område", "Kön", "År"]).reset_index(drop=True)
 
@@ -408,9 +420,19 @@ def table_frame(data: pd.DataFrame, view: GoalView) -> pd.DataFrame:
 def describe_trend(view, area, genders, area_names, county_view) -> str:
     goal = view.goal
     name = view.reference_label if county_view else _names(area_names, area)
+    v = usable(view.values)
+    v = v[(v["year"] <= view.as_of) & v["gender"].isin(genders)]
+    ref = usable(view.reference) if not view.reference.empty else view.reference
+    shown = [] if county_view else ([name] if (v["area_code"] == area).any() else [])
+    if not ref.empty and (ref["year"] <= view.as_of).any():
+        shown.append(view.reference_label)
+    if (v["area_code"] == COUNTRY).any():
+        shown.append("riket")
+    listed = (", ".join(shown[:-1]) + " och " + shown[-1]) if len(shown) > 1 else (shown[0] if shown else "inga värden")
     parts = [f"Linjediagram över tid: {goal.text}" + (f", {view.age_label}" if view.age_label else "")
-             + f". Visar {name}" + ("" if county_view else f", {view.reference_label}")
-             + (" och riket." if (view.values["area_code"] == COUNTRY).any() else ".")]
+             + (f", {GENDER_LABELS['KM'].lower()}" if len(genders) > 1 else
+                "" if genders == ("T",) else f", {GENDER_LABELS[genders[0]].lower()}")
+             + f". Visar {listed}."]
     for g in genders:
         ev = view.evaluation(view.reference_code if county_view else area, g)
         if ev and not pd.isna(ev.get("latest")):
@@ -515,14 +537,19 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     # a band step (not a fixed height): Streamlit squeezes fixed-height band charts in the browser
     chart = alt.layer(*layers).properties(height=alt.Step(20 if km else 30), width="container")
     table = table_frame(rows.assign(Område=rows["name"]), view)
-    present = rows[rows["value"].notna()].sort_values("value", ascending=goal.sign < 0)
-    best = present.iloc[0] if not present.empty else None
-    worst = present.iloc[-1] if not present.empty else None
-    alt_text = (f"Stapeldiagram: {goal.text}, alla 16 kommuner {used}, sorterade. "
-                + (f"Högst {best['name']} {fmt_value(best['value'], goal.value_unit)}, lägst {worst['name']} "
-                   f"{fmt_value(worst['value'], goal.value_unit)}. " if best is not None and goal.sign > 0 else "")
-                + (f"Lägst {best['name']} {fmt_value(best['value'], goal.value_unit)}, högst {worst['name']} "
-                   f"{fmt_value(worst['value'], goal.value_unit)}. " if best is not None and goal.sign < 0 else "")
+    present = rows[rows["value"].notna()].sort_values("value", ascending=False)
+
+    def who(r) -> str:  # with kvinnor/män, the extreme is a group, not a municipality
+        return r["name"] + (f" ({GENDER_LABELS[r['gender']].lower()})" if km else "")
+
+    extremes = ""
+    if not present.empty:
+        high, low = present.iloc[0], present.iloc[-1]
+        extremes = (f"Högst {who(high)} {fmt_value(high['value'], goal.value_unit)}, lägst {who(low)} "
+                    f"{fmt_value(low['value'], goal.value_unit)}"
+                    + (" (lägre är bättre). " if goal.sign < 0 else ". "))
+    alt_text = (f"{'Punktdiagram' if goal.unit == 'år' else 'Stapeldiagram'}: {goal.text}, "
+                f"{scope}, {used}, sorterade från bäst till sämst. " + extremes
                 + _count_text(int(rows["suppressed"].sum()), "grupp har för få svar och visas inte",
                               "grupper har för få svar och visas inte")
                 + _count_text(int((rows["value"].isna() & ~rows["suppressed"]).sum()), "värde saknas", "värden saknas"))
@@ -558,6 +585,12 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         "" if pd.isna(r) or goal.direction_only or st in ("break", "at_limit") else ("målet nått" if r == 0 else f"{fmt_remaining(r)} kvar")
         for r, st in zip(rows["remaining"], rows["status"])]
     rows["label"] = rows["status_text"] + np.where(rows["remaining_text"] != "", " · " + rows["remaining_text"], "")
+    if "latest_n_areas" in rows:
+        # the county's own mean: how many municipalities it covers, flagged when that changed
+        rows["label"] = [label + (f" · {coverage_text(r)}" + (" (basår: " + str(int(r["baseline_n_areas"])) + ")"
+                                                             if coverage_warning(r) else "")
+                                  if coverage_text(r) else "")
+                         for label, r in zip(rows["label"], rows.to_dict("records"))]
     rows["chosen"] = (rows["area_code"] == area) | ((area not in MUNICIPALITIES) & (rows["area_code"] == view.reference_code))
     rows["is_ref"] = rows["area_code"] == view.reference_code
     for c in ("baseline", "latest", "target", "remaining", "achieved"):

@@ -15,7 +15,8 @@ import pandas as pd
 from .areas import MUNICIPALITIES
 
 # the columns the tables read
-SHOWN = ("status", "remaining", "baseline", "baseline_year", "latest", "latest_year", "target")
+SHOWN = ("status", "remaining", "baseline", "baseline_year", "latest", "latest_year", "target", "no_data_reason",
+         "baseline_n_areas", "latest_n_areas")
 
 
 class EvaluationRow:

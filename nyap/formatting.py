@@ -68,6 +68,17 @@ def fmt_value(value, unit: str, decimals: int = 1) -> str:
 
 
 
+def age_text(group: str | None) -> str:
+    """'18-29' -> '18–29 år'; '65+' -> '65+ år'; an extract's own '18-29 år' is not doubled.
+    '' for no age group. The one place the age label is written."""
+    if not group:
+        return ""
+    core = group.strip()
+    if core.lower().endswith(" år"):
+        core = core[:-3].rstrip()
+    return f"{core.replace('-', '–')} år"
+
+
 def relative_luminance(hex_colour: str) -> float:
     rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]

@@ -400,10 +400,23 @@ def prepare_measure(observations: pd.DataFrame, goal: Goal, track: str, age_grou
 
 
 def evaluate_measure(measure: Measure, years) -> pd.DataFrame:
-    """evaluate_goal_years for a measure; empty when the measure has no data."""
+    """evaluate_goal_years for a measure; empty when the measure has no data.
+
+    When the county reference is our own mean, its rows say how many municipalities the mean
+    had in the baseline and the latest year (`baseline_n_areas`, `latest_n_areas`): a mean of 2
+    municipalities compared with a mean of 5 is not the same county."""
     if measure.with_reference.empty:
         return pd.DataFrame()
-    return evaluate_goal_years(measure.with_reference, measure.goal, years)
+    ev = evaluate_goal_years(measure.with_reference, measure.goal, years)
+    if measure.reference_kind == "mean" and not ev.empty:
+        counts = measure.reference.set_index(["year", "gender"])["n_municipalities"]
+        counts = counts[~counts.index.duplicated()].to_dict()
+        is_mean = ev["area_code"] == COMPUTED_MEAN_CODE
+        for which in ("baseline", "latest"):
+            ev[f"{which}_n_areas"] = [
+                counts.get((int(y), g), np.nan) if m and not pd.isna(y) else np.nan
+                for m, y, g in zip(is_mean, ev[f"{which}_year"], ev["gender"])]
+    return ev
 
 
 def with_combined_total(ev: pd.DataFrame, goal: Goal) -> pd.DataFrame:

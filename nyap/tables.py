@@ -13,7 +13,7 @@ import pandas as pd
 
 from .areas import MUNICIPALITIES
 from .evaluation_table import Evaluations
-from .formatting import GENDER_LABELS, STATUS_STYLE, fmt_number, fmt_remaining
+from .formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number, fmt_remaining
 from .goals import GoalsConfig
 from .status import status_label
 from .views import FocusItem, focus_items
@@ -42,7 +42,7 @@ def swedish_sort_key(name: str) -> str:
 
 def _age_suffix(ev: Evaluations, goal_id: str, track: str, challenge: str | None = None) -> str:
     ages = ev.age_groups(goal_id, track, challenge)
-    return f" ({next(iter(ages)).replace('-', '–')} år)" if len(ages) == 1 else ""
+    return f" ({age_text(next(iter(ages)))})" if len(ages) == 1 else ""
 
 
 COUNTY_ONLY = "Finns bara för länet"

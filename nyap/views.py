@@ -13,6 +13,7 @@ import pandas as pd
 from .areas import MUNICIPALITIES
 from .cache import Cache
 from .goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure
+from .formatting import age_text
 from .goals import Goal, GoalsConfig
 
 SOURCE_LABELS = {"kolada": "Kolada", "livhalsa": "Liv & Hälsa", "regional": "Region Värmland (regionalt uttag)"}
@@ -70,6 +71,13 @@ class GoalView:
     def goal(self) -> Goal:
         return self.item.goal
 
+    def reference_coverage(self, gender: str | None = None) -> dict[int, int]:
+        """Year -> number of municipalities in the county's own mean (empty for other references)."""
+        if self.reference_kind != "mean" or self.reference.empty:
+            return {}
+        ref = self.reference if gender is None else self.reference[self.reference["gender"] == gender]
+        return {int(y): int(n) for y, n in ref.groupby("year")["n_municipalities"].max().items() if not pd.isna(n)}
+
     @property
     def reference_label(self) -> str:
         rows = self.reference["reference_label"] if not self.reference.empty else []
@@ -91,7 +99,7 @@ class GoalView:
     @property
     def age_label(self) -> str:
         """'18–29 år' for survey data split by age, else ''."""
-        return f"{self.age_group.replace('-', '–')} år" if self.age_group else ""
+        return age_text(self.age_group)
 
     @functools.cached_property
     def _all_suppressed(self) -> frozenset[tuple[str, str]]:
@@ -210,8 +218,15 @@ def caveats(view: GoalView) -> list[str]:
         if bool(m.get("ended")):
             notes.append(f"{m['id']} är en avslutad serie; senaste värdet visas.")
     if view.reference_kind == "mean":
+        counts = view.reference_coverage()
+        spread = ""
+        if counts:
+            low, high = min(counts.values()), max(counts.values())
+            spread = (f" Medlet bygger på {low} av {len(MUNICIPALITIES)} kommuner" if low == high else
+                      f" Antalet kommuner med värde varierar mellan {low} och {high} av {len(MUNICIPALITIES)}")
+            spread += " (se tabellen under diagrammet)." if low != high else "."
         notes.append("Länet har inget eget värde för detta nyckeltal: länsreferensen är ett ovägt medelvärde "
-                     "av kommunerna (egen beräkning, inte Kolada).")
+                     "av de kommuner som har ett värde (egen beräkning, inte Kolada)." + spread)
     if view.reference_kind == "group":
         notes.append("Länsreferensen är Koladas ovägda medelvärde för länets kommuner (G33624).")
     if view.has_ci:

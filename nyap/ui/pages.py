@@ -12,11 +12,11 @@ import streamlit as st
 from ..areas import MUNICIPALITIES
 from ..catalogue import indicator_catalogue, method_notes
 from ..filters import to_query
-from ..formatting import GENDER_LABELS, fmt_value
+from ..formatting import GENDER_LABELS, age_text, fmt_value
 from ..goals import GoalsConfig
 from ..summary import goals_without_gender_split, headline_rows, summary_sentence
 from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
-from ..status import status_label, status_reason
+from ..status import coverage_text, coverage_warning, status_label, status_reason
 from ..store import ResultStore
 from ..views import (
     SOURCE_LABELS, GoalView, caveats, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
@@ -77,7 +77,7 @@ def render_challenge(name: str) -> None:
     link = to_query(replace(ctx.filters, goal=None))
     with list_slot:
         st.html(goal_list_html(items, ev, ctx.filters.area, ctx.area_label(), ctx.filters.genders, focus_key, link))
-        st.caption(f"Läget per {ctx.filters.year}. " + _age_caption(config, name, explicit_age))
+        st.caption(f"Läget per {ctx.filters.year}. " + _age_caption(config, name, ev))
 
     view = store.goal_view(item, ctx.filters.year, ctx.filters.age_group or None)
     render_goal_detail(ctx, view, store)
@@ -89,14 +89,19 @@ def _before_baseline_notice(config: GoalsConfig, year: int) -> None:
                 "bedömas ännu. Diagrammen visar utvecklingen fram till valt år.")
 
 
-def _age_caption(config: GoalsConfig, challenge: str, explicit: str | None) -> str:
-    if explicit:
-        return f"Enkätmål visas för åldersgruppen {md(explicit.replace('-', '–'))} år."
-    survey = [g for g in config.goals_for(challenge) if g.default_age_group(challenge)]
-    if not survey:
+def _age_caption(config: GoalsConfig, challenge: str, ev) -> str:
+    """Which age group the page's survey goals show, from what the goal list actually shows: a
+    goal measured by Kolada for all ages is not "shown for 18–29 år"."""
+    shown = []
+    for item in focus_items(config, challenge):
+        ages = ev.age_groups(item.goal.id, item.track, None)
+        if len(ages) == 1:
+            shown.append((item.goal.text, next(iter(ages))))
+    if not shown:
         return ""
-    return "Enkätmål visas för sidans standardåldersgrupp (" + ", ".join(
-        f"{md(g.default_age_group(challenge).replace('-', '–'))} år" for g in survey[:1]) + ")."
+    groups = sorted({a for _, a in shown})
+    return ("Enkätmål med åldersgrupper visas för " + " och ".join(md(age_text(a)) for a in groups)
+            + "; övriga mål gäller alla åldrar.")
 
 
 def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
@@ -115,7 +120,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
            f"{fmt_value(goal.tolerance, goal.value_unit)}.")
     shown = ", ".join(SOURCE_LABELS.get(s) or md(s) for s in view.sources) or "ingen källa i cachen"
     st.markdown(f"{md(aim)} Enhet: {md(goal.value_unit)}. Källa som visas: **{shown}**"
-                + (f"; åldersgrupp {md(view.age_group.replace('-', '–'))} år." if view.age_group else "."))
+                + (f"; åldersgrupp {md(view.age_label)}." if view.age_group else "."))
     others = store.memo(("other_sources", view.item.key, view.age_group), lambda: other_sources(view, ctx.cache))
     if others:
         st.caption("Samma indikator finns också från " + ", ".join(SOURCE_LABELS.get(o) or md(o) for o in others)
@@ -163,6 +168,13 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
             reason = status_reason(ev, goal, view.as_of)
             if reason:
                 lines.append(md(reason))
+            if coverage_text(ev):
+                lines.append(md(f"Länet här: {coverage_text(ev, 'baseline')} ({_year(ev, 'baseline')}), "
+                                f"{coverage_text(ev)} ({_year(ev, 'latest')})."
+                                if coverage_text(ev, "baseline") != coverage_text(ev)
+                                else f"Länet här: {coverage_text(ev)}."))
+                if coverage_warning(ev):
+                    lines.append("⚠ " + md(coverage_warning(ev)))
             if base != "–" or latest != "–":  # nothing to list when neither exists
                 lines.append(f"Basvärde {md(base)} · senaste {md(latest)}")
             if not goal.direction_only and not pd.isna(ev.get("target")) and ev["status"] != "at_limit":
@@ -172,6 +184,11 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
             if ev.get("uncertainty_rule") == "ci" and ev["status"] == "unchanged":
                 lines.append("Förändringen ryms inom osäkerheten.")
             col.markdown("  \n".join(lines), unsafe_allow_html=True)
+
+
+def _year(ev: dict, key: str) -> str:
+    year = ev.get(f"{key}_year")
+    return "–" if year is None or pd.isna(year) else str(int(year))
 
 
 def _value_year(ev: dict, key: str, unit: str) -> str:
