@@ -32,9 +32,14 @@ def indicator_catalogue(cache: Cache, config: GoalsConfig) -> pd.DataFrame:
                 notes.append("visas som 100 − värdet")
             if ref.scale != 1.0:
                 notes.append("omräknat per 1 000" if ref.scale == 0.01 else f"skalat ×{fmt_number(ref.scale, 2)}")
+    empty_reasons = cache.manifest.get("empty_reasons", {}) if isinstance(cache.manifest.get("empty_reasons"), dict) else {}
     for ind in cache.indicators.to_dict("records"):
         iid = ind["id"]
-        for source in sorted(set(obs.loc[obs["indicator_id"] == iid, "source"].astype(str))):
+        sources = sorted(set(obs.loc[obs["indicator_id"] == iid, "source"].astype(str)))
+        if not sources:
+            # listed with the reason, never left out: a goal without data must be explainable
+            sources = [str(ind.get("source") or "kolada")]
+        for source in sources:
             rows_src = ok[(ok["indicator_id"] == iid) & (ok["source"] == source)]
             years = sorted(set(rows_src["year"].astype(int)))
             caveats = list(dict.fromkeys(chain_notes.get(iid, [])))
@@ -49,7 +54,8 @@ def indicator_catalogue(cache: Cache, config: GoalsConfig) -> pd.DataFrame:
             if rows_src["ci_low"].notna().any():
                 caveats.append("enkät: 95 % konfidensintervall, små grupper undertryckta")
             if not years:
-                caveats.append("inga värden i cachen")
+                reason = empty_reasons.get(iid)
+                caveats.append("inga värden i cachen" + (f": {reason}" if reason else ""))
             rows.append({
                 "Id": iid,
                 "Titel": ind["title"],
@@ -79,15 +85,29 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
          "ryms inom osäkerheten: skillnaden är mindre än 1,96 gånger dess standardfel (räknat ur båda årens "
          "95 %-intervall). **⋯ Ej jämförbart (seriebrott)** – basvärdet och det senaste värdet kommer från "
          "olika nyckeltal (t.ex. en ändrad enkätfråga), så ingen förändring kan utläsas. "
-         "**– Ingen data** – basvärde eller senare värde saknas. Målvärden för andelar går aldrig över 100 %."),
+         "**◇ Redan vid 100 %** (eller 0 % för ett mål som ska minska) – andelen var redan vid taket på basåret, så "
+         "målvärdet (som aldrig går över 100 % eller under 0 %) är lika med basvärdet: målet bedöms inte, bara en "
+         "försämring utöver toleransen visas som fel håll. "
+         "**– Inget basvärde** – det finns värden, men inget inom basåret ±2 år (vilka år som sökts anges). "
+         "**– Inget värde efter basåret** – basvärde finns men inget senare värde till och med valt år. "
+         "**– Ingen data** – inga värden alls. **Återstår** visas aldrig som 0,0 innan målet är nått: "
+         "mindre än 0,05 kvar skrivs \"< 0,1 kvar\"."),
         ("Länets referens",
          "Region Värmlands eget värde används när det finns. Nyckeltal av Kolada-typ K har inget länsvärde; då "
          "används Koladas ovägda medelvärde för länets kommuner (G33624), och finns inte det räknar appen ett eget "
          "ovägt medelvärde av de kommuner som har värde. Ett eget medelvärde märks alltid som egen beräkning och "
-         "anges aldrig som \"Källa: Kolada\"."),
+         "anges aldrig som \"Källa: Kolada\". Det visar hur många kommuner det bygger på (\"medel av 5 av 16 "
+         "kommuner\"), och en jämförelse där basåret och senaste året bygger på olika antal kommuner flaggas: "
+         "förändringen kan då bero på vilka kommuner som rapporterat."),
         ("Seriebrott och avslutade serier",
          "När Kolada ersätter ett nyckeltal med ett nytt (t.ex. N15557 → N15613 för trygghet i åk 5) ritas serierna "
-         "för sig och jämförelser över brottet markeras. Avslutade serier visar sitt sista värde."),
+         "för sig och jämförelser över brottet markeras. Avslutade serier visar sitt sista värde; en serie räknas "
+         "som avslutad när titeln säger det (\"(-2024)\"), när den försvunnit ur Koladas katalog eller när dess "
+         "senaste värde är minst två år äldre än de andra nyckeltalens. Nyckeltal utan värden listas i tabellen "
+         "nedan med orsaken."),
+        ("Luckor i linjerna",
+         "Ett år då ett nyckeltal publicerats men ett område saknar värde är en lucka: linjen bryts där och punkterna "
+         "står kvar. År då inget område har ett värde (mellan två enkätomgångar) är ingen lucka."),
         ("Enkätdata och små grupper",
          f"Liv & Hälsa redovisas med 95 % konfidensintervall. Grupper med färre än {config.meta.min_n} svar visas "
          "inte (\"..\") – varken i diagram, tabeller eller nedladdningar – och när det ena könet döljs döljs även "

@@ -30,9 +30,11 @@ SURVEY_SOURCES = ("livhalsa", "regional")
 class RefreshReport:
     api_base: str
     years: tuple[int, int]
-    rows_per_indicator: dict[str, int] = field(default_factory=dict)
+    rows_per_indicator: dict[str, int] = field(default_factory=dict)  # Kolada's entries, with or without a value
+    values_per_indicator: dict[str, int] = field(default_factory=dict)  # entries with a value
     years_per_indicator: dict[str, tuple[int, int]] = field(default_factory=dict)
     empty: list[str] = field(default_factory=list)
+    empty_reasons: dict[str, str] = field(default_factory=dict)  # why a KPI has no values, in Swedish
     vanished: list[str] = field(default_factory=list)
     ended: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -41,13 +43,15 @@ class RefreshReport:
 
     def summary_lines(self) -> list[str]:
         lines = [f"Hämtat från {self.api_base}, år {self.years[0]}–{self.years[1]}, {self.requests} anrop.",
-                 f"{'Indikator':10s} {'rader':>6s}  år"]
+                 f"{'Indikator':10s} {'värden':>6s} {'poster':>6s}  år med värden"]
         for kpi in sorted(self.rows_per_indicator):
             yrs = self.years_per_indicator.get(kpi)
             span = f"{yrs[0]}–{yrs[1]}" if yrs else "–"
-            lines.append(f"{kpi:10s} {self.rows_per_indicator[kpi]:6d}  {span}")
+            lines.append(f"{kpi:10s} {self.values_per_indicator.get(kpi, 0):6d} {self.rows_per_indicator[kpi]:6d}  {span}")
+        lines.append("(poster = Koladas svar, med eller utan värde; värden = poster med ett tal)")
         if self.empty:
-            lines.append("Utan värden: " + ", ".join(sorted(self.empty)))
+            lines.append("Utan värden:")
+            lines += [f"  {kpi}: {self.empty_reasons.get(kpi, 'inga värden')}" for kpi in sorted(self.empty)]
         if self.dropped_deleted:
             lines.append(f"Borttagna poster (isdeleted): {self.dropped_deleted}")
         for w in self.warnings:
@@ -165,16 +169,22 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
             report.warnings.append(f"Tidigare hämtade värden behålls för {', '.join(sorted(set(carried['indicator_id'].astype(str))))}.")
 
     for kpi in kpi_ids:
-        rows = obs[(obs["indicator_id"] == kpi) & obs["value"].notna()]
-        report.rows_per_indicator[kpi] = int((obs["indicator_id"] == kpi).sum())
+        entries = obs[obs["indicator_id"] == kpi]
+        rows = entries[entries["value"].notna()]
+        report.rows_per_indicator[kpi] = int(len(entries))
+        report.values_per_indicator[kpi] = int(len(rows))
         if rows.empty:
             report.empty.append(kpi)
+            report.empty_reasons[kpi] = _why_empty(kpi, entries, meta, first_year, last_year)
         else:
             report.years_per_indicator[kpi] = (int(rows["year"].min()), int(rows["year"].max()))
+    _ended_by_data(report, meta)
     for goal in config.goals:
         missing = [r.id for r in goal.indicators if r.id in kpi_ids and r.id in report.empty]
         if missing and len(missing) == len([r for r in goal.indicators if r.id in kpi_ids]):
             report.warnings.append(f"Målet '{goal.id}' saknar värden från Kolada ({', '.join(missing)}).")
+        else:
+            _warn_lost_baseline(goal, obs, config, report)
 
     _check_plausible(obs, kpi_ids, report)
     indicators = _indicator_table(kpi_ids, meta, report, old, config)
@@ -195,8 +205,58 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
                     if s.get("name") in SURVEY_SOURCES and s.get("name") not in old.demo_sources]
     extra = {"demo": False, "demo_sources": [], "sources": sources, "api_base": client.base_url, "fetched": fetched,
              "warnings": report.warnings, "row_counts": report.rows_per_indicator,
-             "vanished": report.vanished, "ended": report.ended}
+             "vanished": report.vanished, "ended": report.ended, "value_counts": report.values_per_indicator,
+             "empty_reasons": report.empty_reasons}
     return write_cache(cache, cache_dir, extra), report
+
+
+def _why_empty(kpi: str, entries: pd.DataFrame, meta: dict, first_year: int, last_year: int) -> str:
+    """Why a KPI came back without values, in words for the report and Om data."""
+    if kpi not in meta:
+        return "finns inte i Koladas katalog (/kpi) – nedlagt eller bytt id"
+    if entries.empty:
+        kind = str(meta[kpi].get("municipality_type", "") or "")
+        return (f"Kolada svarade utan poster för länets områden {first_year}–{last_year}"
+                + (" (nyckeltalet gäller bara regioner)" if kind == "L" else ""))
+    years = sorted(set(entries["year"].astype(int)))
+    return (f"{len(entries)} poster {years[0]}–{years[-1]}, alla utan värde (null) – Kolada har inte publicerat "
+            "siffror för länets områden")
+
+
+def _ended_by_data(report: RefreshReport, meta: dict) -> None:
+    """A series whose last value is two or more years older than the newest value among the
+    goals' other KPIs has most likely ended, whatever its title says (U01901: last value 2021)."""
+    if not report.years_per_indicator:
+        return
+    newest = max(last for _, last in report.years_per_indicator.values())
+    for kpi, (_, last) in sorted(report.years_per_indicator.items()):
+        if kpi in report.ended or last > newest - 2:
+            continue
+        report.ended[kpi] = last
+        report.warnings.append(f"{kpi}: senaste värdet är från {last}, medan andra nyckeltal har {newest} – serien ser "
+                               "avslutad ut; målet visar senaste data med en anmärkning.")
+
+
+def _warn_lost_baseline(goal, obs: pd.DataFrame, config: GoalsConfig, report: RefreshReport) -> None:
+    """A chain (a KPI and its successor) whose baseline-year KPI returned nothing leaves the goal
+    without a baseline: say so per goal instead of letting the page show it silently."""
+    from .goal_arithmetic import BASELINE_WINDOW, goal_values, usable
+
+    for track in goal.tracks:
+        values = usable(goal_values(obs, goal, track, ("kolada",)))
+        if values.empty:
+            continue
+        period = goal.periods[0]
+        near = values[(values["year"] - period.baseline_year).abs() <= BASELINE_WINDOW]
+        if near.empty:
+            ids = [r.id for r in goal.indicators if r.track == track]
+            empty = [i for i in ids if i in report.empty]
+            first = int(values["year"].min())
+            report.warnings.append(
+                f"Målet '{goal.id}'{f' ({track})' if track else ''} saknar basvärde: inget värde "
+                f"{period.baseline_year - BASELINE_WINDOW}–{period.baseline_year + BASELINE_WINDOW}"
+                + (f" ({', '.join(empty)} utan värden)" if empty else "")
+                + f"; första värde {first}. Målet kan inte bedömas.")
 
 
 def _old_cache(cache_dir: Path) -> Cache | None:

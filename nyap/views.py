@@ -12,7 +12,7 @@ import pandas as pd
 
 from .areas import MUNICIPALITIES
 from .cache import Cache
-from .goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure
+from .goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure, usable
 from .formatting import age_text
 from .goals import Goal, GoalsConfig
 
@@ -214,9 +214,22 @@ def caveats(view: GoalView) -> list[str]:
         years = ", ".join(str(y) for y in view.series_breaks)
         notes.append(f"Seriebrott {years}: nyckeltalet byttes mot ett nytt som inte är direkt jämförbart. "
                      "Linjerna ritas inte ihop.")
+    with_values = set(usable(view.values)["indicator_id"].astype(str))
     for m in view.indicators:
-        if bool(m.get("ended")):
-            notes.append(f"{m['id']} är en avslutad serie; senaste värdet visas.")
+        if m["id"] not in with_values:
+            # a KPI of the chain without any value: not "the latest value is shown"
+            notes.append(f"{m['id']} har inga värden i cachen" + (" (avslutad eller borttagen serie)." if bool(m.get("ended"))
+                                                                  else "."))
+        elif bool(m.get("ended")):
+            last = int(usable(view.values).loc[lambda d: d["indicator_id"] == m["id"], "year"].max())
+            notes.append(f"{m['id']} är en avslutad serie; senaste värdet är från {last}.")
+    if with_values and not view.evaluations.empty and "no_data_reason" in view.evaluations:
+        lost = view.evaluations["no_data_reason"].eq("no_baseline")
+        if lost.all():
+            period = view.goal.period_for(view.as_of)
+            notes.append(f"Inget område har ett basvärde för {period.baseline_year} (± 2 år): "
+                         f"serien börjar {int(usable(view.values)['year'].min())}. Målet kan inte bedömas förrän "
+                         "ett basvärde finns.")
     if view.reference_kind == "mean":
         counts = view.reference_coverage()
         spread = ""

@@ -66,6 +66,8 @@ class Faults:
         self.page_size: int | None = None  # force small pages to exercise next_url
         self.down = False  # every request answers 503
         self.reject_groups = False  # group ids (G…) in the municipality list answer 400
+        self.years_of: dict[str, tuple[int, int]] = {}  # KPI -> (first, last) year served: a series that started late or ended
+        self.nulled: set[str] = set()  # KPIs served with entries but every value null (published without figures)
         self.log: list[tuple[float, str, int]] = []
 
     def take(self, name: str) -> bool:
@@ -140,6 +142,12 @@ def make_handler(data: KoladaData, faults: Faults):
             items = [i for i in data.items
                      if (not kpis or i["kpi"] in kpis) and (not areas or i["municipality"] in areas)
                      and (not years or i["period"] in years) and i["period"] not in faults.empty_years]
+            if faults.years_of:
+                items = [i for i in items if i["kpi"] not in faults.years_of
+                         or faults.years_of[i["kpi"]][0] <= i["period"] <= faults.years_of[i["kpi"]][1]]
+            if faults.nulled:
+                items = [dict(i, values=[dict(v, value=None) for v in i["values"]]) if i["kpi"] in faults.nulled else i
+                         for i in items]
             if faults.deleted:
                 items = [dict(i, values=[dict(v, isdeleted=True) if (i["kpi"], i["period"], i["municipality"]) in faults.deleted
                                          else v for v in i["values"]]) for i in items]
