@@ -22,11 +22,12 @@ from .formatting import (
     NBSP, CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, D3_LOCALE, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT,
     STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_remaining, fmt_signed, fmt_value,
 )
+from .fonts import CHART_FONT
 from .goal_arithmetic import usable
 from .status import coverage_text, coverage_warning, status_label
 from .views import GoalView, latest_values_for_year
 
-FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+FONT = CHART_FONT  # shipped with the project (nyap/fonts.py)
 OTHER_BAR = "#6f7b88"  # other municipalities' bars: 4.2:1 against white
 DEMO_LABEL = "DEMODATA – påhittade värden"
 FOCUS_BAND = "#eef4fb"  # the chosen row, the same shade as in the tables
@@ -120,10 +121,16 @@ def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: b
 
     Validation against the Vega-Lite schema happens in the tests (tests/test_store.py validates
     every chart of every goal), not on every build: it was a third of a chart's build time."""
-    subtitle = [source] if not is_demo else [DEMO_LABEL + ". " + source if not source.startswith("DEMO") else source]
+    first = source if not is_demo or source.startswith("DEMO") else DEMO_LABEL + ". " + source
+    subtitle = wrap(first, 110)
     for note in notes or []:
-        subtitle += wrap(note, 120)
+        subtitle += wrap(note, 110)
     spec = chart.to_dict(validate=False)
+    # the same heading and notes unwrapped, for a page that sets them as text that wraps at any
+    # width (nyap/ui/components.py); Vega-Lite carries "usermeta" without drawing it
+    lines = [title] if isinstance(title, str) else list(title)
+    spec["usermeta"] = {"heading": [" ".join(lines[:-1]), lines[-1]] if len(lines) > 1 else lines,
+                        "notes": [first, *(notes or [])], "demo": bool(is_demo)}
     spec["title"] = alt.TitleParams(
         text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
         subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12).to_dict()
@@ -186,7 +193,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     ref_code = view.reference_code
     ref = view.reference
     ref = ref[ref["year"] <= view.as_of] if not ref.empty else ref
-    ref_label = view.reference_label
+    ref_label = view.short_reference_label  # the source line says what an own mean is
     # L-type measures have no municipality values: the county is the main line
     county_view = area not in MUNICIPALITIES or not view.has_municipalities
     main_name = ref_label if county_view else _names(area_names, area)
@@ -311,7 +318,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     title = wrap(view.item.label) + [_scope(main_name, genders, view) + " – över tid"]
     notes = []
     if _has_values(others) and not km:
-        notes.append("Tunna grå linjer: övriga kommuner. ◆ = målvärdet.")
+        notes.append("Tunna grå linjer: övriga kommuner. Svart romb: målvärdet.")
     coverage = view.reference_coverage()
     if coverage and len(set(coverage.values())) > 1:
         shown_years = sorted(y for y in coverage if y <= view.as_of)
@@ -362,6 +369,10 @@ def with_gaps(frame: pd.DataFrame, published: dict[str, list[int]], keys: list[s
     merged["_has"] = merged["value"].notna()
     merged = merged.sort_values([*dedup, "_has"]).drop_duplicates(dedup, keep="last").drop(columns="_has")
     return merged.sort_values([*keys, "year"]).reset_index(drop=True)
+
+
+def _int_or(value) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
 
 
 def _has_values(frame: pd.DataFrame) -> bool:
@@ -473,7 +484,9 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     order = rows.assign(_s=sort_val.fillna(-np.inf)).sort_values("_s", ascending=False)["name"].drop_duplicates().tolist()
 
     fmt = _value_fmt(view)
-    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=16))
+    chosen_names = [n for n in rows.loc[rows["chosen"], "name"].drop_duplicates()]
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(
+        labelFontSize=16, labelFontWeight=_bold_if(chosen_names), labelColor=_colour_if(chosen_names)))
     tooltip = [alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("gender_label:N", title="Kön"),
                alt.Tooltip("label:N", title=f"Värde ({goal.value_unit})"),
                alt.Tooltip("note:N", title="Anmärkning")]
@@ -499,13 +512,16 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     else:
         marks = base.mark_bar(size=16 if km else 22).encode(x=alt.X("value:Q", title=x_title), color=bar_colour,
                                                             tooltip=tooltip, **offset)
-    layers = [
-        marks,
-        base.mark_text(align="left", dx=6, fontSize=15, color="#222222").encode(
-            x=alt.X("text_x:Q"), text=alt.Text("label:N"), tooltip=tooltip, **offset),
-    ]
+    layers = []
+    if chosen_names:
+        # the chosen municipality is a shaded row in every sex view (with kvinnor och män the bars
+        # are coloured by sex, so colour alone cannot mark it)
+        layers.append(alt.Chart(ds(rows[rows["chosen"]].drop_duplicates("name"))).mark_rect(color=FOCUS_BAND).encode(
+            y=alt.Y("name:N", sort=order)))
+    layers.append(marks)
     if view.has_ci:
         layers.append(base.mark_rule(color="#222222", strokeWidth=2).encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high:Q"), **offset))
+    reference_layers: list = []  # the county and target rules go under the value labels
     notes = []
     if not goal.direction_only:
         target_rows = []
@@ -516,7 +532,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                                     + ("" if not km else f" ({GENDER_LABELS[g].lower()})")})
         if target_rows:
             tdf = pd.DataFrame(target_rows)
-            layers.append(alt.Chart(ds(tdf)).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
+            reference_layers.append(alt.Chart(ds(tdf)).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
                 x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title="Mål")]))
             notes.append("Prickad svart linje: " + ", ".join(tdf["label"]).replace("Länets målvärde", "länets målvärde"))
     ref = view.reference
@@ -525,17 +541,26 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     if not ref_rows.empty:
         ref_rows = ref_rows.assign(label=[f"{view.reference_label}: {fmt_number(v)}" + ("" if not km else f" ({GENDER_LABELS[g].lower()})")
                                           for v, g in zip(ref_rows["value"], ref_rows["gender"])])
-        layers.append(alt.Chart(ds(ref_rows)).mark_rule(color=COUNTY_COLOUR, strokeWidth=3, strokeDash=[8, 4]).encode(
+        reference_layers.append(alt.Chart(ds(ref_rows)).mark_rule(color=COUNTY_COLOUR, strokeWidth=3, strokeDash=[8, 4]).encode(
             x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title="Länets referens")]))
         notes.insert(0, "Streckad brun linje: " + ", ".join(ref_rows["label"]))
     if view.has_ci:
         notes.append("Svarta streck: 95 % konfidensintervall. \"..\" = för få svar, visas inte.")
+    # value labels last, on a white halo: a reference rule behind a label never strikes it through
+    label_enc = dict(x=alt.X("text_x:Q"), text=alt.Text("label:N"), **offset)
+    layers += reference_layers
+    layers.append(base.mark_text(align="left", dx=6, fontSize=15, stroke="white", strokeWidth=5, strokeJoin="round",
+                                 opacity=1).encode(**label_enc))
+    layers.append(base.mark_text(align="left", dx=6, fontSize=15, color="#222222").encode(tooltip=tooltip, **label_enc))
     scope = "alla kommuner" + (f", {view.age_label}" if view.age_label else "") + (
         "" if genders == ("T",) else (", kvinnor och män" if km else f", {GENDER_LABELS[genders[0]].lower()}"))
     when = str(used) if used == year else f"{used} (senaste mätningen t.o.m. {year})"
     title = wrap(view.item.label) + [f"{scope[0].upper()}{scope[1:]} – {when}"]
     # a band step (not a fixed height): Streamlit squeezes fixed-height band charts in the browser
-    chart = alt.layer(*layers).properties(height=alt.Step(20 if km else 30), width="container")
+    # one band per municipality (women and men share it), so the chosen row's shading and the
+    # labels stay in their own band
+    chart = alt.layer(*layers).properties(height=alt.Step(**{"step": 44, "for": "position"}) if km else alt.Step(30),
+                                          width="container")
     table = table_frame(rows.assign(Område=rows["name"]), view)
     present = rows[rows["value"].notna()].sort_values("value", ascending=False)
 
@@ -570,7 +595,8 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     if rows.empty:
         return None
     km = len(genders) > 1
-    rows["name"] = [view.reference_label if c == view.reference_code else _names(area_names, c) for c in rows["area_code"]]
+    rows["name"] = [view.short_reference_label if c == view.reference_code else _names(area_names, c)
+                    for c in rows["area_code"]]
     if km:
         rows["name"] = rows["name"] + " – " + rows["gender"].map(GENDER_LABELS).str.lower()
     # groups without a comparison are listed under the chart, not drawn as empty rows
@@ -578,19 +604,23 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     rows = rows[rows["status"] != "no_data"].copy()
     if rows.empty:
         return None
-    rows["status_text"] = [f"{STATUS_STYLE[r['status']][0]} {status_label(r, goal)}"
+    # words only: the point's colour and shape carry the status symbol, and the chart font has
+    # every letter of the words (tests/test_fonts.py)
+    rows["status_text"] = [status_label(r, goal)
                            + (" (inom osäkerheten)" if r["status"] == "unchanged" and r["uncertainty_rule"] == "ci" else "")
                            for r in rows.to_dict("records")]
     rows["remaining_text"] = [
         "" if pd.isna(r) or goal.direction_only or st in ("break", "at_limit") else ("målet nått" if r == 0 else f"{fmt_remaining(r)} kvar")
         for r, st in zip(rows["remaining"], rows["status"])]
     rows["label"] = rows["status_text"] + np.where(rows["remaining_text"] != "", " · " + rows["remaining_text"], "")
+    coverage_notes = []
     if "latest_n_areas" in rows:
         # the county's own mean: how many municipalities it covers, flagged when that changed
-        rows["label"] = [label + (f" · {coverage_text(r)}" + (" (basår: " + str(int(r["baseline_n_areas"])) + ")"
-                                                             if coverage_warning(r) else "")
-                                  if coverage_text(r) else "")
-                         for label, r in zip(rows["label"], rows.to_dict("records"))]
+        for r in rows[rows["area_code"] == view.reference_code].to_dict("records"):
+            if coverage_text(r):
+                coverage_notes.append(f"{r['name']}: {coverage_text(r)} {_int_or(r['latest_year'])}"
+                                      + (f", {coverage_text(r, 'baseline')} {_int_or(r['baseline_year'])} – "
+                                         "inte samma kommuner" if coverage_warning(r) else "") + ".")
     rows["chosen"] = (rows["area_code"] == area) | ((area not in MUNICIPALITIES) & (rows["area_code"] == view.reference_code))
     rows["is_ref"] = rows["area_code"] == view.reference_code
     for c in ("baseline", "latest", "target", "remaining", "achieved"):
@@ -617,7 +647,8 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     rows["status_label"] = rows["status"].map(lambda s: STATUS_STYLE[s][2])
     axis_title = (f"{_unit_title(view)} – basår {period.baseline_year} → senaste → mål {period.target_year}"
                   if not goal.direction_only else f"{_unit_title(view)} – basår {period.baseline_year} → senaste")
-    x = alt.X("baseline:Q", title=axis_title, scale=alt.Scale(zero=False))
+    # padding: a point at the end of the scale is drawn whole, not cut by the plot's edge
+    x = alt.X("baseline:Q", title=axis_title, scale=alt.Scale(zero=False, padding=16))
     base = alt.Chart(ds(rows)).encode(y=y)
     # One view at the column's width (a side column of labels made the chart a fixed 900 px that
     # overflowed every laptop and phone): each row has its status and remaining distance written
@@ -650,8 +681,9 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     headline = (f"Målgapet – {scope}: basår → senaste → mål" if not goal.direction_only
                 else f"Förändring sedan basåret – {scope} (mål: bara riktning)")
     title = wrap(view.item.label) + [headline[0].upper() + headline[1:]]
-    notes = ["○ = basvärdet, fylld symbol = senaste värdet (färg och form = status)"
+    notes = ["Ring: basvärdet. Fylld symbol: senaste värdet (färg och form = status)"
              + ("" if goal.direction_only else ", svart streck = målvärdet") + "."]
+    notes += coverage_notes
     if missing:
         notes.append("Ingen jämförelse" + (" (för få svar eller saknade värden)" if view.has_ci else "") + ": "
                      + ", ".join(missing) + ".")
@@ -669,6 +701,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     }).set_index("Område").loc[order].reset_index()
     counts = rows["status"].value_counts()
     alt_text = (f"Målgap: {goal.text}. För varje kommun basvärde, senaste värde och målvärde. "
-                + ", ".join(f"{int(counts.get(s, 0))} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE
-                            if s != "no_data") + f"; {len(missing)} utan jämförelse.")
+                + ", ".join(f"{int(counts[s])} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE
+                            if s != "no_data" and counts.get(s, 0))
+                + (f"; {len(missing)} utan jämförelse." if missing else "."))
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)

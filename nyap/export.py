@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import vl_convert as vlc
 
+from .fonts import register_for_export
 from .formulas import neutralise
 
 EXPORT_WIDTH = 1100
@@ -21,10 +22,12 @@ def _fixed_width(spec: dict, width: int) -> dict:
 def chart_png(spec: dict, width: int = EXPORT_WIDTH, scale: float = 2.0) -> bytes:
     """PNG of a chart specification; the demo notice and source line are in its subtitle, so they
     are exported."""
+    register_for_export()
     return vlc.vegalite_to_png(_fixed_width(spec, width), scale=scale)
 
 
 def chart_svg(spec: dict, width: int = EXPORT_WIDTH) -> str:
+    register_for_export()
     return vlc.vegalite_to_svg(_fixed_width(spec, width))
 
 

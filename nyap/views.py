@@ -71,6 +71,13 @@ class GoalView:
     def goal(self) -> Goal:
         return self.item.goal
 
+    @property
+    def short_reference_label(self) -> str:
+        """The county's row label where space is short (the goal-gap chart); the source line and
+        the notes say what the mean is."""
+        return {"group": "Länet (Koladas medel)", "mean": "Länet (eget medel)"}.get(self.reference_kind,
+                                                                                    self.reference_label)
+
     def reference_coverage(self, gender: str | None = None) -> dict[int, int]:
         """Year -> number of municipalities in the county's own mean (empty for other references)."""
         if self.reference_kind != "mean" or self.reference.empty:

@@ -62,9 +62,9 @@ def chart_data(element) -> pd.DataFrame:
 
 
 def chart_title(element) -> str:
-    title = chart_spec(element).get("title", {})
-    text = title.get("text", "") if isinstance(title, dict) else title
-    return " ".join(text) if isinstance(text, list) else str(text)
+    """The chart's heading as the page shows it (text above the chart, from the spec's usermeta;
+    exported images carry it as their Vega title)."""
+    return " ".join(chart_spec(element).get("usermeta", {}).get("heading", []))
 
 
 def page_text(at: AppTest) -> str:

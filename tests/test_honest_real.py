@@ -180,8 +180,9 @@ def test_own_mean_shows_its_coverage_and_flags_a_change(real, config):
     assert "15 av 16 kommuner år 2017" in coverage_warning(ev)
     assert any("varierar mellan" in c for c in caveats(view))
     gap = store.goal_charts(view, "1780", ("T",), NAMES, source_line(view, False)).gap
-    labels = [r["label"] for r in _spec_rows(gap) if "label" in r and isinstance(r["label"], str)]
-    assert any("medel av 16 av 16 kommuner (basår: 15)" in label for label in labels)
+    notes = gap.layout["usermeta"]["notes"]
+    assert "Länet (eget medel): medel av 16 av 16 kommuner 2022, medel av 15 av 16 kommuner 2017 – inte samma kommuner." in notes
+    assert any("inte samma kommuner" in line for line in gap.layout["title"]["subtitle"])  # exported too
     trend = store.goal_charts(view, "1780", ("T",), NAMES, source_line(view, False)).trend
     assert "inte samma kommuner" in " ".join(trend.layout["title"]["subtitle"])
 

@@ -243,8 +243,9 @@ def test_end_to_end_the_app_shows_the_real_figure(config, cache_dir, monkeypatch
     text = page_text(at)
     assert "89,1\u00a0%" in text  # Karlstad, N15428, 2022, Totalt
     assert not any("Demodata" in w.value for w in at.warning)  # the demo notice is gone
-    subtitle = " ".join(chart_spec(charts(at)[0])["title"]["subtitle"])
-    assert subtitle.startswith("Källa: Kolada (N15428)") and "DEMODATA" not in subtitle
+    # the source line, set as text above the chart
+    source = chart_spec(charts(at)[0])["usermeta"]["notes"][0]
+    assert source.startswith("Källa: Kolada (N15428)") and "DEMODATA" not in source
     # goals whose KPIs have no values still count, as "utan data"
     overview = open_app("Översikt", {"ar": "2022"})
     assert_clean(overview)

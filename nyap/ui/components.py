@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 import streamlit as st
 from streamlit import dataframe_util
@@ -25,7 +26,9 @@ def _browser_spec(result: ChartResult) -> dict:
     what is already prepared (the rows are not converted again for every session)."""
     spec = result.prepared.get("browser")
     if spec is None:
-        spec = dict(result.layout)
+        # the heading and notes are set as page text above the chart (they wrap at any width);
+        # an exported image keeps them in its own title (result.spec)
+        spec = {k: v for k, v in result.layout.items() if k != "title"}
         spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
                             for name, frame in result.data.items()}
         result.prepared["browser"] = spec
@@ -39,10 +42,27 @@ def _table_html(result: ChartResult) -> str:
     return html
 
 
+def _heading_html(result: ChartResult) -> str:
+    """The chart's title and notes as text: a phone wraps them instead of cutting them off."""
+    html = result.prepared.get("heading_html")
+    if html is None:
+        meta = result.layout.get("usermeta", {})
+        heading, notes = meta.get("heading", []), meta.get("notes", [])
+        lines = "".join(f'<span class="nyap-chart-l{i}">{escape(t)}</span>' for i, t in enumerate(heading))
+        demo = ' nyap-demo' if meta.get("demo") else ""
+        body = "".join(f'<li class="{"nyap-chart-source" + demo if i == 0 else ""}">{escape(n)}</li>'
+                       for i, n in enumerate(notes))
+        html = result.prepared["heading_html"] = (
+            f'<div class="nyap-chart-head"><p class="nyap-chart-title">{lines}</p>'
+            f'<ul class="nyap-chart-notes">{body}</ul></div>')
+    return html
+
+
 def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: str) -> None:
     if result is None:
         st.info("Det finns inga värden att visa för det här urvalet.")
         return
+    st.html(_heading_html(result))
     # theme=None: our spec carries its own projector styling; Streamlit's theme would override it.
     # Streamlit hands a spec dict (not an Altair object) to the browser without converting it.
     st.vega_lite_chart(spec=_browser_spec(result), alt=result.alt_text, key=f"chart_{key}", theme=None)

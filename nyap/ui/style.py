@@ -6,10 +6,20 @@ _STATUS_CSS = "\n".join(
     f".nyap-s-{key} {{ color: {colour}; font-weight: 600; }}" for key, (_, colour, _) in STATUS_STYLE.items()
 )
 
+# The charts' font, served from static/fonts (the same files vl-convert uses for PNG/SVG, see
+# nyap/fonts.py). Relative URLs: they work at the server root and behind a path prefix.
+_FONT_FACES = "\n".join(
+    f'@font-face {{{{ font-family: "Source Sans Pro"; font-weight: {weight}; font-style: normal; '
+    f'font-display: block; src: url("app/static/fonts/SourceSansPro-{name}.ttf") format("truetype"); }}}}'
+    for weight, name in ((400, "Regular"), (600, "Semibold"), (700, "Bold")))
+
 CSS = f"""
+{_FONT_FACES}
 html, body, [data-testid="stAppViewContainer"] {{ font-size: 18px; }}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {{ font-size: 1.05rem; line-height: 1.5; }}
 h1 {{ font-size: 2.2rem !important; }}
+/* using the chart font in the page title makes the browser fetch it before any chart draws */
+h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !important; }}
 .nyap-aim {{ font-size: 1.25rem; color: #222; max-width: 70rem; margin: 0 0 1rem 0; }}
 .nyap-table {{ border-collapse: collapse; width: 100%; font-size: 1.0rem; }}
 .nyap-table caption {{ text-align: left; font-weight: 700; font-size: 1.15rem; padding: .4rem 0; color: #111; }}
@@ -41,6 +51,14 @@ h1 {{ font-size: 2.2rem !important; }}
   .nyap-table th[scope=row] {{ width: auto; min-width: 9rem; }}
   .nyap-table td.status {{ min-width: 8rem; }}
 }}
+.nyap-chart-head {{ margin: 1.2rem 0 .2rem 0; font-family: "Source Sans Pro", "Source Sans", sans-serif; }}
+.nyap-chart-title {{ margin: 0 0 .3rem 0; color: #111; line-height: 1.25; }}
+.nyap-chart-title span {{ display: block; }}
+.nyap-chart-l0 {{ font-size: 1.3rem; font-weight: 700; }}
+.nyap-chart-l1 {{ font-size: 1.15rem; font-weight: 600; }}
+.nyap-chart-notes {{ list-style: none; margin: 0; padding: 0; color: #333; font-size: .95rem; }}
+.nyap-chart-notes li {{ margin: 0; }}
+.nyap-chart-notes .nyap-demo {{ color: #b3261e; font-weight: 600; }}
 .nyap-catalogue td {{ font-size: .95rem; overflow-wrap: break-word; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #3a3a3a !important; opacity: 1 !important; font-size: 1rem !important; }}
 /* the current page in our navigation is a disabled link: dark and bold (Streamlit greys it out
