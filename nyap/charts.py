@@ -645,8 +645,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     status_scale = alt.Scale(domain=[STATUS_STYLE[s][2] for s in STATUS_STYLE],
                              range=[STATUS_STYLE[s][1] for s in STATUS_STYLE])
     rows["status_label"] = rows["status"].map(lambda s: STATUS_STYLE[s][2])
-    axis_title = (f"{_unit_title(view)} – basår {period.baseline_year} → senaste → mål {period.target_year}"
-                  if not goal.direction_only else f"{_unit_title(view)} – basår {period.baseline_year} → senaste")
+    axis_title = _unit_title(view)  # the heading says basår → senaste → mål
     # padding: a point at the end of the scale is drawn whole, not cut by the plot's edge
     x = alt.X("baseline:Q", title=axis_title, scale=alt.Scale(zero=False, padding=16))
     base = alt.Chart(ds(rows)).encode(y=y)
@@ -678,8 +677,8 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         color=alt.Color("status_label:N", scale=status_scale, legend=None), tooltip=tooltip))
     chart = alt.layer(*layers).properties(height=alt.Step(50), width="container")
     scope = _scope("alla kommuner", genders, view)
-    headline = (f"Målgapet – {scope}: basår → senaste → mål" if not goal.direction_only
-                else f"Förändring sedan basåret – {scope} (mål: bara riktning)")
+    headline = (f"Målgapet – {scope}: basår {period.baseline_year} → senaste → mål {period.target_year}"
+                if not goal.direction_only else f"Förändring sedan basåret {period.baseline_year} – {scope} (mål: bara riktning)")
     title = wrap(view.item.label) + [headline[0].upper() + headline[1:]]
     notes = ["Ring: basvärdet. Fylld symbol: senaste värdet (färg och form = status)"
              + ("" if goal.direction_only else ", svart streck = målvärdet") + "."]

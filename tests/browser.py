@@ -108,3 +108,35 @@ def full_screenshot(page, path: str, width: int = 1600) -> None:
     page.wait_for_timeout(500)
     page.screenshot(path=path, full_page=True)
     page.set_viewport_size({"width": width, "height": 1000})
+
+
+# What "fits" means: nothing scrolls sideways but a table's own box, no chart is wider than its
+# column, no table sticks out of the window.
+LAYOUT_PROBE = """() => {
+  const vw = document.documentElement.clientWidth;
+  const main = document.querySelector('[data-testid=stMain]');
+  const out = {page: document.documentElement.scrollWidth - vw, main: main.scrollWidth - main.clientWidth,
+               charts: [], tables: []};
+  document.querySelectorAll('[data-testid=stVegaLiteChart]').forEach(c => {
+    const g = c.querySelector('canvas, svg');
+    if (!g) return;
+    const col = c.closest('[data-testid=stVerticalBlock]').getBoundingClientRect();
+    const r = g.getBoundingClientRect();
+    out.charts.push({width: Math.round(r.width), column: Math.round(col.width), over: Math.round(r.right - col.right)});
+  });
+  document.querySelectorAll('table').forEach(t => {
+    const box = (t.closest('.nyap-scroll') || t).getBoundingClientRect();
+    if (box.right > vw + 1) out.tables.push((t.querySelector('caption') || {}).textContent);
+  });
+  return out;
+}"""
+
+
+def layout_problems(page) -> list[str]:
+    r = page.evaluate(LAYOUT_PROBE)
+    problems = []
+    if r["page"] > 0 or r["main"] > 0:
+        problems.append(f"scrolls sideways by {max(r['page'], r['main'])} px")
+    problems += [f"chart {c['width']} px in a {c['column']} px column" for c in r["charts"] if c["over"] > 1]
+    problems += [f"table sticks out: {t}" for t in r["tables"]]
+    return problems

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .browser import PAGES, chromium_available, launch_browser, open_page, running_app, wait_until_idle
+from .browser import PAGES, chromium_available, launch_browser, layout_problems, open_page, running_app, wait_until_idle
 
 if not chromium_available():
     if os.environ.get("CI") == "true":
@@ -126,3 +126,34 @@ def test_keyboard_only_reaches_the_filters(browser):
         text = " ".join(focused)
         assert "Barnalivet" in text  # navigation links are reachable by Tab
         page.close()
+
+
+def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_cache_dir, config):
+    """Every goal in focus on its challenge page, refreshed from (fake) Kolada: at 1280×720 and on
+    a 390 px phone nothing scrolls sideways, no chart is wider than its column, and the charts'
+    font is the shipped one. The six pages also at 1366×768."""
+    from urllib.parse import quote
+
+    from nyap.views import focus_items
+
+    problems = []
+    with running_app(real_cache_dir) as base:
+        for width, height in ((1280, 720), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for challenge in config.challenges:
+                for item in focus_items(config, challenge.name):
+                    for query in ("kommun=1780", "kommun=1715&kon=KM"):
+                        open_page(page, f"{base}/{quote(challenge.name)}?{query}&mal={item.key}")
+                        problems += [f"{width} px {item.key} {query}: {p}" for p in layout_problems(page)]
+            if width == 390:
+                # the sidebar starts closed on a phone: the page is not hidden behind it
+                box = page.locator("[data-testid=stSidebar]").bounding_box()
+                assert box is None or box["x"] + box["width"] <= 0
+            assert page.evaluate("document.fonts.check('16px \"Source Sans Pro\"')")
+            page.close()
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        for path in PAGES.values():
+            open_page(page, f"{base}/{path}?kommun=1715")
+            problems += [f"1366 px /{path}: {p}" for p in layout_problems(page)]
+        page.close()
+    assert not problems, problems[:10]

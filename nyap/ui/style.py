@@ -56,8 +56,8 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 .nyap-chart-title span {{ display: block; }}
 .nyap-chart-l0 {{ font-size: 1.3rem; font-weight: 700; }}
 .nyap-chart-l1 {{ font-size: 1.15rem; font-weight: 600; }}
-.nyap-chart-notes {{ list-style: none; margin: 0; padding: 0; color: #333; font-size: .95rem; }}
-.nyap-chart-notes li {{ margin: 0; }}
+.nyap-chart-notes {{ list-style: none; margin: 0 !important; padding: 0 !important; color: #333; font-size: .95rem; }}
+.nyap-chart-notes li {{ margin: 0 !important; padding: 0 !important; }}
 .nyap-chart-notes .nyap-demo {{ color: #b3261e; font-weight: 600; }}
 .nyap-catalogue td {{ font-size: .95rem; overflow-wrap: break-word; }}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{ color: #3a3a3a !important; opacity: 1 !important; font-size: 1rem !important; }}
