@@ -298,7 +298,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if not goal.direction_only:
         for g in genders:
             ev = view.evaluation(ref_code if county_view else area, g)
-            if ev and ev.get("target") is not None and not pd.isna(ev["target"]) and ev["status"] != "break":
+            # no diamond for a share already at 100 %: its "target" is the baseline, not a goal
+            if ev and ev.get("target") is not None and not pd.isna(ev["target"]) and ev["status"] not in ("break", "at_limit"):
                 target_rows.append({"year": period.target_year, "value": float(ev["target"]),
                                     "label": f"Mål {fmt_number(ev['target'])}" + (f" ({GENDER_LABELS[g].lower()})" if km else ""),
                                     "gender": g})
@@ -527,7 +528,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
         target_rows = []
         for g in genders:
             ev = view.reference_evaluation(g)
-            if ev and not pd.isna(ev.get("target")) and ev["status"] != "break":
+            if ev and not pd.isna(ev.get("target")) and ev["status"] not in ("break", "at_limit"):
                 target_rows.append({"value": float(ev["target"]), "label": f"Länets målvärde {fmt_number(ev['target'])}"
                                     + ("" if not km else f" ({GENDER_LABELS[g].lower()})")})
         if target_rows:
@@ -653,6 +654,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     # overflowed every laptop and phone): each row has its status and remaining distance written
     # on a line above its dumbbell, inside the plot, so nothing is cut at any width.
     comparable = base.transform_filter(alt.datum.status != "break")
+    with_target = base.transform_filter("datum.status !== 'break' && datum.status !== 'at_limit'")
     layers = []
     chosen_rows = rows[rows["chosen"]]
     if not chosen_rows.empty:
@@ -670,7 +672,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
             tooltip=tooltip),
     ]
     if not goal.direction_only:
-        layers.append(comparable.mark_tick(color="#111111", thickness=3, size=22, yOffset=GAP_ROW_SHIFT).encode(
+        layers.append(with_target.mark_tick(color="#111111", thickness=3, size=22, yOffset=GAP_ROW_SHIFT).encode(
             x=alt.X("target:Q"), tooltip=tooltip))
     layers.append(base.mark_text(align="left", baseline="middle", fontSize=15, yOffset=-13).encode(
         x=alt.XValue(4), text=alt.Text("label:N"),

@@ -128,15 +128,22 @@ LAYOUT_PROBE = """() => {
     const box = (t.closest('.nyap-scroll') || t).getBoundingClientRect();
     if (box.right > vw + 1) out.tables.push((t.querySelector('caption') || {}).textContent);
   });
+  out.scrolling = [...document.querySelectorAll('.nyap-scroll')].filter(b => b.scrollWidth > b.clientWidth + 1)
+    // the data behind a chart (in its expander) may scroll; the goal tables may not
+    .filter(b => b.offsetParent !== null && !b.querySelector('table.nyap-data')).map(b => b.getAttribute('aria-label'));
   return out;
 }"""
 
 
-def layout_problems(page) -> list[str]:
+def layout_problems(page, tables_may_scroll: bool = True) -> list[str]:
+    """What does not fit. On a laptop (tables_may_scroll=False) the visible tables must fit whole:
+    a projector audience cannot scroll a table sideways."""
     r = page.evaluate(LAYOUT_PROBE)
     problems = []
     if r["page"] > 0 or r["main"] > 0:
         problems.append(f"scrolls sideways by {max(r['page'], r['main'])} px")
     problems += [f"chart {c['width']} px in a {c['column']} px column" for c in r["charts"] if c["over"] > 1]
     problems += [f"table sticks out: {t}" for t in r["tables"]]
+    if not tables_may_scroll:
+        problems += [f"table needs sideways scrolling: {t}" for t in r["scrolling"]]
     return problems

@@ -151,9 +151,12 @@ def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_cach
                 assert box is None or box["x"] + box["width"] <= 0
             assert page.evaluate("document.fonts.check('16px \"Source Sans Pro\"')")
             page.close()
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        for path in PAGES.values():
-            open_page(page, f"{base}/{path}?kommun=1715")
-            problems += [f"1366 px /{path}: {p}" for p in layout_problems(page)]
-        page.close()
+        for width, height in ((1280, 720), (1366, 768)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for path in PAGES.values():
+                for area in ("1715", "0017"):  # a municipality's profile and the county's matrix
+                    open_page(page, f"{base}/{path}?kommun={area}")
+                    problems += [f"{width} px /{path}?kommun={area}: {p}"
+                                 for p in layout_problems(page, tables_may_scroll=False)]
+            page.close()
     assert not problems, problems[:10]

@@ -32,7 +32,7 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 .nyap-matrix th.area {{ writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; padding: .4rem .2rem; font-weight: 600; }}
 .nyap-matrix td.cell {{ text-align: center; white-space: nowrap; padding: .25rem .2rem; }}
 .nyap-matrix td.cell .sym {{ font-size: 1.3rem; display: block; }}
-.nyap-matrix td.cell .rem {{ font-size: .95rem; color: #222; display: block; font-variant-numeric: tabular-nums; }}
+.nyap-matrix td.cell .rem {{ font-size: .85rem; color: #222; display: block; font-variant-numeric: tabular-nums; }}
 .nyap-matrix td.county {{ background: #fbf4ec; }}
 .nyap-matrix tr.challenge th {{ background: #0b4f8a; color: #fff; font-size: 1.05rem; }}
 .nyap-legend span {{ margin-right: 1.2rem; white-space: nowrap; }}
@@ -41,8 +41,17 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 .nyap-table td.status {{ min-width: 13rem; }}
 .nyap-table th[scope=row] {{ width: 40%; }}
 .nyap-scroll {{ max-width: 100%; overflow-x: auto; }}
+/* the profile fits a 1280 px laptop beside the sidebar: numbers wrap before the year, statuses
+   wrap between words */
+.nyap-profile th[scope=row] {{ width: auto; min-width: 10rem; }}
+.nyap-profile th, .nyap-profile td {{ padding: .3rem .35rem !important; }}
+.nyap-profile td.num {{ white-space: normal; min-width: 4.5rem; }}
+.nyap-profile td.status {{ min-width: 7.5rem; }}
 .nyap-scroll:focus-visible {{ outline: 3px solid #0b4f8a; outline-offset: 2px; }}
-.nyap-matrix th[scope=row] {{ width: auto; min-width: 11rem; max-width: 18rem; }}
+.nyap-matrix th[scope=row] {{ width: auto; min-width: 7rem; max-width: 16rem; font-size: .95rem; overflow-wrap: anywhere; hyphens: auto; }}
+.nyap-matrix td.cell {{ padding: .25rem .1rem !important; }}
+.nyap-catalogue {{ table-layout: fixed; }}
+.nyap-catalogue th, .nyap-catalogue td {{ overflow-wrap: anywhere; hyphens: auto; }}
 .nyap-legend {{ display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; }}
 .nyap-legend span {{ margin-right: 0; }}
 @media (max-width: 640px) {{
