@@ -372,6 +372,25 @@ def with_gaps(frame: pd.DataFrame, published: dict[str, list[int]], keys: list[s
     return merged.sort_values([*keys, "year"]).reset_index(drop=True)
 
 
+def _missing_by_reason(missing: pd.DataFrame, goal, area: str, km: bool) -> list[str]:
+    """'Ingen jämförelse – inget basvärde: Sunne, Hagfors.' One line per reason; a place missing
+    for both women and men is named once; the chosen municipality is named first, so that its
+    absence from the chart is explained."""
+    if missing.empty:
+        return []
+    lines = []
+    missing = missing.assign(reason=[status_label(r, goal).lower() for r in missing.to_dict("records")],
+                             chosen=missing["area_code"] == area)
+    for reason, group in missing.groupby("reason", sort=False):
+        names = []
+        for place, rows in group.sort_values("chosen", ascending=False, kind="stable").groupby("place", sort=False):
+            sexes = set(rows["gender"])
+            names.append(place if not km or sexes >= {"K", "M"} else
+                         f"{place} ({', '.join(GENDER_LABELS[g].lower() for g in sorted(sexes))})")
+        lines.append(f"Ingen jämförelse – {reason}: {', '.join(names)}.")
+    return lines
+
+
 def _int_or(value) -> str:
     return "" if value is None or pd.isna(value) else str(int(value))
 
@@ -600,8 +619,12 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
                     for c in rows["area_code"]]
     if km:
         rows["name"] = rows["name"] + " – " + rows["gender"].map(GENDER_LABELS).str.lower()
-    # groups without a comparison are listed under the chart, not drawn as empty rows
-    missing = [f"{r['name']} ({status_label(r, goal).lower()})" for r in rows[rows["status"] == "no_data"].to_dict("records")]
+    # groups without a comparison are listed under the chart, by reason, not drawn as empty rows
+    missing_rows = rows[rows["status"] == "no_data"].assign(
+        place=[view.short_reference_label if c == view.reference_code else _names(area_names, c)
+               for c in rows.loc[rows["status"] == "no_data", "area_code"]])
+    missing = missing_rows["name"].tolist()
+    missing_notes = _missing_by_reason(missing_rows, goal, area, km)
     rows = rows[rows["status"] != "no_data"].copy()
     if rows.empty:
         return None
@@ -685,9 +708,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     notes = ["Ring: basvärdet. Fylld symbol: senaste värdet (färg och form = status)"
              + ("" if goal.direction_only else ", svart streck = målvärdet") + "."]
     notes += coverage_notes
-    if missing:
-        notes.append("Ingen jämförelse" + (" (för få svar eller saknade värden)" if view.has_ci else "") + ": "
-                     + ", ".join(missing) + ".")
+    notes += missing_notes
     def sv(values):
         return [fmt_number(v, 2).replace(NBSP, "") if not pd.isna(v) else "–" for v in values]
 
