@@ -34,8 +34,12 @@ def cmd_demo_cache(args) -> int:
     cache = write_demo_cache(Path(args.cache), config)
     print(f"Demodata skriven till {args.cache}: {len(cache.observations)} observationer, "
           f"{len(cache.indicators)} indikatorer, {len(cache.areas)} områden.")
-    for path in write_example_files(PROJECT_ROOT / "data" / "examples"):
-        print(f"Exempel på Liv & Hälsa-uttag: {path.relative_to(PROJECT_ROOT)}")
+    # the example extracts sit beside the cache they belong to (the project's own in data/examples)
+    cache_dir = Path(args.cache).resolve()
+    examples = (PROJECT_ROOT / "data" / "examples" if cache_dir == (PROJECT_ROOT / "data" / "cache").resolve()
+                else cache_dir.parent / "examples")
+    for path in write_example_files(examples, config.region):
+        print(f"Exempel på Liv & Hälsa-uttag: {path}")
     return 0
 
 

@@ -47,7 +47,7 @@ def indicator_catalogue(cache: Cache, config: GoalsConfig) -> pd.DataFrame:
                 caveats.append("avslutad serie")
             if ind["kpi_type"] == "K" and source == "kolada":
                 has_group = (rows_src["area_code"] == config.meta.county_group).any()
-                caveats.append("länet: Koladas ovägda medel (G33624)" if has_group
+                caveats.append(f"länet: Koladas ovägda medel ({config.meta.county_group})" if has_group
                                else "länet: eget ovägt medel av kommunerna")
             if ind["kpi_type"] == "L":
                 caveats.append("inga kommunvärden")
@@ -93,11 +93,12 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
          "**– Ingen data** – inga värden alls. **Återstår** visas aldrig som 0,0 innan målet är nått: "
          "mindre än 0,05 kvar skrivs \"< 0,1 kvar\"."),
         ("Länets referens",
-         "Region Värmlands eget värde används när det finns. Nyckeltal av Kolada-typ K har inget länsvärde; då "
-         "används Koladas ovägda medelvärde för länets kommuner (G33624), och finns inte det räknar appen ett eget "
+         f"{config.region.county_name}s eget värde används när det finns. Nyckeltal av Kolada-typ K har inget "
+         "länsvärde; då används Koladas ovägda medelvärde för länets kommuner"
+         + (f" ({config.region.group})" if config.region.group else "") + ", och finns inte det räknar appen ett eget "
          "ovägt medelvärde av de kommuner som har värde. Ett eget medelvärde märks alltid som egen beräkning och "
-         "anges aldrig som \"Källa: Kolada\". Det visar hur många kommuner det bygger på (\"medel av 5 av 16 "
-         "kommuner\"), och en jämförelse där basåret och senaste året bygger på olika antal kommuner flaggas: "
+         "anges aldrig som \"Källa: Kolada\". Det visar hur många kommuner det bygger på (\"medel av 5 av "
+         f"{config.region.size} kommuner\"), och en jämförelse där basåret och senaste året bygger på olika antal kommuner flaggas: "
          "förändringen kan då bero på vilka kommuner som rapporterat."),
         ("Seriebrott och avslutade serier",
          "När Kolada ersätter ett nyckeltal med ett nytt (t.ex. N15557 → N15613 för trygghet i åk 5) ritas serierna "

@@ -17,7 +17,6 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .areas import COUNTRY, MUNICIPALITIES
 from .formatting import (
     NBSP, CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, D3_LOCALE, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT,
     STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_remaining, fmt_signed, fmt_value,
@@ -195,7 +194,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     ref = ref[ref["year"] <= view.as_of] if not ref.empty else ref
     ref_label = view.short_reference_label  # the source line says what an own mean is
     # L-type measures have no municipality values: the county is the main line
-    county_view = area not in MUNICIPALITIES or not view.has_municipalities
+    county_view = not view.region.is_municipality(area) or not view.has_municipalities
     main_name = ref_label if county_view else _names(area_names, area)
     km = len(genders) > 1
 
@@ -207,9 +206,9 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if not county_view:
         parts.append(lines_for(ok[ok["area_code"] == area], "area", main_name))
     parts.append(lines_for(ref[ref["area_code"] == ref_code] if not ref.empty else ref, "ref", ref_label))
-    parts.append(lines_for(ok[ok["area_code"] == COUNTRY], "country", "Riket"))
+    parts.append(lines_for(ok[ok["area_code"] == view.region.country], "country", view.region.country_name))
     main = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else pd.DataFrame()
-    others = ok[ok["area_code"].isin(list(MUNICIPALITIES)) & (ok["area_code"] != area) & ok["gender"].isin(genders)]
+    others = ok[ok["area_code"].isin(list(view.region.municipalities)) & (ok["area_code"] != area) & ok["gender"].isin(genders)]
     others = others.assign(name=others["area_code"].map(lambda c: _names(area_names, c)))
     published = publication_years(view)
     main = with_gaps(main, published, ["role", "gender"])
@@ -324,8 +323,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if coverage and len(set(coverage.values())) > 1:
         shown_years = sorted(y for y in coverage if y <= view.as_of)
         if shown_years:
-            notes.append(f"{ref_label}: medel av {coverage[shown_years[0]]} av {len(MUNICIPALITIES)} kommuner "
-                         f"{shown_years[0]}, {coverage[shown_years[-1]]} av {len(MUNICIPALITIES)} {shown_years[-1]} – "
+            notes.append(f"{ref_label}: medel av {coverage[shown_years[0]]} av {view.region.size} kommuner "
+                         f"{shown_years[0]}, {coverage[shown_years[-1]]} av {view.region.size} {shown_years[-1]} – "
                          "inte samma kommuner över tid.")
     if not county_view and any(view.only_suppressed(area, g) for g in genders):
         notes.append(f"{main_name}: för få svar – värdena visas inte (..).")
@@ -407,7 +406,7 @@ def _display_value(row, unit: str) -> str:
 
 def _trend_table(view, area, genders, area_names, county_view) -> pd.DataFrame:
     v = view.values
-    codes = ([area] if not county_view else []) + [COUNTRY]
+    codes = ([area] if not county_view else []) + [view.region.country]
     rows = v[v["area_code"].isin(codes) & v["gender"].isin(genders)]
     ref = view.reference[view.reference["gender"].isin(genders)] if not view.reference.empty else view.reference
     frames = [rows.assign(Område=rows["area_code"].map(lambda c: _names(area_names, c)))]
@@ -457,7 +456,7 @@ def describe_trend(view, area, genders, area_names, county_view) -> str:
     shown = [] if county_view else ([name] if (v["area_code"] == area).any() else [])
     if not ref.empty and (ref["year"] <= view.as_of).any():
         shown.append(view.reference_label)
-    if (v["area_code"] == COUNTRY).any():
+    if (v["area_code"] == view.region.country).any():
         shown.append("riket")
     listed = (", ".join(shown[:-1]) + " och " + shown[-1]) if len(shown) > 1 else (shown[0] if shown else "inga värden")
     parts = [f"Linjediagram över tid: {goal.text}" + (f", {view.age_label}" if view.age_label else "")
@@ -610,7 +609,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     ev = view.evaluations
     if ev.empty:
         return None
-    codes = list(MUNICIPALITIES) + [view.reference_code]
+    codes = list(view.region.municipalities) + [view.reference_code]
     rows = ev[ev["area_code"].isin(codes) & ev["gender"].isin(genders)].copy()
     if rows.empty:
         return None
@@ -641,11 +640,11 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     if "latest_n_areas" in rows:
         # the county's own mean: how many municipalities it covers, flagged when that changed
         for r in rows[rows["area_code"] == view.reference_code].to_dict("records"):
-            if coverage_text(r):
-                coverage_notes.append(f"{r['name']}: {coverage_text(r)} {_int_or(r['latest_year'])}"
-                                      + (f", {coverage_text(r, 'baseline')} {_int_or(r['baseline_year'])} – "
-                                         "inte samma kommuner" if coverage_warning(r) else "") + ".")
-    rows["chosen"] = (rows["area_code"] == area) | ((area not in MUNICIPALITIES) & (rows["area_code"] == view.reference_code))
+            if coverage_text(r, view.region.size):
+                coverage_notes.append(f"{r['name']}: {coverage_text(r, view.region.size)} {_int_or(r['latest_year'])}"
+                                      + (f", {coverage_text(r, view.region.size, 'baseline')} {_int_or(r['baseline_year'])} – "
+                                         "inte samma kommuner" if coverage_warning(r, view.region.size) else "") + ".")
+    rows["chosen"] = (rows["area_code"] == area) | ((not view.region.is_municipality(area)) & (rows["area_code"] == view.reference_code))
     rows["is_ref"] = rows["area_code"] == view.reference_code
     for c in ("baseline", "latest", "target", "remaining", "achieved"):
         rows[c] = rows[c].astype(float)

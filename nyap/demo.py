@@ -14,14 +14,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .areas import COUNTRY, COUNTY, COUNTY_GROUP, MUNICIPALITIES, OTHER_AREAS
 from .cache import NO_AGE_GROUP, Cache, write_cache
 from .goals import GoalsConfig
+from .region import Region
 
 SEED = 20170522
 YEARS = range(2010, 2025)
 
-# Rough populations (2023): noise in a municipality's yearly value scales with 1/√population.
+# Rough populations (2023) of the project's own county: noise in a municipality's yearly value
+# scales with 1/√population. Another county's municipalities get a size derived from their code
+# (demo data only needs a spread of small and large places, see _population).
 POPULATION = {
     "1715": 12_000, "1730": 8_500, "1737": 11_500, "1760": 4_000, "1761": 17_000, "1762": 3_600,
     "1763": 11_500, "1764": 9_000, "1765": 10_000, "1766": 13_000, "1780": 96_000, "1781": 24_000,
@@ -142,20 +144,26 @@ SURVEY_SPECS = {
 AGE_SHARES = {"18-29": 0.14, "30-44": 0.20, "45-64": 0.36, "65-84": 0.30}
 
 
+def _population(code: str) -> int:
+    if code in POPULATION:
+        return POPULATION[code]
+    return 3_500 + (int(code) * 7919) % 40_000  # deterministic: the same demo every time
+
+
 def _answers(code: str) -> int:
     """Total answers in a round: about 9 % of the population, at least 500 (hundreds in small
     municipalities, so that young men in Munkfors fall below the answer threshold)."""
-    return max(500, int(POPULATION[code] * 0.09))
+    return max(500, int(_population(code) * 0.09))
 
 
 def _clip(v, bounds):
     return np.clip(v, bounds[0], bounds[1])
 
 
-def generate_observations(rng: np.random.Generator) -> pd.DataFrame:
+def generate_observations(rng: np.random.Generator, region: Region) -> pd.DataFrame:
     rows: list[dict] = []
-    munis = list(MUNICIPALITIES)
-    weights = np.array([POPULATION[c] for c in munis], dtype=float)
+    munis = list(region.municipalities)
+    weights = np.array([_population(c) for c in munis], dtype=float)
     for kpi, s in SPECS.items():
         years = [y for y in YEARS if s.first <= y <= s.last]
         genders = ("T", "K", "M") if s.by_gender else ("T",)
@@ -176,13 +184,13 @@ def generate_observations(rng: np.random.Generator) -> pd.DataFrame:
             smooth = 1 / np.sqrt(s.window)
             muni_vals = np.full((len(munis), len(years)), np.nan)
             for i, code in enumerate(munis):
-                sd = s.noise * np.sqrt(20_000 / POPULATION[code]) * smooth * (1.3 if g != "T" else 1.0)
+                sd = s.noise * np.sqrt(20_000 / _population(code)) * smooth * (1.3 if g != "T" else 1.0)
                 for j, y in enumerate(years):
                     muni_vals[i, j] = _clip(s.level + offsets[i] + slopes[i] * (y - 2017) + gshift
                                             + rng.normal(0, sd), s.bounds)
             # Missing values: Kolada returns null now and then (small municipalities more often).
             holes = rng.random(muni_vals.shape) < np.array(
-                [0.06 if POPULATION[c] < 6000 else 0.02 for c in munis])[:, None]
+                [0.06 if _population(c) < 6000 else 0.02 for c in munis])[:, None]
             muni_vals[holes] = np.nan
             county_vals = [s.level + s.trend * (y - 2017) + gshift + rng.normal(0, s.noise * 0.15 * smooth)
                            for y in years]
@@ -202,19 +210,19 @@ def generate_observations(rng: np.random.Generator) -> pd.DataFrame:
                         ok = ~np.isnan(col)
                         vals.append(float(np.average(col[ok], weights=weights[ok])) if ok.any() else np.nan)
                 for y, v in zip(years, vals):
-                    add(COUNTY, y, g, round(float(_clip(v, s.bounds)), 2))
+                    add(region.county, y, g, round(float(_clip(v, s.bounds)), 2))
             if s.kpi_type in ("K", "A", "L"):
                 for y, v in zip(years, country_vals):
-                    add(COUNTRY, y, g, round(float(_clip(v, s.bounds)), 2))
-            if s.kpi_type == "K" and s.group:
+                    add(region.country, y, g, round(float(_clip(v, s.bounds)), 2))
+            if s.kpi_type == "K" and s.group and region.group:
                 for j, y in enumerate(years):
                     col = muni_vals[:, j]
                     if (~np.isnan(col)).any():
-                        add(COUNTY_GROUP, y, g, round(float(np.nanmean(col)), 2))
+                        add(region.group, y, g, round(float(np.nanmean(col)), 2))
     return pd.DataFrame(rows)
 
 
-def example_extract(rng: np.random.Generator | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def example_extract(rng: np.random.Generator | None = None, region: Region | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The shipped Liv & Hälsa example in the import format: (rows, indicator table).
 
     Invented numbers with realistic answer counts (hundreds in small municipalities), so that the
@@ -222,11 +230,13 @@ def example_extract(rng: np.random.Generator | None = None) -> tuple[pd.DataFram
     import, as analysts often leave them out); 2022 has them.
     """
     rng = rng or np.random.default_rng(SEED + 1)
+    region = region or _default_region()
+    munis = list(region.municipalities)
     rows = []
     for kpi, (title, definition, level, trend, gdiff, ages) in SURVEY_SPECS.items():
-        offsets = {c: rng.normal(0, 3.0) for c in MUNICIPALITIES}
-        for code in list(MUNICIPALITIES) + [COUNTY]:
-            total = _answers(code) if code != COUNTY else sum(_answers(c) for c in MUNICIPALITIES)
+        offsets = {c: rng.normal(0, 3.0) for c in munis}
+        for code in munis + [region.county]:
+            total = _answers(code) if code != region.county else sum(_answers(c) for c in munis)
             for y in SURVEY_YEARS:
                 for g, gname in (("T", "Totalt"), ("K", "Kvinnor"), ("M", "Män")):
                     gshift = {"T": 0.0, "K": gdiff / 2, "M": -gdiff / 2}[g]
@@ -254,12 +264,12 @@ EXAMPLE_NOTE = ("DEMODATA – påhittade värden i Liv & Hälsa-format, för att
                 "Får inte användas som underlag.")
 
 
-def write_example_files(folder: Path) -> list[Path]:
+def write_example_files(folder: Path, region: Region | None = None) -> list[Path]:
     """data/examples/: the example as Swedish Excel (.xlsx) and as Swedish-Excel CSV (;, decimal
     comma, Windows-1252), each with its indicator table, both marked as demo data."""
     from openpyxl import Workbook
 
-    rows, indicators = example_extract()
+    rows, indicators = example_extract(region=region)
     folder.mkdir(parents=True, exist_ok=True)
     xlsx = folder / "livhalsa_exempel_DEMO.xlsx"
     wb = Workbook()
@@ -283,12 +293,13 @@ def write_example_files(folder: Path) -> list[Path]:
     return [xlsx, csv_path, ind_path]
 
 
-def generate_survey(min_n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def generate_survey(min_n: int, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The demo cache's survey rows: the example extract through the real import pipeline."""
     from .livhalsa import Extract, extract_observations, validate_rows
 
-    rows, indicators = example_extract()
-    valid = validate_rows(rows.astype(object), list(range(2, len(rows) + 2)), "exempel", set(indicators["id"]))
+    rows, indicators = example_extract(region=region)
+    valid = validate_rows(rows.astype(object), list(range(2, len(rows) + 2)), "exempel", set(indicators["id"]),
+                          region)
     extract = Extract("livhalsa_exempel_DEMO", valid, indicators.rename(
         columns={"titel": "title", "enhet": "unit"}), demo=True)
     return extract_observations(extract, min_n), extract.indicators
@@ -311,24 +322,23 @@ def generate_indicators(config: GoalsConfig | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def generate_areas() -> pd.DataFrame:
-    rows = [dict(code=c, name=n, kind="municipality") for c, n in MUNICIPALITIES.items()]
-    rows += [dict(code=c, name=n, kind=k) for c, (n, k) in OTHER_AREAS.items()]
-    return pd.DataFrame(rows)
+def generate_areas(region: Region) -> pd.DataFrame:
+    return pd.DataFrame(region.area_rows())
 
 
 def build_demo_cache(config: GoalsConfig | None = None, min_n: int = 100) -> Cache:
     rng = np.random.default_rng(SEED)
     min_n = config.meta.min_n if config else min_n
-    survey, survey_ind = generate_survey(min_n)
-    obs = pd.concat([generate_observations(rng), survey], ignore_index=True)
+    region = config.region if config else _default_region()
+    survey, survey_ind = generate_survey(min_n, region)
+    obs = pd.concat([generate_observations(rng, region), survey], ignore_index=True)
     indicators = generate_indicators(config)
     new = survey_ind[~survey_ind["id"].isin(indicators["id"])]
     indicators = pd.concat([indicators, pd.DataFrame({
         "id": new["id"], "title": new["title"], "definition": new["definition"], "unit": new["unit"],
         "source": "livhalsa", "kpi_type": "", "divided_by_gender": True, "has_age_groups": True,
         "publication_date": None, "ended": False})], ignore_index=True)
-    return Cache(obs, indicators, generate_areas(), {})
+    return Cache(obs, indicators, generate_areas(region), {})
 
 
 def write_demo_cache(cache_dir: Path, config: GoalsConfig | None = None) -> Cache:
@@ -344,3 +354,10 @@ def write_demo_cache(cache_dir: Path, config: GoalsConfig | None = None) -> Cach
         "warnings": ["Demodata: alla värden är påhittade och får inte användas som underlag."],
     }
     return write_cache(cache, cache_dir, extra)
+
+
+def _default_region() -> Region:
+    from . import goals_file
+    from .goals import load_goals
+
+    return load_goals(goals_file()).region

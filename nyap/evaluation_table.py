@@ -12,7 +12,6 @@ import functools
 
 import pandas as pd
 
-from .areas import MUNICIPALITIES
 
 # the columns the tables read
 SHOWN = ("status", "remaining", "baseline", "baseline_year", "latest", "latest_year", "target", "no_data_reason",
@@ -42,8 +41,9 @@ class EvaluationTable:
     first matching row.
     """
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, municipalities=()):
         self.frame = frame
+        self.municipalities = frozenset(municipalities)  # the region's (county-only KPIs have none)
         self._columns = {c: frame[c].to_numpy() for c in SHOWN if c in frame}
         self._rows: dict[tuple, int] = {}
         self._refs: dict[tuple, int] = {}
@@ -80,7 +80,7 @@ class EvaluationTable:
     def county_only(self, goal_id: str, track: str, challenge: str | None = None) -> bool:
         """The measure has data, but only for the county (Kolada type L)."""
         areas = self._areas.get((challenge, goal_id, track))
-        return bool(areas) and not (areas & set(MUNICIPALITIES))
+        return bool(areas) and not (areas & self.municipalities)
 
     def age_groups(self, goal_id: str, track: str, challenge: str | None = None) -> set[str]:
         return self._ages.get((challenge, goal_id, track), set()) - {""}

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .areas import MUNICIPALITIES
 from .cache import NO_AGE_GROUP
 from .formatting import STATUS_STYLE
 from .goals import Goal, GoalsConfig
+from .region import Region
 
 BASELINE_WINDOW = 2
 Z95 = 1.959964
@@ -60,8 +60,7 @@ VALUE_COLUMNS = [
 GROUP_KEYS = ["area_code", "gender", "age_group"]
 
 COMPUTED_MEAN_CODE = "LANSMEDEL"  # pseudo area for our own unweighted mean of the municipalities
-REFERENCE_LABELS = {
-    "county": "Region Värmland",
+REFERENCE_LABELS = {  # "county": the region's own name (nyap/region.py)
     "group": "Länets kommuner, ovägt medel (Kolada)",
     "mean": "Länets kommuner, ovägt medel (egen beräkning)",
 }
@@ -139,23 +138,24 @@ def usable(values: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- county reference
 
-def county_reference(values: pd.DataFrame, county: str = "0017", group: str = "G33624") -> pd.DataFrame:
+def county_reference(values: pd.DataFrame, region: Region) -> pd.DataFrame:
     """The county reference series for a goal's values, labelled for what it is.
 
-    0017's own values when the indicator has them (L- and A-type KPIs, survey data); else Kolada's
-    group G33624 (the unweighted mean Kolada computes for K-type KPIs); else our own unweighted mean
-    of the municipalities that have a value that year. One kind for the whole series, so that a
+    The region's own values when the indicator has them (L- and A-type KPIs, survey data); else
+    Kolada's group of the county's municipalities (the unweighted mean Kolada computes for K-type
+    KPIs), when the configuration names one; else our own unweighted mean of the municipalities
+    that have a value that year. One kind for the whole series, so that a
     line never switches between a county value and a computed mean.
     Returns VALUE_COLUMNS + reference_kind, reference_label, n_municipalities.
     """
     ok = usable(values)
-    for kind, code in (("county", county), ("group", group)):
-        rows = ok[ok["area_code"] == code]
+    for kind, code in (("county", region.county), ("group", region.group)):
+        rows = ok[ok["area_code"] == code] if code else ok.iloc[0:0]
         if not rows.empty:
             ref = values[values["area_code"] == code].copy()
-            return ref.assign(reference_kind=kind, reference_label=REFERENCE_LABELS[kind],
+            return ref.assign(reference_kind=kind, reference_label=REFERENCE_LABELS.get(kind, region.county_name),
                               n_municipalities=np.nan)
-    muni = ok[ok["area_code"].isin(list(MUNICIPALITIES))]
+    muni = ok[ok["area_code"].isin(list(region.municipalities))]
     if muni.empty:
         cols = VALUE_COLUMNS + ["reference_kind", "reference_label", "n_municipalities"]
         return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in cols})
@@ -168,16 +168,16 @@ def county_reference(values: pd.DataFrame, county: str = "0017", group: str = "G
     return mean[VALUE_COLUMNS + ["reference_kind", "reference_label", "n_municipalities"]]
 
 
-def with_county_reference(values: pd.DataFrame, county: str = "0017", group: str = "G33624"):
+def with_county_reference(values: pd.DataFrame, region: Region):
     """The values plus, when the county reference is our own mean, that mean as a pseudo area.
 
     Returns (values, reference series, kind, the area code that stands for the county).
     """
-    ref = county_reference(values, county, group)
+    ref = county_reference(values, region)
     kind = str(ref["reference_kind"].iloc[0]) if not ref.empty else ""
     if kind == "mean":
         values = pd.concat([values, ref[VALUE_COLUMNS]], ignore_index=True)
-    code = {"county": county, "group": group, "mean": COMPUTED_MEAN_CODE}.get(kind, "")
+    code = {"county": region.county, "group": region.group, "mean": COMPUTED_MEAN_CODE}.get(kind, "")
     return values, ref, kind, code
 
 
@@ -385,7 +385,7 @@ class Measure:
 
 
 def prepare_measure(observations: pd.DataFrame, goal: Goal, track: str, age_group: str | None,
-                    county: str, county_group: str, preference: tuple[str, ...]) -> Measure:
+                    region: Region, preference: tuple[str, ...]) -> Measure:
     """The values of one measure for the chosen age group (else the widest one) and its county
     reference: the common first step of the overview, the goal lists and a goal's detail view."""
     values = goal_values(observations, goal, track, preference)
@@ -395,7 +395,7 @@ def prepare_measure(observations: pd.DataFrame, goal: Goal, track: str, age_grou
         values = values[values["age_group"] == age].reset_index(drop=True)
     else:
         age = NO_AGE_GROUP
-    with_ref, ref, kind, code = with_county_reference(values, county, county_group)
+    with_ref, ref, kind, code = with_county_reference(values, region)
     return Measure(goal, track, age, groups, values, with_ref, ref, kind, code)
 
 
@@ -441,7 +441,7 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
     meta = config.meta
 
     def compute(goal, track, age, year):
-        m = prepare_measure(observations, goal, track, age, meta.county, meta.county_group, meta.source_preference)
+        m = prepare_measure(observations, goal, track, age, config.region, meta.source_preference)
         ev = evaluate_measure(m, (year,))
         return (ev.drop(columns="as_of") if not ev.empty else ev), m
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .areas import is_valid_area_code
+from .region import Region, counties, region_for
 
 DIRECTIONS = {"increase": "increase", "decrease": "decrease", "öka": "increase", "minska": "decrease"}
 DIMENSIONS = {
@@ -171,7 +172,7 @@ class ExtraIndicator:
 class Meta:
     county: str = "0017"
     country: str = "0000"
-    county_group: str = "G33624"
+    county_group: str = ""  # optional Kolada group (the county's municipalities, unweighted mean)
     baseline_year: int = 2017
     target_year: int = 2022
     min_n: int = 100
@@ -186,6 +187,11 @@ class GoalsConfig:
     challenges: tuple[Challenge, ...]
     goals: tuple[Goal, ...]
     extra_indicators: tuple[ExtraIndicator, ...] = field(default_factory=tuple)
+
+    @property
+    def region(self) -> Region:
+        """The county the dashboard is for, its municipalities and names (nyap/region.py)."""
+        return region_for(self.meta.county, self.meta.county_group or None)
 
     def goal(self, goal_id: str) -> Goal:
         for g in self.goals:
@@ -261,6 +267,10 @@ def _parse_meta(c: _Collector, raw) -> Meta:
                 c.add("[meta]", key, f"ogiltig områdeskod {raw[key]!r} (en sträng, t.ex. \"0017\").")
             else:
                 kw[key] = raw[key]
+    if "county" in kw and kw["county"] not in counties():
+        c.add("[meta]", "county", f"länskoden {kw['county']!r} är ingen av Sveriges regioner (t.ex. \"0017\" "
+              "för Värmland, \"0018\" för Örebro län).")
+        del kw["county"]
     for key in ("baseline_year", "target_year"):
         if key in raw:
             y = _year(c, "[meta]", key, raw[key])

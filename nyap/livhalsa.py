@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .formulas import looks_like_formula
-from .areas import COUNTY, MUNICIPALITIES
 from .cache import Cache, load_cache, write_cache
+from .region import Region
 from .goals import GoalsConfig
 from .suppression import apply_suppression, normal_ci
 
@@ -38,7 +38,6 @@ GENDERS = {"t": "T", "totalt": "T", "total": "T", "alla": "T", "k": "K", "kvinno
 SUPPRESSED_TEXT = {"..", "…", "x"}
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
-AREAS = set(MUNICIPALITIES) | {COUNTY}
 AGE = re.compile(r"^(\d{1,3})\s*[-–—]\s*(\d{1,3})(\s*år)?$|^(\d{1,3})\s*\+(\s*år)?$")
 MAX_PROBLEMS = 50
 
@@ -208,7 +207,8 @@ def _number(text, allow_empty: bool = True):
     return float(s)
 
 
-def validate_rows(df: pd.DataFrame, linenos: list[int], name: str, known_indicators: set[str]) -> pd.DataFrame:
+def validate_rows(df: pd.DataFrame, linenos: list[int], name: str, known_indicators: set[str],
+                  region: Region) -> pd.DataFrame:
     cols = {_norm(c): c for c in df.columns}
     aliases = {"omradeskod": "omrade_kod", "kommunkod": "omrade_kod", "omrade": "omrade_kod", "aldersgrupp_ar": "aldersgrupp",
                "kon_t_k_m": "kon", "antal": "antal_svar", "n": "antal_svar", "ki_undre": "ki_nedre"}
@@ -250,8 +250,9 @@ def validate_rows(df: pd.DataFrame, linenos: list[int], name: str, known_indicat
         area = str(int(area_raw)) if isinstance(area_raw, float) and area_raw.is_integer() else str(area_raw or "").strip()
         if area.isdigit():
             area = area.zfill(4)  # Excel drops leading zeros: 17 -> 0017
-        if area not in AREAS:
-            bad(lineno, "omrade_kod", f"okänd områdeskod {str(area_raw)!r} (en av Värmlands 16 kommuner eller 0017).")
+        if not (region.is_municipality(area) or area == region.county):
+            bad(lineno, "omrade_kod", f"okänd områdeskod {str(area_raw)!r} (en av länets {region.size} kommuner, t.ex. "
+                f"{next(iter(region.municipalities))}, eller länet {region.county}).")
             row_ok = False
         try:
             year = int(_number(get["ar"], allow_empty=False))
@@ -354,7 +355,7 @@ def _indicator_frame(raw: pd.DataFrame | None, name: str) -> pd.DataFrame:
 
 
 def read_extract(path: Path | str, indicator_path: Path | str | None = None,
-                 known: set[str] | None = None) -> Extract:
+                 known: set[str] | None = None, region: Region | None = None) -> Extract:
     """Read and validate an extract. Raises ExtractError with every problem found."""
     path = Path(path)
     name = path.name
@@ -382,7 +383,9 @@ def read_extract(path: Path | str, indicator_path: Path | str | None = None,
         ind_raw = read_indicator_table(Path(indicator_path))
     indicators = _indicator_frame(ind_raw, name)
     known_ids = set(indicators["id"]) | (known or set())
-    rows = validate_rows(df, linenos, name, known_ids)
+    # the configured county's areas (goals.toml); the project's goals.toml when none is given
+    region = region or _default_region()
+    rows = validate_rows(df, linenos, name, known_ids, region)
     if rows.empty:
         raise ExtractError([f"{name}: filen har inga datarader."])
     demo = any("DEMO" in c.upper() for c in comments) or "DEMO" in name.upper()
@@ -431,7 +434,7 @@ class ImportReport:
 def import_extract(path: Path | str, cache_dir: Path, config: GoalsConfig,
                    indicator_path: Path | str | None = None) -> tuple[Cache, ImportReport]:
     old = load_cache(cache_dir)
-    extract = read_extract(path, indicator_path, known_indicator_ids(config, old))
+    extract = read_extract(path, indicator_path, known_indicator_ids(config, old), config.region)
     new_obs = extract_observations(extract, config.meta.min_n)
     before_ci = extract.rows["value"].notna() & extract.rows["ci_low"].isna()
     o = old.observations
@@ -495,3 +498,10 @@ def _merge_indicators(old: pd.DataFrame, extract: Extract, used: set[str], confi
 def known_indicator_ids(config: GoalsConfig, cache: Cache) -> set[str]:
     """Ids an extract may use without declaring them: the cache's, goals.toml's."""
     return set(cache.indicators["id"]) | {e.id for e in config.extra_indicators} | set(config.indicator_ids())
+
+
+def _default_region() -> Region:
+    from . import goals_file
+    from .goals import load_goals
+
+    return load_goals(goals_file()).region

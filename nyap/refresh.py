@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .areas import COUNTRY, COUNTY, COUNTY_GROUP, MUNICIPALITIES, OTHER_AREAS
 from .cache import NO_AGE_GROUP, Cache, CacheError, load_cache, write_cache
 from .goals import GoalsConfig
 from .kolada import KoladaClient, KoladaError
@@ -118,7 +117,7 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
             last_year: int | None = None, extra_kpis: tuple[str, ...] = (), progress_stream=None) -> tuple[Cache, RefreshReport]:
     last_year = last_year or date.today().year
     kpi_ids = list(dict.fromkeys(list(config.kolada_ids()) + list(extra_kpis)))
-    areas = list(MUNICIPALITIES) + [COUNTY, COUNTRY, COUNTY_GROUP]
+    region = config.region
     years = list(range(first_year, last_year + 1))
     report = RefreshReport(client.base_url, (first_year, last_year))
     old = _old_cache(cache_dir)
@@ -131,8 +130,8 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
     names = {str(m.get("id")): str(m.get("title")) for m in client.municipalities() if isinstance(m, dict)}
 
     items: list[dict] = []
-    places = [a for a in areas if a != COUNTY_GROUP]
-    group_ok = True
+    places = region.fetch_codes()
+    group_ok = region.group is not None  # no group configured: the county's own mean (labelled)
     for kpi in kpi_ids:
         progress.step(f"Hämtar data {kpi}")
         items.extend(client.data([kpi], places, years))
@@ -140,10 +139,10 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
         # data is still used and the county reference falls back to our own unweighted mean
         if group_ok:
             try:
-                items.extend(client.data([kpi], [COUNTY_GROUP], years))
+                items.extend(client.data([kpi], [region.group], years))
             except KoladaError as exc:
                 group_ok = False
-                report.warnings.append(f"Gruppen {COUNTY_GROUP} kunde inte hämtas ({exc}); länets referens för "
+                report.warnings.append(f"Gruppen {region.group} kunde inte hämtas ({exc}); länets referens för "
                                        "K-typ blir ett eget ovägt medelvärde av kommunerna.")
     report.requests = client.requests_made
     obs = items_to_observations(items, report)
@@ -186,9 +185,9 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
         else:
             _warn_lost_baseline(goal, obs, config, report)
 
-    _check_plausible(obs, kpi_ids, report)
+    _check_plausible(obs, kpi_ids, report, region)
     indicators = _indicator_table(kpi_ids, meta, report, old, config)
-    area_table = _area_table(names)
+    area_table = pd.DataFrame(region.area_rows(names))
     survey = _kept_survey_rows(old)
     if not survey.empty:
         obs = pd.concat([obs, survey], ignore_index=True)
@@ -301,22 +300,16 @@ def _indicator_table(kpi_ids, meta, report, old, config) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _area_table(names: dict[str, str]) -> pd.DataFrame:
-    rows = [dict(code=c, name=names.get(c, n), kind="municipality") for c, n in MUNICIPALITIES.items()]
-    rows += [dict(code=c, name=names.get(c, n) if k != "group" else n, kind=k) for c, (n, k) in OTHER_AREAS.items()]
-    return pd.DataFrame(rows)
-
-
-def _check_plausible(obs: pd.DataFrame, kpi_ids: list[str], report: RefreshReport) -> None:
+def _check_plausible(obs: pd.DataFrame, kpi_ids: list[str], report: RefreshReport, region) -> None:
     """Refuse to replace a cache with an answer that is clearly not what we asked for."""
     if obs.empty or obs["value"].notna().sum() == 0:
         raise CacheError("Kolada gav inga värden alls för målens nyckeltal – den gamla cachen behålls.")
-    unexpected = sorted(set(obs["area_code"].astype(str)) - set(MUNICIPALITIES) - {COUNTY, COUNTRY, COUNTY_GROUP})
+    unexpected = sorted(set(obs["area_code"].astype(str)) - set(region.names()))
     if unexpected:
         raise CacheError(f"Kolada gav värden för områden som inte efterfrågades: {unexpected[:5]} – den gamla cachen behålls.")
     unknown = sorted(set(obs["indicator_id"].astype(str)) - set(kpi_ids))
     if unknown:
         raise CacheError(f"Kolada gav värden för nyckeltal som inte efterfrågades: {unknown[:5]} – den gamla cachen behålls.")
-    munis = set(obs.loc[obs["value"].notna(), "area_code"].astype(str)) & set(MUNICIPALITIES)
-    if len(munis) < len(MUNICIPALITIES):
-        report.warnings.append("Inga värden alls för: " + ", ".join(sorted(set(MUNICIPALITIES) - munis)))
+    munis = set(obs.loc[obs["value"].notna(), "area_code"].astype(str)) & set(region.municipalities)
+    if len(munis) < region.size:
+        report.warnings.append("Inga värden alls för: " + ", ".join(sorted(set(region.municipalities) - munis)))

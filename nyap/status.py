@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .areas import MUNICIPALITIES
 from .formatting import STATUS_STYLE, fmt_value
 from .goal_arithmetic import BASELINE_WINDOW
 from .goals import Goal
@@ -67,18 +66,19 @@ def status_reason(row: dict | None, goal: Goal, as_of: int) -> str:
     return ""
 
 
-def coverage_text(row: dict | None, which: str = "latest") -> str:
-    """'medel av 5 av 16 kommuner' for a county reference that is our own mean, else ''."""
+def coverage_text(row: dict | None, total: int, which: str = "latest") -> str:
+    """'medel av 5 av 16 kommuner' (of the county's `total`) for a county reference that is our
+    own mean, else ''."""
     n = _get(row, f"{which}_n_areas")
-    return "" if n is None else f"medel av {int(n)} av {len(MUNICIPALITIES)} kommuner"
+    return "" if n is None else f"medel av {int(n)} av {total} kommuner"
 
 
-def coverage_warning(row: dict | None) -> str:
+def coverage_warning(row: dict | None, total: int) -> str:
     """A sentence when the own mean's baseline and latest value rest on different numbers of
     municipalities (the comparison then partly measures who reported, not change)."""
     base, latest = _get(row, "baseline_n_areas"), _get(row, "latest_n_areas")
     if base is None or latest is None or int(base) == int(latest):
         return ""
-    return (f"Länets medel bygger på {int(base)} av {len(MUNICIPALITIES)} kommuner år {int(row['baseline_year'])} "
-            f"men {int(latest)} av {len(MUNICIPALITIES)} år {int(row['latest_year'])}: jämförelsen gäller inte "
+    return (f"Länets medel bygger på {int(base)} av {total} kommuner år {int(row['baseline_year'])} "
+            f"men {int(latest)} av {total} år {int(row['latest_year'])}: jämförelsen gäller inte "
             "samma kommuner.")

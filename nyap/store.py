@@ -17,6 +17,8 @@ and the tests can use it directly, and the numbers are those of the plain functi
 
 from __future__ import annotations
 
+import functools
+
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -105,13 +107,20 @@ class ResultStore:
         self._charts = Memo(32)
         self._extra = Memo(128)
 
+    @functools.cached_property
+    def region(self):
+        """The configured county with the names the cache carries (a refresh takes Kolada's)."""
+        areas = self.cache.areas
+        names = dict(zip(areas["code"].astype(str), areas["name"].astype(str))) if not areas.empty else {}
+        return self.config.region.with_names(names)
+
     # ------------------------------------------------------------------ goal arithmetic
 
     def measure(self, goal: Goal, track: str, age_group: str | None) -> EvaluatedMeasure:
         meta = self.config.meta
 
         def compute() -> EvaluatedMeasure:
-            m = prepare_measure(self.cache.observations, goal, track, age_group, meta.county, meta.county_group,
+            m = prepare_measure(self.cache.observations, goal, track, age_group, self.config.region,
                                 meta.source_preference)
             return EvaluatedMeasure(m, evaluate_measure(m, self.years) if self.years else pd.DataFrame())
 
@@ -137,7 +146,8 @@ class ResultStore:
             ev = evaluate_all(self.cache.observations, self.config, as_of,
                               challenge_age_groups(self.config, challenge, age_group),
                               goals=self.config.goals_for(challenge), evaluated=self._evaluated)
-            return EvaluationTable(ev.assign(challenge=challenge) if not ev.empty else ev)
+            return EvaluationTable(ev.assign(challenge=challenge) if not ev.empty else ev,
+                                   self.config.region.municipalities)
 
         return self._evaluations.get(("challenge", challenge, as_of, age_group), compute)
 

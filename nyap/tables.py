@@ -11,7 +11,6 @@ from urllib.parse import quote, urlencode
 
 import pandas as pd
 
-from .areas import MUNICIPALITIES
 from .evaluation_table import Evaluations
 from .formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number, fmt_remaining
 from .goals import GoalsConfig
@@ -49,10 +48,10 @@ COUNTY_ONLY = "Finns bara för länet"
 
 
 def goal_list_html(items: list[FocusItem], ev: Evaluations, area: str, area_name: str,
-                   genders: tuple[str, ...], focus: str | None, link_query: dict[str, str]) -> str:
+                   genders: tuple[str, ...], focus: str | None, link_query: dict[str, str], region) -> str:
     """The compact list of a challenge's goals: status and remaining distance for the chosen
     municipality and for the county, small enough to see every goal at once."""
-    county_view = area not in MUNICIPALITIES
+    county_view = not region.is_municipality(area)
     cols = []
     for g in genders:
         suffix = "" if g == "T" else f" ({GENDER_LABELS[g].lower()})"
@@ -96,8 +95,8 @@ def _by_challenge(config: GoalsConfig, out: list[str], width: int):
 
 def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: dict[str, str],
                 names: dict[str, str], page_for: dict[str, str]) -> str:
-    """Goals × (county + 16 municipalities), grouped by challenge: symbol, colour and remaining."""
-    munis = sorted(MUNICIPALITIES, key=lambda c: swedish_sort_key(names.get(c, c)))
+    """Goals × (county + its municipalities), grouped by challenge: symbol, colour and remaining."""
+    munis = sorted(config.region.municipalities, key=lambda c: swedish_sort_key(names.get(c, c)))
     head = '<th scope="col">Mål</th><th scope="col" class="area">Länet</th>' + "".join(
         f'<th scope="col" class="area">{escape(names.get(c, c))}</th>' for c in munis)
     body = []

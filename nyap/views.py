@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .areas import MUNICIPALITIES
 from .cache import Cache
 from .goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure, usable
 from .formatting import age_text
 from .goals import Goal, GoalsConfig
+from .region import Region
 
-SOURCE_LABELS = {"kolada": "Kolada", "livhalsa": "Liv & Hälsa", "regional": "Region Värmland (regionalt uttag)"}
+SOURCE_LABELS = {"kolada": "Kolada", "livhalsa": "Liv & Hälsa", "regional": "Regionens eget uttag"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ class GoalView:
     indicators: tuple[dict, ...]  # indicator metadata rows in the goal's chain
     has_municipalities: bool
     has_ci: bool
+    region: Region  # the county, its municipalities and names
 
     @property
     def goal(self) -> Goal:
@@ -143,8 +144,8 @@ def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
     every year (nyap/store.py) passes both in; the result is the same."""
     goal, track = item.goal, item.track
     meta = config.meta
-    m = measure or prepare_measure(cache.observations, goal, track, age_group, meta.county, meta.county_group,
-                                   meta.source_preference)
+    region = config.region
+    m = measure or prepare_measure(cache.observations, goal, track, age_group, region, meta.source_preference)
     if evaluations is None:
         evaluations = evaluate_goal(m.with_reference, goal, as_of) if not m.with_reference.empty else pd.DataFrame()
     gap = (evaluate_gender_gap(m.with_reference, goal, as_of) if goal.gender_gap and not m.with_reference.empty
@@ -152,12 +153,12 @@ def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
     ids = [ref_.id for ref_ in goal.indicators if ref_.track == track]
     meta_rows = tuple(cache.indicator(i) or {"id": i, "title": i, "kpi_type": "", "ended": False} for i in ids)
     sources = tuple(sorted({s for i in ids if (s := choose_source(cache.observations, i, meta.source_preference))}))
-    municipal = m.values["area_code"].isin(list(MUNICIPALITIES))
+    municipal = m.values["area_code"].isin(list(region.municipalities))
     return GoalView(
         item=item, as_of=as_of, age_group=m.age_group, age_groups=m.age_groups, values=m.values,
         reference=m.reference, evaluations=evaluations, gap_evaluations=gap, reference_kind=m.reference_kind,
         reference_code=m.reference_code, sources=sources, indicators=meta_rows,
-        has_municipalities=bool(municipal.any()), has_ci=bool(m.values["ci_low"].notna().any()),
+        has_municipalities=bool(municipal.any()), has_ci=bool(m.values["ci_low"].notna().any()), region=region,
     )
 
 
@@ -242,13 +243,13 @@ def caveats(view: GoalView) -> list[str]:
         spread = ""
         if counts:
             low, high = min(counts.values()), max(counts.values())
-            spread = (f" Medlet bygger på {low} av {len(MUNICIPALITIES)} kommuner" if low == high else
-                      f" Antalet kommuner med värde varierar mellan {low} och {high} av {len(MUNICIPALITIES)}")
+            spread = (f" Medlet bygger på {low} av {view.region.size} kommuner" if low == high else
+                      f" Antalet kommuner med värde varierar mellan {low} och {high} av {view.region.size}")
             spread += " (se tabellen under diagrammet)." if low != high else "."
         notes.append("Länet har inget eget värde för detta nyckeltal: länsreferensen är ett ovägt medelvärde "
                      "av de kommuner som har ett värde (egen beräkning, inte Kolada)." + spread)
     if view.reference_kind == "group":
-        notes.append("Länsreferensen är Koladas ovägda medelvärde för länets kommuner (G33624).")
+        notes.append(f"Länsreferensen är Koladas ovägda medelvärde för länets kommuner ({view.region.group}).")
     if view.has_ci:
         notes.append("Enkätdata: staplar och punkter visar 95 % konfidensintervall. En förändring inom "
                      "osäkerheten räknas som oförändrad. Grupper med för få svar visas som \"..\".")
@@ -294,7 +295,8 @@ def latest_values_for_year(view: GoalView, year: int, genders: tuple[str, ...]) 
     Uses the chosen year when the measure has data that year, else its latest year before it
     (survey rounds are years apart). Suppressed rows are kept (shown as '..'), missing ones too.
     """
-    v = view.values[view.values["area_code"].isin(list(MUNICIPALITIES)) & view.values["gender"].isin(genders)]
+    munis = list(view.region.municipalities)
+    v = view.values[view.values["area_code"].isin(munis) & view.values["gender"].isin(genders)]
     years = sorted(set(v.loc[v["value"].notna() | v["suppressed"], "year"]))
     years = [y for y in years if y <= year]
     if not years:
@@ -302,7 +304,7 @@ def latest_values_for_year(view: GoalView, year: int, genders: tuple[str, ...]) 
     used = years[-1]
     rows = v[v["year"] == used]
     # municipalities without a row that year are shown as missing, not dropped
-    full = pd.MultiIndex.from_product([list(MUNICIPALITIES), list(genders)], names=["area_code", "gender"])
+    full = pd.MultiIndex.from_product([munis, list(genders)], names=["area_code", "gender"])
     rows = rows.set_index(["area_code", "gender"]).reindex(full).reset_index()
     rows["year"] = used
     rows["suppressed"] = rows["suppressed"].fillna(False).astype(bool)

@@ -39,7 +39,6 @@ def main() -> int:
     runs = args.runs
 
     from nyap import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE
-    from nyap.areas import area_names
     from nyap.cache import load_cache
     from nyap.charts import goal_gap_chart, municipalities_chart, trend_chart
     from nyap.goals import load_goals
@@ -48,7 +47,7 @@ def main() -> int:
     config = load_goals(DEFAULT_GOALS_FILE)
     cache = load_cache(DEFAULT_CACHE_DIR)
     items = {i.key: i for i in all_focus_items(config)}
-    names = area_names()
+    names = config.region.names()
     rows = []
 
     rows.append(("load cache (4 files, validated)", median_ms(lambda: load_cache(DEFAULT_CACHE_DIR), runs)))

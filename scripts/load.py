@@ -192,9 +192,10 @@ SCENARIOS = {
 
 
 def app_links(page_names: list[str], rng: random.Random) -> tuple[str, str]:
-    from nyap.areas import MUNICIPALITIES
+    from nyap import goals_file
+    from nyap.goals import load_goals
     page = rng.choice(page_names)
-    return page, f"kommun={rng.choice(list(MUNICIPALITIES))}"
+    return page, f"kommun={rng.choice(list(load_goals(goals_file()).region.municipalities))}"
 
 
 async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bool, seed: int) -> dict:

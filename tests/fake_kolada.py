@@ -68,6 +68,9 @@ class Faults:
         self.reject_groups = False  # group ids (G…) in the municipality list answer 400
         self.years_of: dict[str, tuple[int, int]] = {}  # KPI -> (first, last) year served: a series that started late or ended
         self.nulled: set[str] = set()  # KPIs served with entries but every value null (published without figures)
+        # another county's codes answered with the replayed figures of these codes (served code ->
+        # stored code): the plumbing of another county, with real numbers under other names
+        self.remap: dict[str, str] = {}
         self.log: list[tuple[float, str, int]] = []
 
     def take(self, name: str) -> bool:
@@ -138,10 +141,16 @@ def make_handler(data: KoladaData, faults: Faults):
             args = dict(zip(segs[1::2], segs[2::2]))
             kpis = set(args.get("kpi", "").split(",")) - {""}
             areas = set(args.get("municipality", "").split(",")) - {""}
+            if faults.remap:
+                back = {stored: served for served, stored in faults.remap.items() if served in areas}
+                areas = (areas - set(faults.remap)) | set(back)
             years = {int(y) for y in args.get("year", "").split(",") if y.isdigit()}
             items = [i for i in data.items
                      if (not kpis or i["kpi"] in kpis) and (not areas or i["municipality"] in areas)
                      and (not years or i["period"] in years) and i["period"] not in faults.empty_years]
+            if faults.remap:
+                items = [dict(i, municipality=back.get(i["municipality"], i["municipality"])) for i in items
+                         if i["municipality"] in back or i["municipality"] not in faults.remap.values()]
             if faults.years_of:
                 items = [i for i in items if i["kpi"] not in faults.years_of
                          or faults.years_of[i["kpi"]][0] <= i["period"] <= faults.years_of[i["kpi"]][1]]

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from nyap.areas import area_names
+from nyap import DEFAULT_GOALS_FILE
+from nyap.goals import load_goals
 from nyap.charts import goal_gap_chart, municipalities_chart, trend_chart
 from nyap.export import chart_png, table_csv
 from nyap.formatting import (
@@ -15,7 +16,7 @@ from nyap.formatting import (
 )
 from nyap.views import all_focus_items, goal_view, source_line
 
-NAMES = area_names()
+NAMES = load_goals(DEFAULT_GOALS_FILE).region.names()
 
 
 @pytest.fixture(scope="module")

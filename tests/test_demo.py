@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nyap.areas import COUNTRY, COUNTY, COUNTY_GROUP, MUNICIPALITIES
+from nyap import DEFAULT_GOALS_FILE
+from nyap.goals import load_goals
+
+REGION = load_goals(DEFAULT_GOALS_FILE).region
+COUNTY, COUNTRY, COUNTY_GROUP, MUNICIPALITIES = REGION.county, REGION.country, REGION.group, REGION.municipalities
 from nyap.demo import SPECS, build_demo_cache
 
 

@@ -106,21 +106,21 @@ def test_county_reference_for_k_type_is_a_labelled_own_mean(config, real_observa
     goal = config.goal("aldreomsorg")
     values = goal_values(real_observations, goal, "Hemtjänst")
     assert values[values["area_code"] == "0017"].empty  # K-type: Kolada has no county value
-    ref = county_reference(values)
+    ref = county_reference(values, config.region)
     row = ref[(ref["year"] == 2022) & (ref["gender"] == "T")].iloc[0]
     assert row["reference_kind"] == "mean" and row["area_code"] == COMPUTED_MEAN_CODE
     assert row["reference_label"] == "Länets kommuner, ovägt medel (egen beräkning)"
     assert row["value"] == pytest.approx(73.5625) and row["n_municipalities"] == 16
 
 
-def test_county_reference_prefers_county_then_kolada_group():
+def test_county_reference_prefers_county_then_kolada_group(config):
     rows = [("1780", 2022, "T", 60.0), ("1715", 2022, "T", 80.0), ("G33624", 2022, "T", 70.5)]
-    ref = county_reference(obs(rows))
+    ref = county_reference(obs(rows), config.region)
     assert list(ref["reference_kind"]) == ["group"] and ref["value"].iloc[0] == 70.5
-    ref = county_reference(obs(rows + [("0017", 2022, "T", 66.0)]))
+    ref = county_reference(obs(rows + [("0017", 2022, "T", 66.0)]), config.region)
     assert list(ref["reference_kind"]) == ["county"] and ref["value"].iloc[0] == 66.0
     # the computed mean only uses municipalities that have a value; a missing one is not a zero
-    ref = county_reference(obs([("1780", 2022, "T", 60.0), ("1715", 2022, "T", np.nan)]))
+    ref = county_reference(obs([("1780", 2022, "T", 60.0), ("1715", 2022, "T", np.nan)]), config.region)
     assert ref["value"].iloc[0] == 60.0 and ref["n_municipalities"].iloc[0] == 1
 
 

@@ -176,8 +176,8 @@ def test_own_mean_shows_its_coverage_and_flags_a_change(real, config):
     assert view.reference_kind == "mean"
     ev = view.evaluation(COMPUTED_MEAN_CODE, "T")
     assert (int(ev["baseline_n_areas"]), int(ev["latest_n_areas"])) == (15, 16)
-    assert coverage_text(ev) == "medel av 16 av 16 kommuner"
-    assert "15 av 16 kommuner år 2017" in coverage_warning(ev)
+    assert coverage_text(ev, view.region.size) == "medel av 16 av 16 kommuner"
+    assert "15 av 16 kommuner år 2017" in coverage_warning(ev, view.region.size)
     assert any("varierar mellan" in c for c in caveats(view))
     gap = store.goal_charts(view, "1780", ("T",), NAMES, source_line(view, False)).gap
     notes = gap.layout["usermeta"]["notes"]

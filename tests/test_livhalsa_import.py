@@ -193,7 +193,6 @@ def test_suppressed_group_smuggled_in_with_a_value_never_shows(tmp_path, config,
 def test_no_output_path_shows_a_suppressed_value(tmp_path, config, cache_dir, monkeypatch):
     """Import a file with values on small groups, then look everywhere a number can leave the app:
     the rendered pages (text, tables, chart data), the CSV downloads and the exported images."""
-    from nyap.areas import area_names
     from nyap.charts import goal_gap_chart, municipalities_chart, trend_chart
     from nyap.export import chart_svg, table_csv
     from nyap.views import all_focus_items, goal_view, source_line
@@ -221,7 +220,7 @@ def test_no_output_path_shows_a_suppressed_value(tmp_path, config, cache_dir, mo
     cache = load_cache(cache_dir)
     item = next(i for i in all_focus_items(config) if i.key == "god_halsa")
     view = goal_view(cache, config, item, 2022, "18-84")
-    names = area_names()
+    names = config.region.names()
     for genders in (("T",), ("K", "M")):
         src = source_line(view, True)
         for result in (trend_chart(view, "1760", genders, names, src, True),

@@ -11,14 +11,15 @@ import pandas as pd
 import pytest
 from altair.vegalite.v6.schema import core as vl_core
 
-from nyap.areas import area_names
+from nyap import DEFAULT_GOALS_FILE
+from nyap.goals import load_goals
 from nyap.cache import Cache
 from nyap.evaluation_table import EvaluationTable
 from nyap.goal_arithmetic import evaluate_goal, evaluate_goal_years, goal_values, with_county_reference
 from nyap.store import Memo, ResultStore
 from nyap.views import challenge_evaluations, goal_view, overview_evaluations, source_line
 
-NAMES = area_names()
+NAMES = load_goals(DEFAULT_GOALS_FILE).region.names()
 
 
 def canonical(frame: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +67,7 @@ def test_all_years_at_once_equal_one_year_at_a_time(demo_cache, config):
     for goal in config.goals:
         for track in goal.tracks:
             values = goal_values(demo_cache.observations, goal, track, config.meta.source_preference)
-            values, *_ = with_county_reference(values, config.meta.county, config.meta.county_group)
+            values, *_ = with_county_reference(values, config.region)
             if values.empty:
                 continue
             years = list(range(2014, 2026))

@@ -9,7 +9,6 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ..areas import MUNICIPALITIES
 from ..catalogue import indicator_catalogue, method_notes
 from ..filters import to_query
 from ..formatting import GENDER_LABELS, age_text, fmt_value
@@ -76,7 +75,8 @@ def render_challenge(name: str) -> None:
     ev = store.challenge_evaluations(name, ctx.filters.year, explicit_age)
     link = to_query(replace(ctx.filters, goal=None))
     with list_slot:
-        st.html(goal_list_html(items, ev, ctx.filters.area, ctx.area_label(), ctx.filters.genders, focus_key, link))
+        st.html(goal_list_html(items, ev, ctx.filters.area, ctx.area_label(), ctx.filters.genders, focus_key, link,
+                               store.region))
         st.caption(f"Läget per {ctx.filters.year}. " + _age_caption(config, name, ev))
 
     view = store.goal_view(item, ctx.filters.year, ctx.filters.age_group or None)
@@ -168,13 +168,14 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
             reason = status_reason(ev, goal, view.as_of)
             if reason:
                 lines.append(md(reason))
-            if coverage_text(ev):
-                lines.append(md(f"Länet här: {coverage_text(ev, 'baseline')} ({_year(ev, 'baseline')}), "
-                                f"{coverage_text(ev)} ({_year(ev, 'latest')})."
-                                if coverage_text(ev, "baseline") != coverage_text(ev)
-                                else f"Länet här: {coverage_text(ev)}."))
-                if coverage_warning(ev):
-                    lines.append("⚠ " + md(coverage_warning(ev)))
+            size = view.region.size
+            if coverage_text(ev, size):
+                lines.append(md(f"Länet här: {coverage_text(ev, size, 'baseline')} ({_year(ev, 'baseline')}), "
+                                f"{coverage_text(ev, size)} ({_year(ev, 'latest')})."
+                                if coverage_text(ev, size, "baseline") != coverage_text(ev, size)
+                                else f"Länet här: {coverage_text(ev, size)}."))
+                if coverage_warning(ev, size):
+                    lines.append("⚠ " + md(coverage_warning(ev, size)))
             if base != "–" or latest != "–":  # nothing to list when neither exists
                 lines.append(f"Basvärde {md(base)} · senaste {md(latest)}")
             if not goal.direction_only and not pd.isna(ev.get("target")) and ev["status"] != "at_limit":
@@ -206,7 +207,7 @@ def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
     if rows.empty:
         return
     r = rows.iloc[0].to_dict()
-    where = ctx.area_label(code) if code in MUNICIPALITIES else view.reference_label
+    where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
     st.markdown(f"**Skillnaden mellan kvinnor och män ({md(where)}):** "
                 f"{md(_value_year(r, 'baseline', view.goal.value_unit))} → "
                 f"{md(_value_year(r, 'latest', view.goal.value_unit))}. "

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from ..areas import MUNICIPALITIES, area_names
 from ..cache import Cache, CacheError
 from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, to_query
 from ..formatting import GENDER_LABELS
@@ -41,8 +40,12 @@ class PageContext:
     page_key: str
 
     @property
+    def region(self):
+        return self.config.region
+
+    @property
     def county_view(self) -> bool:
-        return self.filters.area not in MUNICIPALITIES
+        return not self.region.is_municipality(self.filters.area)
 
     def area_label(self, code: str | None = None) -> str:
         code = code or self.filters.area
@@ -92,7 +95,7 @@ def start_page(title: str, page_key: str) -> ResultStore:
 
 def filter_options(store: ResultStore, goals: tuple[str, ...] = ()) -> FilterOptions:
     # years and age groups were scanned once for the data version, by the store
-    return FilterOptions(areas=(store.config.meta.county,) + tuple(MUNICIPALITIES), years=store.years,
+    return FilterOptions(areas=(store.config.meta.county,) + tuple(store.region.municipalities), years=store.years,
                          age_groups=store.age_groups, goals=goals)
 
 
@@ -103,7 +106,7 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
     options = filter_options(store, goals)
     shared = st.session_state.setdefault("nyap_shared", {})
     entering = st.session_state.get("nyap_page") != page_key
-    names = area_names()
+    names = store.region.names()
     keys = {f: f"{page_key}__{f}" for f in ("area", "gender", "year", "goal")}
     if entering or any(k not in st.session_state for k in (keys["area"], keys["gender"], keys["year"])):
         link, notices = parse_query(st.query_params.to_dict(), options)
