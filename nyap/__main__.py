@@ -63,7 +63,13 @@ def cmd_import_livhalsa(args) -> int:
 def cmd_check(args) -> int:
     from .summary import goal_summary_lines
 
+    from .page_registry import page_problems
+
     config = load_goals(args.goals)
+    problems = page_problems(config)
+    if problems:
+        _print_problems(f"{args.goals}: sidorna stämmer inte med utmaningarna:", problems)
+        return 1
     print(f"{args.goals}: {len(config.goals)} mål i {len(config.challenges)} utmaningar – OK.")
     cache = load_cache(Path(args.cache))
     kind = "DEMODATA" if cache.is_demo else "riktiga data"

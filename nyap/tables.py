@@ -29,9 +29,17 @@ def status_html(status: str, remaining=None, direction_only: bool = False, words
     return f'<span class="nyap-s-{status}">{escape(text)}</span>{escape(rem)}'
 
 
-def page_href(page: str, query: dict[str, str]) -> str:
-    path = "" if page == "Översikt" else quote(page)
-    return f"{path}?{urlencode(query)}"
+def page_href(url_path: str, query: dict[str, str]) -> str:
+    """A link to a page (its URL path from nyap/page_registry.py) with the selection."""
+    return f"{url_path}?{urlencode(query)}"
+
+
+def _goal_link(label: str, page_for: dict[str, str], challenge: str, query: dict[str, str]) -> str:
+    """The goal's name as a link to its challenge page; plain text if the page is missing
+    (`nyap check` reports that)."""
+    if challenge not in page_for:
+        return escape(label)
+    return f'<a href="{escape(page_href(page_for[challenge], query))}" target="_self">{escape(label)}</a>'
 
 
 def swedish_sort_key(name: str) -> str:
@@ -103,7 +111,7 @@ def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: d
     for ch, item in _by_challenge(config, body, len(munis) + 2):
         goal, track, key = item.goal, item.track, item.key
         label = item.label + _age_suffix(ev, goal.id, track, ch.name)
-        href = page_href(page_for[ch.name], dict(link_query, mal=key))
+        link = _goal_link(label, page_for, ch.name, dict(link_query, mal=key))
         ref = ev.reference_row(goal.id, track, gender, ch.name)
         cells = [_cell(ref, goal.direction_only, "county", goal)]
         if ev.county_only(goal.id, track, ch.name):
@@ -112,7 +120,7 @@ def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: d
         else:
             for code in munis:
                 cells.append(_cell(ev.row(goal.id, track, code, gender, ch.name), goal.direction_only, "", goal))
-        body.append(f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a></th>'
+        body.append(f'<tr><th scope="row">{link}</th>'
                     f'{"".join(cells)}</tr>')
     caption = f"Alla mål × länet och kommunerna ({GENDER_LABELS[gender].lower()})"
     return scroll_box(f'<table class="nyap-table nyap-matrix"><caption>{escape(caption)}</caption><thead><tr>{head}</tr>'
@@ -160,8 +168,8 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         county_only = ev.county_only(goal.id, track, ch.name)
         base, latest = _value_with_year(own, "baseline"), _value_with_year(own, "latest")
         target = "–" if own is None or pd.isna(own.get("target")) else fmt_number(own["target"])
-        href = page_href(page_for[ch.name], dict(link_query, mal=key))
         label = item.label + _age_suffix(ev, goal.id, track, ch.name)
+        link = _goal_link(label, page_for, ch.name, dict(link_query, mal=key))
         if county_only:
             own_status = f'<span class="nyap-note">{COUNTY_ONLY}</span>'
         elif own is None:
@@ -174,7 +182,7 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         ref_status = (status_html(ref["status"], ref.get("remaining"), goal.direction_only, label=status_label(ref, goal))
                       if ref is not None else status_html("no_data"))
         rows.append(
-            f'<tr><th scope="row"><a href="{escape(href)}" target="_self">{escape(label)}</a>'
+            f'<tr><th scope="row">{link}'
             f'<br><span class="nyap-note">{escape(unit)}</span></th>'
             f'<td class="num">{escape(base)}</td><td class="num">{escape(latest)}</td>'
             f'<td class="num">{escape(target)}</td><td class="status">{own_status}</td>'

@@ -8,18 +8,15 @@ import pandas as pd
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from nyap import PROJECT_ROOT
+from nyap import DEFAULT_GOALS_FILE, PROJECT_ROOT
+from nyap.goals import load_goals
+from nyap.page_registry import pages
 from nyap.ui.pages import PAGE_ERROR
 
-PAGE_FILES = {
-    "Översikt": None,
-    "Barnalivet": "pages/1_Barnalivet.py",
-    "Ungdomslivet": "pages/2_Ungdomslivet.py",
-    "Vuxenlivet": "pages/3_Vuxenlivet.py",
-    "Äldrelivet": "pages/4_Äldrelivet.py",
-    "Om data": "pages/5_Om_data.py",
-}
-CHALLENGES = ("Barnalivet", "Ungdomslivet", "Vuxenlivet", "Äldrelivet")
+# the app's own page list (nyap/page_registry.py): page key -> file AppTest switches to
+_PAGES = pages(load_goals(DEFAULT_GOALS_FILE))
+PAGE_FILES = {p.key: (None if p.file == "app.py" else p.file) for p in _PAGES}
+CHALLENGES = tuple(p.key for p in _PAGES if p.challenge)
 
 
 def open_app(page: str = "Översikt", query: dict | None = None) -> AppTest:

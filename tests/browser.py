@@ -1,113 +1,23 @@
-"""Helpers for browser tests: start the app on loopback, drive Debian's Chromium via Playwright."""
+"""Helpers for browser tests: the app on loopback and Chromium via Playwright (nyap/browser.py),
+the page list from the app's registry, and what "fits" means."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import quote
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("NYAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-PAGES = {
-    "Översikt": "",
-    "Barnalivet": "Barnalivet",
-    "Ungdomslivet": "Ungdomslivet",
-    "Vuxenlivet": "Vuxenlivet",
-    "Äldrelivet": quote("Äldrelivet"),
-    "Om data": "Om_data",
-}
+from nyap.browser import (  # noqa: F401  (re-exported for the tests)
+    CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_available, free_port, full_screenshot, launch_browser, open_page,
+    running_app, wait_until_idle,
+)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _pages() -> dict[str, str]:
+    from nyap import DEFAULT_GOALS_FILE
+    from nyap.goals import load_goals
+    from nyap.page_registry import pages
+
+    return {p.key: p.url_path for p in pages(load_goals(DEFAULT_GOALS_FILE))}
 
 
-@contextlib.contextmanager
-def running_app(cache_dir: Path | None = None, timeout: float = 60.0):
-    """Start `streamlit run app.py` on 127.0.0.1 and a free port; stop it afterwards."""
-    port = free_port()
-    env = dict(os.environ)
-    if cache_dir is not None:
-        env["NYAP_CACHE_DIR"] = str(cache_dir)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError("streamlit exited: " + log.read().decode(errors="replace")[-2000:])
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("streamlit did not start in time")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def chromium_available() -> bool:
-    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
-
-
-@contextlib.contextmanager
-def launch_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def wait_until_idle(page, timeout: float = 60_000) -> None:
-    """Streamlit is done when connected and the script is not running."""
-    page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=timeout)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
-    # charts draw after the script finished; give vega a moment to render
-    page.wait_for_timeout(400)
-
-
-def open_page(page, url: str) -> None:
-    page.goto(url)
-    wait_until_idle(page)
-
-
-def full_screenshot(page, path: str, width: int = 1600) -> None:
-    """Streamlit scrolls inside its own container, so grow the viewport to the content first."""
-    height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
-        ".map(e => e.scrollHeight), 800)")
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 16000)})
-    page.wait_for_timeout(500)
-    page.screenshot(path=path, full_page=True)
-    page.set_viewport_size({"width": width, "height": 1000})
+PAGES = _pages()  # page key -> URL path, from the app's page registry
 
 
 # What "fits" means: nothing scrolls sideways but a table's own box, no chart is wider than its

@@ -13,6 +13,7 @@ from ..catalogue import indicator_catalogue, method_notes
 from ..filters import to_query
 from ..formatting import GENDER_LABELS, age_text, fmt_value
 from ..goals import GoalsConfig
+from ..page_registry import page_for_challenge
 from ..summary import goals_without_gender_split, headline_rows, summary_sentence
 from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
 from ..status import coverage_text, coverage_warning, status_label, status_reason
@@ -43,7 +44,7 @@ def guarded(render):
 
 
 def page_for(config: GoalsConfig) -> dict[str, str]:
-    return {c.name: c.name for c in config.challenges}
+    return page_for_challenge(config)
 
 
 # ------------------------------------------------------------------ challenge page
@@ -52,9 +53,15 @@ def page_for(config: GoalsConfig) -> dict[str, str]:
 def render_challenge(name: str) -> None:
     store = start_page(name, name)
     config = store.config
+    challenge = next((c for c in config.challenges if c.name == name), None)
+    if challenge is None:
+        # a page file whose challenge was renamed or removed in goals.toml (`nyap check` says so)
+        st.title(md(name))
+        st.error(f"Utmaningen \"{md(name)}\" finns inte i goals.toml. Välj en annan sida i menyn; den som "
+                 "sköter appen kan köra `python -m nyap check` för att se vad som inte stämmer.")
+        return
     items = focus_items(config, name)
     ctx = shared_filters(store, name, goals=tuple(i.key for i in items))
-    challenge = next(c for c in config.challenges if c.name == name)
     st.title(md(name))
     st.html(f'<p class="nyap-aim">{esc(challenge.aim)}</p>')
 

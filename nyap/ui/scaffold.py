@@ -18,6 +18,7 @@ from ..cache import Cache, CacheError
 from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, to_query
 from ..formatting import GENDER_LABELS
 from ..goals import GoalsConfig, GoalsError
+from ..page_registry import pages
 from ..store import ResultStore
 from .loaders import get_data
 from .safe import for_visitors, md
@@ -170,20 +171,10 @@ def publish(ctx: PageContext) -> None:
         st.query_params.from_dict(query)
 
 
-PAGE_FILES = {
-    "Översikt": "app.py",
-    "Barnalivet": "pages/1_Barnalivet.py",
-    "Ungdomslivet": "pages/2_Ungdomslivet.py",
-    "Vuxenlivet": "pages/3_Vuxenlivet.py",
-    "Äldrelivet": "pages/4_Äldrelivet.py",
-    "Om data": "pages/5_Om_data.py",
-}
-
-
 def navigation(config: GoalsConfig, page_key: str) -> None:
     """Sidebar links to every page. The selection travels in session state; the links stay
     plain so that switching pages is instant."""
     st.markdown("### Nya Perspektiv")
-    for label, path in PAGE_FILES.items():
-        st.page_link(path, label=label, disabled=label == page_key)
+    for page in pages(config):
+        st.page_link(page.file, label=page.key, disabled=page.key == page_key)
 

@@ -1,0 +1,102 @@
+"""Start the app on loopback and drive Debian's Chromium with Playwright: the browser tests and
+scripts/screenshots.py share these (Playwright is a test dependency, imported only when used)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # the project
+CHROMIUM = os.environ.get("NYAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(cache_dir: Path | None = None, timeout: float = 60.0):
+    """Start `streamlit run app.py` on 127.0.0.1 and a free port; stop it afterwards."""
+    port = free_port()
+    env = dict(os.environ)
+    if cache_dir is not None:
+        env["NYAP_CACHE_DIR"] = str(cache_dir)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError("streamlit exited: " + log.read().decode(errors="replace")[-2000:])
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("streamlit did not start in time")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+@contextlib.contextmanager
+def launch_browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_until_idle(page, timeout: float = 60_000) -> None:
+    """Streamlit is done when connected and the script is not running."""
+    page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=timeout)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
+    # charts draw after the script finished; give vega a moment to render
+    page.wait_for_timeout(400)
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    wait_until_idle(page)
+
+
+def full_screenshot(page, path: str, width: int = 1600) -> None:
+    """Streamlit scrolls inside its own container, so grow the viewport to the content first."""
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
+        ".map(e => e.scrollHeight), 800)")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 16000)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size({"width": width, "height": 1000})
