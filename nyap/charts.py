@@ -23,6 +23,7 @@ from .formatting import (
 )
 from .fonts import CHART_FONT
 from .goal_arithmetic import usable
+from .prose import remaining_phrase
 from .status import coverage_text, coverage_warning, status_label
 from .views import GoalView, latest_values_for_year
 
@@ -294,7 +295,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                                                y=alt.expr("height - 4"))
                       .encode(x=alt.X("year:Q"), text=alt.Text("label:N")))
     target_rows = []
-    if not goal.direction_only:
+    if goal.has_target:
         for g in genders:
             ev = view.evaluation(ref_code if county_view else area, g)
             # no diamond for a share already at 100 %: its "target" is the baseline, not a goal
@@ -542,7 +543,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
         layers.append(base.mark_rule(color="#222222", strokeWidth=2).encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high:Q"), **offset))
     reference_layers: list = []  # the county and target rules go under the value labels
     notes = []
-    if not goal.direction_only:
+    if goal.has_target:
         target_rows = []
         for g in genders:
             ev = view.reference_evaluation(g)
@@ -632,9 +633,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     rows["status_text"] = [status_label(r, goal)
                            + (" (inom osäkerheten)" if r["status"] == "unchanged" and r["uncertainty_rule"] == "ci" else "")
                            for r in rows.to_dict("records")]
-    rows["remaining_text"] = [
-        "" if pd.isna(r) or goal.direction_only or st in ("break", "at_limit") else ("målet nått" if r == 0 else f"{fmt_remaining(r)} kvar")
-        for r, st in zip(rows["remaining"], rows["status"])]
+    rows["remaining_text"] = [remaining_phrase(st, r, goal.has_target) for r, st in zip(rows["remaining"], rows["status"])]
     rows["label"] = rows["status_text"] + np.where(rows["remaining_text"] != "", " · " + rows["remaining_text"], "")
     coverage_notes = []
     if "latest_n_areas" in rows:
@@ -662,7 +661,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
                alt.Tooltip("latest:Q", title="Senaste värde", format=fmt),
                alt.Tooltip("latest_year:Q", title="År", format="d"),
                alt.Tooltip("status_text:N", title="Status")]
-    if not goal.direction_only:
+    if goal.has_target:
         tooltip[3:3] = [alt.Tooltip("target:Q", title="Målvärde", format=fmt),
                         alt.Tooltip("remaining:Q", title="Återstår", format=fmt)]
     status_scale = alt.Scale(domain=[STATUS_STYLE[s][2] for s in STATUS_STYLE],
@@ -693,7 +692,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
                 domain=status_scale.domain, range=["diamond", "circle", "square", "cross", "triangle-down", "triangle-up", "stroke"])),
             tooltip=tooltip),
     ]
-    if not goal.direction_only:
+    if goal.has_target:
         layers.append(with_target.mark_tick(color="#111111", thickness=3, size=22, yOffset=GAP_ROW_SHIFT).encode(
             x=alt.X("target:Q"), tooltip=tooltip))
     layers.append(base.mark_text(align="left", baseline="middle", fontSize=15, yOffset=-13).encode(
@@ -702,10 +701,10 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     chart = alt.layer(*layers).properties(height=alt.Step(50), width="container")
     scope = _scope("alla kommuner", genders, view)
     headline = (f"Målgapet – {scope}: basår {period.baseline_year} → senaste → mål {period.target_year}"
-                if not goal.direction_only else f"Förändring sedan basåret {period.baseline_year} – {scope} (mål: bara riktning)")
+                if goal.has_target else f"Förändring sedan basåret {period.baseline_year} – {scope} (mål: bara riktning)")
     title = wrap(view.item.label) + [headline[0].upper() + headline[1:]]
     notes = ["Ring: basvärdet. Fylld symbol: senaste värdet (färg och form = status)"
-             + ("" if goal.direction_only else ", svart streck = målvärdet") + "."]
+             + ("" if (not goal.has_target) else ", svart streck = målvärdet") + "."]
     notes += coverage_notes
     notes += missing_notes
     def sv(values):

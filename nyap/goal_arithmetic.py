@@ -422,7 +422,7 @@ def evaluate_measure(measure: Measure, years) -> pd.DataFrame:
 def with_combined_total(ev: pd.DataFrame, goal: Goal) -> pd.DataFrame:
     """Adds the combined women-and-men row of a goal measured separately for women and men
     (life expectancy); other goals pass unchanged."""
-    if ev.empty or not all(ref.gender for ref in goal.indicators):
+    if ev.empty or not goal.measured_by_sex:
         return ev
     return pd.concat([ev, combined_total(ev)], ignore_index=True)
 

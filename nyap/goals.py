@@ -115,6 +115,19 @@ class Goal:
         return 1 if self.direction == "increase" else -1
 
     @property
+    def has_target(self) -> bool:
+        """A numeric goal (a change to reach), not only a direction."""
+        return not self.direction_only
+
+    @property
+    def measured_by_sex(self) -> bool:
+        """Measured for women and men in separate KPIs (life expectancy): no total of its own."""
+        return all(ref.gender for ref in self.indicators)
+
+    def tolerance_at(self, as_of: int) -> float:
+        return self.tolerance_for(self.period_for(as_of))
+
+    @property
     def value_unit(self) -> str:
         return self.unit_label or UNITS[self.unit][0]
 

@@ -14,6 +14,7 @@ import pandas as pd
 from .evaluation_table import Evaluations
 from .formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number, fmt_remaining
 from .goals import GoalsConfig
+from .prose import aim_short, remaining_phrase
 from .status import status_label
 from .views import FocusItem, focus_items
 
@@ -22,9 +23,8 @@ def status_html(status: str, remaining=None, direction_only: bool = False, words
                 label: str | None = None) -> str:
     symbol, _, plain = STATUS_STYLE[status]
     label = label or plain
-    rem = ""
-    if remaining is not None and not pd.isna(remaining) and not direction_only and status not in ("no_data", "break", "at_limit"):
-        rem = " · målet nått" if remaining == 0 else f" · {fmt_remaining(remaining)} kvar"
+    phrase = remaining_phrase(status, remaining, not direction_only)
+    rem = f" · {phrase}" if phrase else ""
     text = f"{symbol} {label}" if words else symbol
     return f'<span class="nyap-s-{status}">{escape(text)}</span>{escape(rem)}'
 
@@ -56,7 +56,8 @@ COUNTY_ONLY = "Finns bara för länet"
 
 
 def goal_list_html(items: list[FocusItem], ev: Evaluations, area: str, area_name: str,
-                   genders: tuple[str, ...], focus: str | None, link_query: dict[str, str], region) -> str:
+                   genders: tuple[str, ...], focus: str | None, link_query: dict[str, str], region,
+                   as_of: int) -> str:
     """The compact list of a challenge's goals: status and remaining distance for the chosen
     municipality and for the county, small enough to see every goal at once."""
     county_view = not region.is_municipality(area)
@@ -79,11 +80,10 @@ def goal_list_html(items: list[FocusItem], ev: Evaluations, area: str, area_name
             elif row is None:
                 cells.append(f"<td>{status_html('no_data')}</td>")
             else:
-                cells.append(f"<td>{status_html(row['status'], row.get('remaining'), goal.direction_only, label=status_label(row, goal))}</td>")
+                cells.append(f"<td>{status_html(row['status'], row.get('remaining'), (not goal.has_target), label=status_label(row, goal))}</td>")
         q = dict(link_query, mal=item.key)
         label = escape(item.label + _age_suffix(ev, goal.id, item.track))
-        target = f"{'ökning' if goal.sign > 0 else 'minskning'} med {fmt_number(goal.change, 0 if goal.change == int(goal.change) else 1)} {goal.change_unit}" \
-            if not goal.direction_only else ("ska öka" if goal.sign > 0 else "ska minska") + " (riktning)"
+        target = aim_short(goal, as_of)
         cls = ' class="focus"' if item.key == focus else ""
         body.append(f'<tr{cls}><th scope="row"><a href="?{urlencode(q)}" target="_self">{label}</a>'
                     f'<br><span class="nyap-note">{escape(target)}</span></th>{"".join(cells)}</tr>')
@@ -113,13 +113,13 @@ def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: d
         label = item.label + _age_suffix(ev, goal.id, track, ch.name)
         link = _goal_link(label, page_for, ch.name, dict(link_query, mal=key))
         ref = ev.reference_row(goal.id, track, gender, ch.name)
-        cells = [_cell(ref, goal.direction_only, "county", goal)]
+        cells = [_cell(ref, (not goal.has_target), "county", goal)]
         if ev.county_only(goal.id, track, ch.name):
             cells.append(f'<td class="cell nyap-note" colspan="{len(munis)}">{COUNTY_ONLY} '
                          '(nyckeltalet redovisas bara för regioner)</td>')
         else:
             for code in munis:
-                cells.append(_cell(ev.row(goal.id, track, code, gender, ch.name), goal.direction_only, "", goal))
+                cells.append(_cell(ev.row(goal.id, track, code, gender, ch.name), (not goal.has_target), "", goal))
         body.append(f'<tr><th scope="row">{link}</th>'
                     f'{"".join(cells)}</tr>')
     caption = f"Alla mål × länet och kommunerna ({GENDER_LABELS[gender].lower()})"
@@ -134,10 +134,9 @@ def _cell(row, direction_only: bool, cls: str, goal=None) -> str:
         status, rem = row["status"], row.get("remaining")
     symbol = STATUS_STYLE[status][0]
     label = status_label(row, goal)
-    rem_text = ""
-    if not direction_only and rem is not None and not pd.isna(rem) and status not in ("no_data", "break", "at_limit"):
-        rem_text = "nått" if rem == 0 else fmt_remaining(rem)
-    title = label + (f", {rem_text} kvar" if rem_text and rem_text != "nått" else "")
+    phrase = remaining_phrase(status, rem, not direction_only)
+    rem_text = "nått" if phrase == "målet nått" else phrase.removesuffix(" kvar")
+    title = label + (f", {phrase}" if phrase and phrase != "målet nått" else "")
     return (f'<td class="cell {cls}" title="{escape(title)}"><span class="sym nyap-s-{status}" aria-label="{escape(label)}">'
             f'{symbol}</span><span class="rem">{escape(rem_text)}</span></td>')
 
@@ -175,11 +174,11 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         elif own is None:
             own_status = status_html("no_data")
         else:
-            own_status = status_html(own["status"], own.get("remaining"), goal.direction_only,
+            own_status = status_html(own["status"], own.get("remaining"), (not goal.has_target),
                                      label=status_label(own, goal))
             if base == "–" and own["status"] != "no_data":
                 base = latest = "se kvinnor/män"  # measured separately (life expectancy)
-        ref_status = (status_html(ref["status"], ref.get("remaining"), goal.direction_only, label=status_label(ref, goal))
+        ref_status = (status_html(ref["status"], ref.get("remaining"), (not goal.has_target), label=status_label(ref, goal))
                       if ref is not None else status_html("no_data"))
         rows.append(
             f'<tr><th scope="row">{link}'

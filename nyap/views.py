@@ -198,7 +198,7 @@ def shown_gender(view: GoalView, requested: str) -> tuple[str, str | None]:
 
     A goal measured for women and men in separate KPIs (life expectancy) has no total: both are
     shown. A KPI not split by gender has no women/men values: the total is shown."""
-    if requested == "T" and all(ref.gender for ref in view.goal.indicators):
+    if requested == "T" and view.goal.measured_by_sex:
         return "KM", "Målet mäts för kvinnor och män var för sig; båda visas."
     if requested != "T" and not view.values["gender"].isin(["K", "M"]).any():
         return "T", "Nyckeltalet är inte uppdelat på kön – här visas totalt för båda könen."

@@ -11,12 +11,12 @@ import streamlit as st
 
 from ..catalogue import indicator_catalogue, method_notes
 from ..filters import to_query
-from ..formatting import GENDER_LABELS, age_text, fmt_value
+from ..formatting import GENDER_LABELS, age_text
 from ..goals import GoalsConfig
 from ..page_registry import page_for_challenge
 from ..summary import goals_without_gender_split, headline_rows, summary_sentence
 from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
-from ..status import coverage_text, coverage_warning, status_label, status_reason
+from ..prose import aim_sentence, gender_gap_sentence, key_numbers
 from ..store import ResultStore
 from ..views import (
     SOURCE_LABELS, GoalView, caveats, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
@@ -71,7 +71,8 @@ def render_challenge(name: str) -> None:
     focus_key = st.selectbox("Välj mål att visa i detalj", list(by_key), key=f"{name}__goal",
                              format_func=lambda k: by_key[k].label, label_visibility="collapsed")
     item = by_key[focus_key]
-    probe = store.goal_view(item, ctx.filters.year, None)
+    # the measure (prepared once per data version) knows its age groups: no view built to learn them
+    probe = store.measure(item.goal, item.track, None).measure
     default_age = item.goal.default_age_group(name) or challenge.default_age_group or probe.age_group
     ctx = age_group_filter(ctx, probe.age_groups, default_age if default_age in probe.age_groups else probe.age_group)
     ctx = replace(ctx, filters=replace(ctx.filters, goal=focus_key))
@@ -83,7 +84,7 @@ def render_challenge(name: str) -> None:
     link = to_query(replace(ctx.filters, goal=None))
     with list_slot:
         st.html(goal_list_html(items, ev, ctx.filters.area, ctx.area_label(), ctx.filters.genders, focus_key, link,
-                               store.region))
+                               store.region, ctx.filters.year))
         st.caption(f"Läget per {ctx.filters.year}. " + _age_caption(config, name, ev))
 
     view = store.goal_view(item, ctx.filters.year, ctx.filters.age_group or None)
@@ -119,12 +120,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
         ctx = replace(ctx, filters=f)
         st.info(gender_note)
     st.markdown(f"### {md(view.item.label)}")
-    period = goal.period_for(f.year)
-    aim = (f"Mål: {'öka' if goal.sign > 0 else 'minska'} med {fmt_value(goal.period_for(f.year).change, goal.change_unit)} "
-           f"från {period.baseline_year} till {period.target_year}."
-           if not goal.direction_only else
-           f"Mål: värdet ska {'öka' if goal.sign > 0 else 'minska'} över tid (ingen siffra); oförändrat = mindre än "
-           f"{fmt_value(goal.tolerance, goal.value_unit)}.")
+    aim = aim_sentence(goal, f.year)
     shown = ", ".join(SOURCE_LABELS.get(s) or md(s) for s in view.sources) or "ingen källa i cachen"
     st.markdown(f"{md(aim)} Enhet: {md(goal.value_unit)}. Källa som visas: **{shown}**"
                 + (f"; åldersgrupp {md(view.age_label)}." if view.age_group else "."))
@@ -154,8 +150,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
 
 
 def _key_numbers(ctx: PageContext, view: GoalView) -> None:
-    goal = view.goal
-    unit = goal.value_unit
+    """The selected area's and the county's numbers side by side (the words: nyap/prose.py)."""
     targets = []
     if view.has_municipalities and not ctx.county_view:
         targets.append((ctx.area_label(), ctx.filters.area))
@@ -164,47 +159,11 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
         cols = st.columns(len(targets))
         for col, (label, code) in zip(cols, targets):
             ev = view.evaluation(code, g) if code else None
-            who = md(label) + ("" if g == "T" else f" – {GENDER_LABELS[g].lower()}")
-            if ev is None:
-                col.markdown(f"**{who}**  \n{status_html('no_data')}", unsafe_allow_html=True)
-                continue
-            base, latest = _value_year(ev, "baseline", unit), _value_year(ev, "latest", unit)
-            lines = [f"**{who}**", status_html(ev["status"], ev.get("remaining"), goal.direction_only,
-                                               label=status_label(ev, goal))
-                     + (" – för få svar (..)" if view.only_suppressed(code, g) else "")]
-            reason = status_reason(ev, goal, view.as_of)
-            if reason:
-                lines.append(md(reason))
-            size = view.region.size
-            if coverage_text(ev, size):
-                lines.append(md(f"Länet här: {coverage_text(ev, size, 'baseline')} ({_year(ev, 'baseline')}), "
-                                f"{coverage_text(ev, size)} ({_year(ev, 'latest')})."
-                                if coverage_text(ev, size, "baseline") != coverage_text(ev, size)
-                                else f"Länet här: {coverage_text(ev, size)}."))
-                if coverage_warning(ev, size):
-                    lines.append("⚠ " + md(coverage_warning(ev, size)))
-            if base != "–" or latest != "–":  # nothing to list when neither exists
-                lines.append(f"Basvärde {md(base)} · senaste {md(latest)}")
-            if not goal.direction_only and not pd.isna(ev.get("target")) and ev["status"] != "at_limit":
-                lines.append(f"Målvärde {md(fmt_value(ev['target'], unit))}")
-            if bool(ev.get("across_break")):
-                lines.append("Jämförelsen går över ett seriebrott.")
-            if ev.get("uncertainty_rule") == "ci" and ev["status"] == "unchanged":
-                lines.append("Förändringen ryms inom osäkerheten.")
-            col.markdown("  \n".join(lines), unsafe_allow_html=True)
-
-
-def _year(ev: dict, key: str) -> str:
-    year = ev.get(f"{key}_year")
-    return "–" if year is None or pd.isna(year) else str(int(year))
-
-
-def _value_year(ev: dict, key: str, unit: str) -> str:
-    """'81,3 % (2017)' or '–' when missing."""
-    value, year = ev.get(key), ev.get(f"{key}_year")
-    if value is None or pd.isna(value) or year is None or pd.isna(year):
-        return "–"
-    return f"{fmt_value(value, unit)} ({int(year)})"
+            k = key_numbers(view.goal, ev, label, g, view.as_of, view.region.size,
+                            only_suppressed=bool(code) and view.only_suppressed(code, g))
+            status = status_html(k.status, None, label=k.status_label) + (f" · {esc(k.remaining)}" if k.remaining else "")
+            col.markdown("  \n".join([f"**{md(k.heading)}**", status, *(md(line) for line in k.lines)]),
+                         unsafe_allow_html=True)
 
 
 def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
@@ -215,9 +174,7 @@ def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
         return
     r = rows.iloc[0].to_dict()
     where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
-    st.markdown(f"**Skillnaden mellan kvinnor och män ({md(where)}):** "
-                f"{md(_value_year(r, 'baseline', view.goal.value_unit))} → "
-                f"{md(_value_year(r, 'latest', view.goal.value_unit))}. "
+    st.markdown(md(gender_gap_sentence(r, where, view.goal.value_unit)) + " "
                 + status_html(r["status"]) + " (målet är att skillnaden ska minska)", unsafe_allow_html=True)
 
 

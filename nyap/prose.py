@@ -1,0 +1,104 @@
+"""The Swedish sentences about a goal, in one place: the aim, the remaining distance, the key
+numbers of an area, the women–men gap. The pages, the command line and a report say the same
+thing in the same words (plain text; the page escapes it and adds its own markup)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .formatting import GENDER_LABELS, fmt_number, fmt_remaining, fmt_value
+from .goals import Goal
+from .status import coverage_text, coverage_warning, status_label, status_reason
+
+
+def aim_sentence(goal: Goal, as_of: int) -> str:
+    """'Mål: öka med 2,0 procentenheter från 2017 till 2022.' for the period in force."""
+    period = goal.period_for(as_of)
+    verb = "öka" if goal.sign > 0 else "minska"
+    if goal.has_target:
+        return (f"Mål: {verb} med {fmt_value(period.change, goal.change_unit)} från {period.baseline_year} "
+                f"till {period.target_year}.")
+    return (f"Mål: värdet ska {verb} över tid (ingen siffra); oförändrat = mindre än "
+            f"{fmt_value(goal.tolerance_for(period), goal.value_unit)}.")
+
+
+def aim_short(goal: Goal, as_of: int) -> str:
+    """'ökning med 2 procentenheter' / 'ska minska (riktning)' for the compact goal list."""
+    if not goal.has_target:
+        return ("ska öka" if goal.sign > 0 else "ska minska") + " (riktning)"
+    change = goal.period_for(as_of).change
+    return (f"{'ökning' if goal.sign > 0 else 'minskning'} med "
+            f"{fmt_number(change, 0 if change == int(change) else 1)} {goal.change_unit}")
+
+
+def remaining_phrase(status: str, remaining, has_target: bool) -> str:
+    """'målet nått' / '1,2 kvar' / '' (no target, no comparison, or a share already at 100 %).
+    Never '0,0 kvar' before the goal is reached (formatting.fmt_remaining)."""
+    if not has_target or remaining is None or pd.isna(remaining) or status in ("no_data", "break", "at_limit"):
+        return ""
+    return "målet nått" if remaining == 0 else f"{fmt_remaining(remaining)} kvar"
+
+
+def value_year(ev, key: str, unit: str) -> str:
+    """'81,3 % (2017)' or '–' when missing."""
+    value, year = ev.get(key), ev.get(f"{key}_year")
+    if value is None or pd.isna(value) or year is None or pd.isna(year):
+        return "–"
+    return f"{fmt_value(value, unit)} ({int(year)})"
+
+
+def _year(ev, key: str) -> str:
+    year = ev.get(f"{key}_year")
+    return "–" if year is None or pd.isna(year) else str(int(year))
+
+
+@dataclass(frozen=True)
+class KeyNumbers:
+    """An area's result for a goal in words: the heading, the status (label and remaining), and
+    the explaining lines under it."""
+
+    heading: str
+    status: str  # the status key, for colour
+    status_label: str
+    remaining: str
+    lines: tuple[str, ...]
+
+
+def key_numbers(goal: Goal, ev, label: str, gender: str, as_of: int, region_size: int,
+                only_suppressed: bool = False) -> KeyNumbers:
+    """The key numbers of one area (a municipality or the county) and sex."""
+    heading = label + ("" if gender == "T" else f" – {GENDER_LABELS[gender].lower()}")
+    if ev is None:
+        return KeyNumbers(heading, "no_data", status_label(None), "", ())
+    unit = goal.value_unit
+    lines = []
+    if only_suppressed:
+        lines.append("För få svar – värdena visas inte (..).")
+    reason = status_reason(ev, goal, as_of)
+    if reason:
+        lines.append(reason)
+    if coverage_text(ev, region_size):
+        before, now = coverage_text(ev, region_size, "baseline"), coverage_text(ev, region_size)
+        lines.append(f"Länet här: {before} ({_year(ev, 'baseline')}), {now} ({_year(ev, 'latest')})."
+                     if before != now else f"Länet här: {now}.")
+        if coverage_warning(ev, region_size):
+            lines.append("⚠ " + coverage_warning(ev, region_size))
+    base, latest = value_year(ev, "baseline", unit), value_year(ev, "latest", unit)
+    if base != "–" or latest != "–":  # nothing to list when neither exists
+        lines.append(f"Basvärde {base} · senaste {latest}")
+    if goal.has_target and not pd.isna(ev.get("target")) and ev["status"] != "at_limit":
+        lines.append(f"Målvärde {fmt_value(ev['target'], unit)}")
+    if bool(ev.get("across_break")):
+        lines.append("Jämförelsen går över ett seriebrott.")
+    if ev.get("uncertainty_rule") == "ci" and ev["status"] == "unchanged":
+        lines.append("Förändringen ryms inom osäkerheten.")
+    return KeyNumbers(heading, str(ev["status"]), status_label(ev, goal),
+                      remaining_phrase(ev["status"], ev.get("remaining"), goal.has_target), tuple(lines))
+
+
+def gender_gap_sentence(row, where: str, unit: str) -> str:
+    """'Skillnaden mellan kvinnor och män (Karlstad): 4,1 år (2017) → 3,8 år (2022).'"""
+    return (f"Skillnaden mellan kvinnor och män ({where}): {value_year(row, 'baseline', unit)} → "
+            f"{value_year(row, 'latest', unit)}.")
