@@ -4,11 +4,8 @@ against known codes; an invalid one is ignored with a short Swedish notice, neve
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
-
-# query parameter -> Filters field
-PARAMS = {"kommun": "area", "kon": "gender", "alder": "age_group", "ar": "year", "mal": "goal"}
 
 GENDERS = ("T", "K", "M", "KM")
 
@@ -44,59 +41,83 @@ def _first(value) -> str:
     return str(value)
 
 
-NOTICES = {
-    "area": "Okänd kommun i länken ({}) ignoreras.",
-    "gender": "Okänt kön i länken ({}) ignoreras.",
-    "year": "Året {} finns inte i data och ignoreras.",
-    "age_group": "Okänd åldersgrupp i länken ({}) ignoreras.",
-    "goal": "Målet {} finns inte på den här sidan – visar det första målet.",
-}
+def _year(raw: str):
+    return int(raw) if re.fullmatch(r"[0-9]{4}", raw) else None
+
+
+@dataclass(frozen=True)
+class Param:
+    """One filter: its field in Filters, its link parameter, how a link's text becomes a value,
+    which values are allowed, and the Swedish notice for a link value that is not. Parsing,
+    validation, notices and the link form are all derived from the table below, so a new filter
+    (a presentation's step, a second municipality) is one entry."""
+
+    field: str
+    key: str
+    notice: str
+    allowed: Callable[["FilterOptions"], Collection]
+    parse: Callable[[str], object] = str
+    optional: bool = False  # left out of the link when empty
+    per_page: bool = False  # remembered per page (the goal in focus), not carried to other pages
+
+
+SPEC: tuple[Param, ...] = (
+    Param("area", "kommun", "Okänd kommun i länken ({}) ignoreras.", lambda o: o.areas),
+    Param("gender", "kon", "Okänt kön i länken ({}) ignoreras.", lambda o: GENDERS, parse=str.upper),
+    Param("year", "ar", "Året {} finns inte i data och ignoreras.", lambda o: o.years, parse=_year),
+    Param("age_group", "alder", "Okänd åldersgrupp i länken ({}) ignoreras.", lambda o: o.age_groups,
+          optional=True),
+    Param("goal", "mal", "Målet {} finns inte på den här sidan – visar det första målet.", lambda o: o.goals,
+          optional=True, per_page=True),
+)
+BY_FIELD = {p.field: p for p in SPEC}
+PARAMS = {p.key: p.field for p in SPEC}  # link parameter -> Filters field
+NOTICES = {p.field: p.notice for p in SPEC}
+SHARED_FIELDS = tuple(p.field for p in SPEC if not p.per_page)  # carried from page to page
 
 
 def is_valid(field: str, value, options: FilterOptions) -> bool:
     """One check per field, for link values and for the selection carried between pages."""
-    allowed = {"area": options.areas, "gender": GENDERS, "year": options.years,
-               "age_group": options.age_groups, "goal": options.goals}[field]
-    return value in allowed
-
-
-def _from_text(field: str, raw: str):
-    if field == "gender":
-        return raw.upper()
-    if field == "year":
-        return int(raw) if re.fullmatch(r"[0-9]{4}", raw) else None
-    return raw
+    return value in BY_FIELD[field].allowed(options)
 
 
 def parse_query(params: Mapping, options: FilterOptions) -> tuple[dict, list[str]]:
     """Valid values from a link (only those present) and Swedish notices for the invalid ones."""
     values: dict = {}
     notices: list[str] = []
-    for key, field in PARAMS.items():
-        if key not in params or (field == "goal" and not options.goals):
+    for p in SPEC:
+        if p.key not in params or (p.per_page and not p.allowed(options)):
             continue  # pages without goals ignore "mal" silently
-        raw = _first(params[key]).strip()[:40]
-        value = _from_text(field, raw)
-        if value is not None and is_valid(field, value, options):
-            values[field] = value
+        raw = _first(params[p.key]).strip()[:40]
+        value = p.parse(raw)
+        if value is not None and is_valid(p.field, value, options):
+            values[p.field] = value
         else:
-            notices.append(NOTICES[field].format(raw if raw.isprintable() else repr(raw)))
+            notices.append(p.notice.format(raw if raw.isprintable() else repr(raw)))
     return values, notices
 
 
 def resolve(link: dict, shared: Mapping, options: FilterOptions) -> Filters:
     """Link values win (a link reproduces a view); then the selection carried from other pages."""
-    carried = {k: v for k, v in shared.items() if k in PARAMS.values()}
+    carried = {k: v for k, v in shared.items() if k in BY_FIELD}
     merged = {k: v for k, v in {**carried, **link}.items()
-              if (k == "age_group" and v is None) or is_valid(k, v, options)}
+              if (BY_FIELD[k].optional and v is None) or is_valid(k, v, options)}
     return replace(options.defaults(), **merged)
 
 
 def to_query(filters: Filters, include_goal: bool = True) -> dict[str, str]:
     """The link form of a view: every value explicit, so the link reproduces it exactly."""
-    q = {"kommun": filters.area, "kon": filters.gender, "ar": str(filters.year)}
-    if filters.age_group:
-        q["alder"] = filters.age_group
-    if include_goal and filters.goal:
-        q["mal"] = filters.goal
+    q = {}
+    for p in SPEC:
+        value = getattr(filters, p.field)
+        if p.optional and not value:
+            continue
+        if p.per_page and not include_goal:
+            continue
+        q[p.key] = str(value)
     return q
+
+
+def session_key(page_key: str, field: str) -> str:
+    """The widget key of a filter on a page (Streamlit keeps one widget per page)."""
+    return f"{page_key}__{field}"

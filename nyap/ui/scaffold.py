@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from ..cache import Cache, CacheError
-from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, to_query
+from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, session_key, to_query
 from ..formatting import GENDER_LABELS
 from ..goals import GoalsConfig, GoalsError
 from ..page_registry import pages
@@ -108,7 +108,7 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
     shared = st.session_state.setdefault("nyap_shared", {})
     entering = st.session_state.get("nyap_page") != page_key
     names = store.region.names()
-    keys = {f: f"{page_key}__{f}" for f in ("area", "gender", "year", "goal")}
+    keys = {f: session_key(page_key, f) for f in ("area", "gender", "year", "goal")}
     if entering or any(k not in st.session_state for k in (keys["area"], keys["gender"], keys["year"])):
         link, notices = parse_query(st.query_params.to_dict(), options)
         carried = dict(shared)
@@ -126,7 +126,7 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
             st.session_state[keys["goal"]] = filters.goal
         st.session_state["nyap_page"] = page_key
         st.session_state["nyap_age"] = filters.age_group
-        st.session_state.pop(f"{page_key}__age", None)
+        st.session_state.pop(session_key(page_key, "age"), None)
     with st.sidebar:
         navigation(config, page_key)
         st.markdown("### Urval")
@@ -148,7 +148,7 @@ def age_group_filter(ctx: PageContext, groups: tuple[str, ...], default: str) ->
     starts at its default age group unless the user chose another one."""
     if not groups:
         return ctx
-    key = f"{ctx.page_key}__age"
+    key = session_key(ctx.page_key, "age")
     if st.session_state.get(key) not in groups:
         explicit = st.session_state.get("nyap_age")
         st.session_state[key] = explicit if explicit in groups else default
