@@ -7,19 +7,8 @@ import math
 NBSP = "\u00a0"
 MINUS = "\u2212"  # typographic minus, as in Swedish print
 
-# Colours: every one that carries meaning passes 3:1 contrast against white (checked in tests).
-# Symbols do not point up or down: "right way" for a goal to decrease is a falling value, and an
-# arrow would read as the trend itself.
-STATUS_STYLE = {
-    #            symbol, colour,    label
-    "reached": ("✔", "#1b5e20", "Uppnått"),
-    "right_way": ("●", "#2e7d32", "Rör sig åt rätt håll"),
-    "unchanged": ("○", "#5f6368", "Oförändrat"),
-    "wrong_way": ("✖", "#b3261e", "Rör sig åt fel håll"),
-    "at_limit": ("◇", "#00695c", "Redan vid 100 %"),
-    "break": ("⋯", "#6a3d9a", "Ej jämförbart (seriebrott)"),
-    "no_data": ("–", "#767676", "Ingen data"),
-}
+from .statuses import STATUS_STYLE  # noqa: E402,F401  (the vocabulary lives in nyap/statuses.py)
+
 HIGHLIGHT = "#0b4f8a"  # the chosen municipality
 COUNTY_COLOUR = "#9a4a00"  # the county reference
 COUNTRY_COLOUR = "#4d4d4d"  # Riket

@@ -40,17 +40,15 @@ import numpy as np
 import pandas as pd
 
 from .cache import NO_AGE_GROUP
-from .formatting import STATUS_STYLE
+from .statuses import STATUS_LABELS, STATUSES, STATUS_ORDER, worst_first  # noqa: F401  (re-exported)
 from .goals import Goal, GoalsConfig
 from .region import Region
 
 BASELINE_WINDOW = 2
 Z95 = 1.959964
 
-# The status vocabulary (labels, symbols, colours) lives in formatting.STATUS_STYLE; the reasons
-# behind a status, in words, in nyap/status.py.
-STATUSES = tuple(STATUS_STYLE)
-STATUS_LABELS = {key: label for key, (_, _, label) in STATUS_STYLE.items()}
+# The status vocabulary (keys, symbols, colours, labels, rank) lives in nyap/statuses.py; the
+# reasons behind a status, in words, in nyap/status.py.
 EPS = 1e-9  # decimal numbers: 50.2 − 50.0 must equal a tolerance of 0.2
 
 VALUE_COLUMNS = [
@@ -465,7 +463,6 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
     return pd.concat(frames, ignore_index=True)
 
 
-STATUS_ORDER = ("no_data", "break", "wrong_way", "unchanged", "at_limit", "right_way", "reached")  # worst first
 
 
 def combined_total(ev: pd.DataFrame) -> pd.DataFrame:
@@ -474,9 +471,8 @@ def combined_total(ev: pd.DataFrame) -> pd.DataFrame:
     sexes = ev[ev["gender"].isin(["K", "M"])]
     if sexes.empty:
         return ev.iloc[0:0]
-    rank = sexes["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
     per = ["area_code", "age_group"] + (["as_of"] if "as_of" in sexes else [])
-    worst = sexes.assign(_rank=rank).sort_values("_rank", kind="stable").drop_duplicates(per)
+    worst = worst_first(sexes, per)
     keep = per + ["status", "period"]
     return worst[keep].assign(gender="T", across_break=False, uncertainty_rule="tolerance")
 

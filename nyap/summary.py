@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .cache import Cache
-from .goal_arithmetic import STATUS_LABELS, STATUS_ORDER, evaluate_all
+from .goal_arithmetic import evaluate_all
+from .statuses import STATUS_LABELS, worst_first
 from .goals import GoalsConfig
 
 
@@ -59,8 +60,7 @@ def worst_per_goal(rows: pd.DataFrame) -> pd.DataFrame:
     way only if both do, so it takes the worse status of its measures."""
     if rows.empty:
         return rows
-    rank = rows["status"].map({s: i for i, s in enumerate(STATUS_ORDER)})
-    return rows.assign(_rank=rank).sort_values("_rank", kind="stable").drop_duplicates("goal_id")
+    return worst_first(rows, ["goal_id"])
 
 
 def summary_sentence(rows: pd.DataFrame, where: str = "i länet") -> str:

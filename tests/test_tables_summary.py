@@ -1,0 +1,44 @@
+"""Direct tests of the goal tables and the summaries: the words and links a user reads."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nyap.evaluation_table import EvaluationTable
+from nyap.page_registry import page_for_challenge
+from nyap.statuses import STATUS_ORDER, worst_first
+from nyap.summary import summary_sentence
+from nyap.tables import legend_html, matrix_html, scroll_box, status_html
+
+
+def test_the_worse_status_wins_in_one_place():
+    rows = pd.DataFrame({"goal_id": ["a", "a", "b"], "status": ["right_way", "wrong_way", "reached"]})
+    assert dict(zip(*worst_first(rows, ["goal_id"])[["goal_id", "status"]].T.values)) == {"a": "wrong_way", "b": "reached"}
+    assert STATUS_ORDER[0] == "no_data" and STATUS_ORDER[-1] == "reached"
+
+
+def test_summary_sentence_counts_goals_not_measures():
+    rows = pd.DataFrame({"goal_id": ["a", "a", "b", "c", "d"],
+                         "status": ["right_way", "right_way", "reached", "wrong_way", "no_data"]})
+    assert summary_sentence(rows, "i Kil") == ("2 av 4 mål rör sig åt rätt håll i Kil (varav 1 uppnått); "
+                                               "0 oförändrade, 1 åt fel håll, 1 utan data.")
+
+
+def test_status_words_and_legend():
+    assert "Redan vid 100" in legend_html() and "Inget" not in legend_html()
+    html = status_html("no_data", label="Inget basvärde")
+    assert "Inget basvärde" in html and "kvar" not in html
+    assert scroll_box("<table></table>", "X <y>").startswith('<div class="nyap-scroll" role="region" tabindex="0" '
+                                                             'aria-label="X &lt;y&gt;">')
+
+
+def test_matrix_links_every_goal_to_its_page(config, demo_cache):
+    from nyap.store import ResultStore
+
+    store = ResultStore(demo_cache, config)
+    ev = store.overview_evaluations(2022)
+    html = matrix_html(config, ev, "T", {"ar": "2022"}, store.region.names(), page_for_challenge(config))
+    assert 'href="%C3%84ldrelivet?ar=2022&amp;mal=medellivslangd"' in html
+    assert html.count("<tr>") >= 24 and "Karlstad" in html
+    # a measure without any data counts as "Ingen data" in the county column, not as an error
+    assert isinstance(ev.tables["Barnalivet"], EvaluationTable)
