@@ -14,9 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cache_dir, goals_file
-from .cache import CacheError, check_writable, load_cache
-from .goals import GoalsError, load_goals
+from nyap import cache_dir, goals_file
+from nyap.data.cache import CacheError, check_writable, load_cache
+from nyap.rules.goals import GoalsError, load_goals
 
 
 def _print_problems(title: str, problems: list[str]) -> None:
@@ -26,8 +26,8 @@ def _print_problems(title: str, problems: list[str]) -> None:
 
 
 def cmd_demo_cache(args) -> int:
-    from . import PROJECT_ROOT
-    from .demo import write_demo_cache, write_example_files
+    from nyap import PROJECT_ROOT
+    from nyap.data.demo import write_demo_cache, write_example_files
 
     check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
@@ -44,7 +44,7 @@ def cmd_demo_cache(args) -> int:
 
 
 def cmd_import_livhalsa(args) -> int:
-    from .livhalsa import ExtractError, import_extract
+    from nyap.data.livhalsa import ExtractError, import_extract
 
     check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
@@ -61,9 +61,9 @@ def cmd_import_livhalsa(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .summary import goal_summary_lines
+    from nyap.present.summary import goal_summary_lines
 
-    from .page_registry import page_problems
+    from nyap.serving.page_registry import page_problems
 
     config = load_goals(args.goals)
     problems = page_problems(config)
@@ -80,8 +80,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_refresh(args) -> int:
-    from .kolada import KoladaClient, KoladaError
-    from .refresh import refresh
+    from nyap.data.kolada import KoladaClient, KoladaError
+    from nyap.data.refresh import refresh
 
     check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
@@ -103,7 +103,7 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .replicas import DeployError, serve
+    from nyap.serving.replicas import DeployError, serve
 
     try:
         return serve(args.replicas, args.port)
@@ -113,7 +113,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_warm(args) -> int:
-    from .replicas import warm
+    from nyap.serving.replicas import warm
 
     failed = [url for url in args.urls if not warm(url)]
     for url in failed:
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems("Fel i cachen:", exc.problems)
         return 3
     except OSError as exc:  # e.g. the disk filled up while writing: the old cache is untouched
-        from .cache import os_reason
+        from nyap.data.cache import os_reason
         print(f"Kunde inte läsa eller skriva {getattr(exc, 'filename', '') or 'en fil'} ({os_reason(exc)}). "
               "Den gamla cachen är orörd.", file=sys.stderr)
         return 8

@@ -39,10 +39,10 @@ def main() -> int:
     runs = args.runs
 
     from nyap import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE
-    from nyap.cache import load_cache
-    from nyap.charts import goal_gap_chart, municipalities_chart, trend_chart
-    from nyap.goals import load_goals
-    from nyap.views import all_focus_items, goal_view, overview_evaluations, source_line
+    from nyap.data.cache import load_cache
+    from nyap.present.charts import goal_gap_chart, municipalities_chart, trend_chart
+    from nyap.rules.goals import load_goals
+    from nyap.present.views import all_focus_items, goal_view, overview_evaluations, source_line
 
     config = load_goals(DEFAULT_GOALS_FILE)
     cache = load_cache(DEFAULT_CACHE_DIR)
@@ -68,8 +68,8 @@ def main() -> int:
     for name, ms in rows:
         print(f"{name:45s} {ms:9.1f}")
 
-    # the shared store (nyap/store.py) against the plain functions, same data, same run
-    from nyap.store import ResultStore
+    # the shared store (nyap/serving/store.py) against the plain functions, same data, same run
+    from nyap.serving.store import ResultStore
 
     def new_store():
         s = ResultStore(cache, config)
@@ -104,7 +104,7 @@ def main() -> int:
     from streamlit.testing.v1 import AppTest
 
     from nyap import PROJECT_ROOT
-    from nyap.page_registry import pages
+    from nyap.serving.page_registry import pages
 
     files = {p.key: p.file for p in pages(config)}
 

@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nyap.replicas import free_port, wait_healthy  # noqa: E402
+from nyap.serving.replicas import free_port, wait_healthy  # noqa: E402
 from nyap.ui.client import CLICK_TIMEOUT, Session, WidgetState, connect, warm_up  # noqa: E402
 
 FLOOR_APP = '''
@@ -193,7 +193,7 @@ SCENARIOS = {
 
 def app_links(page_names: list[str], rng: random.Random) -> tuple[str, str]:
     from nyap import goals_file
-    from nyap.goals import load_goals
+    from nyap.rules.goals import load_goals
     page = rng.choice(page_names)
     return page, f"kommun={rng.choice(list(load_goals(goals_file()).region.municipalities))}"
 
@@ -268,7 +268,7 @@ async def versions_scenario(base: str, pid: int, cache_dir: Path, n: int) -> lis
     """Memory as the data changes: write n new cache versions (a refresh each), open every page
     after each, and read the server's memory. Only the current version and the one it replaced
     may stay in memory."""
-    from nyap.cache import load_cache, write_cache
+    from nyap.data.cache import load_cache, write_cache
 
     await warm_up(base, [])
     rss = [rss_mb(pid)]
@@ -340,7 +340,7 @@ def main() -> int:
         if args.url:
             rows.append(run(run_scenario(args.url.rstrip("/"), None, sc, is_floor=False, seed=args.seed)))
         elif args.replicas:
-            from nyap.replicas import Replicas
+            from nyap.serving.replicas import Replicas
             with Replicas(n=args.replicas) as r:
                 row = run(run_scenario(r.url, None, sc, is_floor=False, seed=args.seed))
                 row["target"] = f"{args.replicas} repliker bakom nginx"

@@ -15,9 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nyap import DEFAULT_GOALS_FILE  # noqa: E402
-from nyap.browser import full_screenshot, launch_browser, open_page, running_app  # noqa: E402
-from nyap.goals import load_goals  # noqa: E402
-from nyap.page_registry import pages  # noqa: E402
+from nyap.serving.browser import full_screenshot, launch_browser, open_page, running_app  # noqa: E402
+from nyap.rules.goals import load_goals  # noqa: E402
+from nyap.serving.page_registry import pages  # noqa: E402
 
 PAGES = {p.key: p.url_path for p in pages(load_goals(DEFAULT_GOALS_FILE))}
 

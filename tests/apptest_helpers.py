@@ -9,11 +9,11 @@ import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from nyap import DEFAULT_GOALS_FILE, PROJECT_ROOT
-from nyap.goals import load_goals
-from nyap.page_registry import pages
+from nyap.rules.goals import load_goals
+from nyap.serving.page_registry import pages
 from nyap.ui.pages import PAGE_ERROR
 
-# the app's own page list (nyap/page_registry.py): page key -> file AppTest switches to
+# the app's own page list (nyap/serving/page_registry.py): page key -> file AppTest switches to
 _PAGES = pages(load_goals(DEFAULT_GOALS_FILE))
 PAGE_FILES = {p.key: (None if p.file == "app.py" else p.file) for p in _PAGES}
 CHALLENGES = tuple(p.key for p in _PAGES if p.challenge)

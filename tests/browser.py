@@ -1,9 +1,9 @@
-"""Helpers for browser tests: the app on loopback and Chromium via Playwright (nyap/browser.py),
+"""Helpers for browser tests: the app on loopback and Chromium via Playwright (nyap/serving/browser.py),
 the page list from the app's registry, and what "fits" means."""
 
 from __future__ import annotations
 
-from nyap.browser import (  # noqa: F401  (re-exported for the tests)
+from nyap.serving.browser import (  # noqa: F401  (re-exported for the tests)
     CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_available, free_port, full_screenshot, launch_browser, open_page,
     running_app, wait_until_idle,
 )
@@ -11,8 +11,8 @@ from nyap.browser import (  # noqa: F401  (re-exported for the tests)
 
 def _pages() -> dict[str, str]:
     from nyap import DEFAULT_GOALS_FILE
-    from nyap.goals import load_goals
-    from nyap.page_registry import pages
+    from nyap.rules.goals import load_goals
+    from nyap.serving.page_registry import pages
 
     return {p.key: p.url_path for p in pages(load_goals(DEFAULT_GOALS_FILE))}
 

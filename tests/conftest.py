@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE, PROJECT_ROOT
-from nyap.cache import NO_AGE_GROUP, load_cache
-from nyap.goals import load_goals
+from nyap.data.cache import NO_AGE_GROUP, load_cache
+from nyap.rules.goals import load_goals
 
 # Real Kolada figures for Värmland (Källa: Kolada; origin in tests/fixtures/kolada/README.md)
 KOLADA_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "kolada"
@@ -57,8 +57,8 @@ def real_cache_dir(config, tmp_path_factory) -> Path:
     """A cache refreshed from the fake Kolada server (real figures), as a user's refresh makes it."""
     import shutil
 
-    from nyap.kolada import KoladaClient
-    from nyap.refresh import refresh
+    from nyap.data.kolada import KoladaClient
+    from nyap.data.refresh import refresh
 
     from .fake_kolada import fake_kolada
 

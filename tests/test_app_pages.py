@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nyap.goals import load_goals
+from nyap.rules.goals import load_goals
 from nyap import DEFAULT_GOALS_FILE
 
 import pandas as pd

@@ -134,7 +134,7 @@ def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_cach
     font is the shipped one. The six pages also at 1366×768."""
     from urllib.parse import quote
 
-    from nyap.views import focus_items
+    from nyap.present.views import focus_items
 
     problems = []
     with running_app(real_cache_dir) as base:

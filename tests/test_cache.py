@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR
-from nyap.cache import Cache, CacheError, load_cache, load_cache_or_backup, write_cache
+from nyap.data.cache import Cache, CacheError, load_cache, load_cache_or_backup, write_cache
 
 
 @pytest.fixture

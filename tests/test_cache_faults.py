@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR, PROJECT_ROOT
-from nyap.cache import (
+from nyap.data.cache import (
     CacheError, _sha256, backup_dir_for, load_cache, load_cache_or_backup, remove_stale_temporaries, version_token, write_cache,
 )
 
@@ -115,7 +115,7 @@ def test_stale_temporaries_are_removed_but_a_running_refresh_is_not(cache_with_b
 KILLER = textwrap.dedent("""
     import os, signal, sys
     sys.path.insert(0, {root!r})
-    import nyap.cache as c
+    import nyap.data.cache as c
     calls = {{"n": 0}}
     real_replace, real_rmtree = c.os.replace, c.shutil.rmtree
     def fatal(step):

@@ -7,14 +7,14 @@ import json
 import pytest
 
 from nyap import DEFAULT_GOALS_FILE
-from nyap.goals import load_goals
-from nyap.charts import goal_gap_chart, municipalities_chart, trend_chart
-from nyap.export import chart_png, table_csv
-from nyap.formatting import (
+from nyap.rules.goals import load_goals
+from nyap.present.charts import goal_gap_chart, municipalities_chart, trend_chart
+from nyap.present.export import chart_png, table_csv
+from nyap.present.formatting import (
     COUNTRY_COLOUR, COUNTY_COLOUR, GENDER_COLOURS, HIGHLIGHT, STATUS_STYLE, contrast_ratio, fmt_number,
     fmt_signed,
 )
-from nyap.views import all_focus_items, goal_view, source_line
+from nyap.present.views import all_focus_items, goal_view, source_line
 
 NAMES = load_goals(DEFAULT_GOALS_FILE).region.names()
 
@@ -123,7 +123,7 @@ def test_a_missing_year_is_a_gap_in_every_line_on_real_figures(config, demo_cach
     """Real Kolada: stillasittande (U01425) in Kil has values for 2018 and 2021 and null for 2020.
     The null stays in the line data (the line breaks there), no point is drawn for it, and the
     grey lines of the other municipalities break the same way."""
-    from nyap.cache import Cache
+    from nyap.data.cache import Cache
 
     cache = Cache(real_observations, demo_cache.indicators, demo_cache.areas, {"demo": False})
     view = goal_view(cache, config, items["stillasittande"], 2022)
@@ -142,9 +142,9 @@ def test_a_missing_year_is_a_gap_in_every_line_on_real_figures(config, demo_cach
 
 def test_remaining_distance_never_rounds_to_zero_before_the_goal_is_reached(config, real_observations):
     """Real Kolada: Karlstad (1780), behörighet, women, as of 2018: 0,04 percentage points left."""
-    from nyap.formatting import fmt_remaining
-    from nyap.goal_arithmetic import evaluate_one, goal_values
-    from nyap.tables import status_html
+    from nyap.present.formatting import fmt_remaining
+    from nyap.rules.goal_arithmetic import evaluate_one, goal_values
+    from nyap.present.tables import status_html
 
     goal = next(g for g in config.goals if g.id == "behorighet")
     ev = evaluate_one(goal_values(real_observations, goal), goal, 2018, "1780", "K")

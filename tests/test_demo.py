@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from nyap import DEFAULT_GOALS_FILE
-from nyap.goals import load_goals
+from nyap.rules.goals import load_goals
 
 REGION = load_goals(DEFAULT_GOALS_FILE).region
 COUNTY, COUNTRY, COUNTY_GROUP, MUNICIPALITIES = REGION.county, REGION.country, REGION.group, REGION.municipalities
-from nyap.demo import SPECS, build_demo_cache
+from nyap.data.demo import SPECS, build_demo_cache
 
 
 def test_generator_is_deterministic_and_matches_the_shipped_cache(config, demo_cache):

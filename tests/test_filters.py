@@ -3,7 +3,7 @@ table (nyap/filters.SPEC)."""
 
 from __future__ import annotations
 
-from nyap.filters import PARAMS, SPEC, FilterOptions, Filters, parse_query, resolve, to_query
+from nyap.serving.filters import PARAMS, SPEC, FilterOptions, Filters, parse_query, resolve, to_query
 
 OPTIONS = FilterOptions(areas=("0017", "1780", "1715"), years=(2020, 2021, 2022), age_groups=("18-29", "18-84"),
                         goals=("uva", "behorighet"))

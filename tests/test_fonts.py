@@ -7,11 +7,11 @@ import re
 import pytest
 from fontTools.ttLib import TTFont
 
-from nyap.export import chart_svg
-from nyap.fonts import CHART_FONT, FONT_DIR
-from nyap.store import ResultStore
+from nyap.present.export import chart_svg
+from nyap.present.fonts import CHART_FONT, FONT_DIR
+from nyap.serving.store import ResultStore
 from nyap.ui.style import CSS
-from nyap.views import source_line
+from nyap.present.views import source_line
 
 NAMES = {"1780": "Karlstad", "1715": "Kil", "1784": "Arvika", "1760": "Storfors"}
 

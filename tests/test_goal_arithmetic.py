@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nyap.cache import NO_AGE_GROUP
-from nyap.goal_arithmetic import (
+from nyap.data.cache import NO_AGE_GROUP
+from nyap.rules.goal_arithmetic import (
     COMPUTED_MEAN_CODE, county_reference, evaluate_all, evaluate_gender_gap, evaluate_goal,
     evaluate_one, gender_gap, goal_values,
 )
-from nyap.goals import parse_goals
+from nyap.rules.goals import parse_goals
 
 
 def obs(rows, indicator="X00001", source="kolada", series=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nyap import DEFAULT_GOALS_FILE
-from nyap.goals import GoalsError, load_goals, parse_goals
+from nyap.rules.goals import GoalsError, load_goals, parse_goals
 
 SHIPPED = DEFAULT_GOALS_FILE.read_text(encoding="utf-8")
 

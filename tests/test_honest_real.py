@@ -14,17 +14,17 @@ import pandas as pd
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR
-from nyap.cache import Cache, load_cache
-from nyap.catalogue import indicator_catalogue
-from nyap.charts import municipalities_chart, trend_chart
-from nyap.goal_arithmetic import COMPUTED_MEAN_CODE, evaluate_goal, goal_values
-from nyap.goals import GoalPeriod
-from nyap.kolada import KoladaClient
-from nyap.refresh import refresh
-from nyap.status import coverage_text, coverage_warning, status_label, status_reason
-from nyap.store import ResultStore
-from nyap.tables import status_html
-from nyap.views import all_focus_items, caveats, source_line
+from nyap.data.cache import Cache
+from nyap.present.catalogue import indicator_catalogue
+from nyap.present.charts import municipalities_chart, trend_chart
+from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE, evaluate_goal, goal_values
+from nyap.rules.goals import GoalPeriod
+from nyap.data.kolada import KoladaClient
+from nyap.data.refresh import refresh
+from nyap.present.status import coverage_text, coverage_warning, status_label, status_reason
+from nyap.serving.store import ResultStore
+from nyap.present.tables import status_html
+from nyap.present.views import all_focus_items, caveats, source_line
 
 from .fake_kolada import Faults, fake_kolada
 

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE
-from nyap.cache import load_cache, write_cache
-from nyap.export import table_csv
-from nyap.formulas import looks_like_formula, neutralise
+from nyap.data.cache import load_cache, write_cache
+from nyap.present.export import table_csv
+from nyap.data.formulas import looks_like_formula, neutralise
 from nyap.ui.safe import esc, md, paragraphs
 
 from .browser import PAGES, chromium_available, launch_browser, open_page, running_app
@@ -100,8 +100,8 @@ def _poisoned_goals(tmp_path):
 
 
 def _poisoned_cache(tmp_path, config_path):
-    from nyap.goals import load_goals
-    from nyap.livhalsa import import_extract
+    from nyap.rules.goals import load_goals
+    from nyap.data.livhalsa import import_extract
 
     cache_dir = tmp_path / "cache"
     shutil.copytree(DEFAULT_CACHE_DIR, cache_dir)

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR, PROJECT_ROOT
-from nyap.cache import load_cache
-from nyap.kolada import KoladaClient, KoladaError, chunks
-from nyap.refresh import refresh
+from nyap.data.cache import load_cache
+from nyap.data.kolada import KoladaClient, KoladaError, chunks
+from nyap.data.refresh import refresh
 
 from .fake_kolada import fake_kolada
 
@@ -267,7 +267,7 @@ def test_connection_cut_mid_body_is_retried_then_reported(config, cache_dir):
 
 
 def test_a_real_survey_import_survives_a_refresh_of_the_demo_cache(config, cache_dir, tmp_path):
-    from nyap.livhalsa import import_extract
+    from nyap.data.livhalsa import import_extract
 
     extract = tmp_path / "lh2022.csv"
     extract.write_text("indikator;omrade_kod;ar;kon;aldersgrupp;andel;ki_nedre;ki_ovre;antal_svar\n"

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR, PROJECT_ROOT
-from nyap.cache import load_cache
-from nyap.livhalsa import ExtractError, import_extract, read_extract
+from nyap.data.cache import load_cache
+from nyap.data.livhalsa import ExtractError, import_extract, read_extract
 
 EXAMPLES = PROJECT_ROOT / "data" / "examples"
 HEADER = "indikator;omrade_kod;ar;kon;aldersgrupp;andel;ki_nedre;ki_ovre;antal_svar"
@@ -158,7 +158,7 @@ def test_binary_junk_and_old_excel_are_refused(tmp_path, config, cache_dir):
 
 
 def test_huge_file_is_refused_before_reading(tmp_path, config, cache_dir, monkeypatch):
-    import nyap.livhalsa as lh
+    import nyap.data.livhalsa as lh
 
     monkeypatch.setattr(lh, "MAX_BYTES", 10_000)
     big = write(tmp_path, HEADER + "\n" + "U01405;1780;2022;T;18-84;70;;;500\n" * 2000)
@@ -193,9 +193,9 @@ def test_suppressed_group_smuggled_in_with_a_value_never_shows(tmp_path, config,
 def test_no_output_path_shows_a_suppressed_value(tmp_path, config, cache_dir, monkeypatch):
     """Import a file with values on small groups, then look everywhere a number can leave the app:
     the rendered pages (text, tables, chart data), the CSV downloads and the exported images."""
-    from nyap.charts import goal_gap_chart, municipalities_chart, trend_chart
-    from nyap.export import chart_svg, table_csv
-    from nyap.views import all_focus_items, goal_view, source_line
+    from nyap.present.charts import goal_gap_chart, municipalities_chart, trend_chart
+    from nyap.present.export import chart_svg, table_csv
+    from nyap.present.views import all_focus_items, goal_view, source_line
 
     from .apptest_helpers import assert_clean, chart_datasets, charts, open_app, page_text
 

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from nyap import DEFAULT_GOALS_FILE, PROJECT_ROOT
-from nyap.cache import load_cache
-from nyap.goals import GoalsError, load_goals
-from nyap.kolada import KoladaClient
-from nyap.refresh import refresh
-from nyap.region import counties, region_for
+from nyap.data.cache import load_cache
+from nyap.rules.goals import GoalsError, load_goals
+from nyap.data.kolada import KoladaClient
+from nyap.data.refresh import refresh
+from nyap.data.region import counties, region_for
 
 from .fake_kolada import Faults, fake_kolada
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 from nyap import DEFAULT_GOALS_FILE, PROJECT_ROOT
-from nyap.goals import load_goals
-from nyap.page_registry import page_for_challenge, page_problems, pages
+from nyap.rules.goals import load_goals
+from nyap.serving.page_registry import page_for_challenge, page_problems, pages
 
 
 def renamed_goals(tmp_path, old="Barnalivet", new="Barnlivet"):

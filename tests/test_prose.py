@@ -1,12 +1,12 @@
-"""The Swedish sentences about a goal come from one place (nyap/prose.py) for pages, tables and
+"""The Swedish sentences about a goal come from one place (nyap/present/prose.py) for pages, tables and
 charts: the aim for the period in force, the remaining distance, an area's key numbers."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from nyap.goals import GoalPeriod
-from nyap.prose import aim_sentence, aim_short, key_numbers, remaining_phrase
+from nyap.rules.goals import GoalPeriod
+from nyap.present.prose import aim_sentence, aim_short, key_numbers, remaining_phrase
 
 
 def test_the_aim_follows_the_period_in_force(config):

@@ -15,8 +15,8 @@ import urllib.request
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR
-from nyap.cache import load_cache, write_cache
-from nyap.replicas import NGINX, Replicas, render_site
+from nyap.data.cache import load_cache, write_cache
+from nyap.serving.replicas import NGINX, Replicas, render_site
 from nyap.ui.client import WidgetState, connect
 
 from .conftest import IN_CI

@@ -12,12 +12,12 @@ import pytest
 from altair.vegalite.v6.schema import core as vl_core
 
 from nyap import DEFAULT_GOALS_FILE
-from nyap.goals import load_goals
-from nyap.cache import Cache
-from nyap.evaluation_table import EvaluationTable
-from nyap.goal_arithmetic import evaluate_goal, evaluate_goal_years, goal_values, with_county_reference
-from nyap.store import Memo, ResultStore
-from nyap.views import challenge_evaluations, goal_view, overview_evaluations, source_line
+from nyap.rules.goals import load_goals
+from nyap.data.cache import Cache
+from nyap.rules.evaluation_table import EvaluationTable
+from nyap.rules.goal_arithmetic import evaluate_goal, evaluate_goal_years, goal_values, with_county_reference
+from nyap.serving.store import Memo, ResultStore
+from nyap.present.views import challenge_evaluations, goal_view, overview_evaluations, source_line
 
 NAMES = load_goals(DEFAULT_GOALS_FILE).region.names()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nyap.evaluation_table import EvaluationTable
-from nyap.page_registry import page_for_challenge
-from nyap.statuses import STATUS_ORDER, worst_first
-from nyap.summary import summary_sentence
-from nyap.tables import legend_html, matrix_html, scroll_box, status_html
+from nyap.rules.evaluation_table import EvaluationTable
+from nyap.serving.page_registry import page_for_challenge
+from nyap.rules.statuses import STATUS_ORDER, worst_first
+from nyap.present.summary import summary_sentence
+from nyap.present.tables import legend_html, matrix_html, scroll_box, status_html
 
 
 def test_the_worse_status_wins_in_one_place():
@@ -33,7 +33,7 @@ def test_status_words_and_legend():
 
 
 def test_matrix_links_every_goal_to_its_page(config, demo_cache):
-    from nyap.store import ResultStore
+    from nyap.serving.store import ResultStore
 
     store = ResultStore(demo_cache, config)
     ev = store.overview_evaluations(2022)

@@ -8,10 +8,10 @@ from html import escape
 import streamlit as st
 from streamlit import dataframe_util
 
-from ..charts import ChartResult
-from ..export import chart_png, table_csv
-from ..tables import frame_html
-from .safe import md
+from nyap.present.charts import ChartResult
+from nyap.present.export import chart_png, table_csv
+from nyap.present.tables import frame_html
+from nyap.ui.safe import md
 
 DEMO_FILE_NOTICE = "DEMODATA - påhittade värden, får inte användas som underlag"
 

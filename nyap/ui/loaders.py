@@ -9,10 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import cache_dir as configured_cache_dir, goals_file
-from ..cache import load_cache_or_backup, version_token
-from ..goals import load_goals
-from ..store import ResultStore
+from nyap import cache_dir as configured_cache_dir, goals_file
+from nyap.data.cache import load_cache_or_backup, version_token
+from nyap.rules.goals import load_goals
+from nyap.serving.store import ResultStore
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -25,7 +25,7 @@ def _load(cache_dir: str, token: str, goals_path: str, mtime: float) -> tuple[Re
 
 
 def get_data() -> tuple[ResultStore, str | None]:
-    """The shared results of the current data version (nyap/store.py, with its cache and goals)
+    """The shared results of the current data version (nyap/serving/store.py, with its cache and goals)
     and, when the backup is in use, a notice saying why. One manifest read per run: a new cache
     version or an edited goals.toml gives a new store; a broken one raises CacheError/GoalsError
     (not cached, so fixing the file is picked up on the next run)."""

@@ -6,24 +6,23 @@ import functools
 import logging
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
-from ..catalogue import indicator_catalogue, method_notes
-from ..filters import session_key, to_query
-from ..formatting import GENDER_LABELS, age_text
-from ..goals import GoalsConfig
-from ..page_registry import page_for_challenge
-from ..summary import goals_without_gender_split, headline_rows, summary_sentence
-from ..tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
-from ..prose import aim_sentence, gender_gap_sentence, key_numbers
-from ..store import ResultStore
-from ..views import (
+from nyap.present.catalogue import indicator_catalogue, method_notes
+from nyap.serving.filters import session_key, to_query
+from nyap.present.formatting import GENDER_LABELS, age_text
+from nyap.rules.goals import GoalsConfig
+from nyap.serving.page_registry import page_for_challenge
+from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
+from nyap.present.tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
+from nyap.present.prose import aim_sentence, gender_gap_sentence, key_numbers
+from nyap.serving.store import ResultStore
+from nyap.present.views import (
     SOURCE_LABELS, GoalView, caveats, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
 )
-from .components import show_chart, show_download
-from .safe import esc, md, paragraphs
-from .scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
+from nyap.ui.components import show_chart, show_download
+from nyap.ui.safe import esc, md, paragraphs
+from nyap.ui.scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
 
 
 PAGE_ERROR = "Något gick fel när sidan skulle visas."
@@ -150,7 +149,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
 
 
 def _key_numbers(ctx: PageContext, view: GoalView) -> None:
-    """The selected area's and the county's numbers side by side (the words: nyap/prose.py)."""
+    """The selected area's and the county's numbers side by side (the words: nyap/present/prose.py)."""
     targets = []
     if view.has_municipalities and not ctx.county_view:
         targets.append((ctx.area_label(), ctx.filters.area))

@@ -14,15 +14,15 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from ..cache import Cache, CacheError
-from ..filters import GENDERS, FilterOptions, Filters, parse_query, resolve, session_key, to_query
-from ..formatting import GENDER_LABELS
-from ..goals import GoalsConfig, GoalsError
-from ..page_registry import pages
-from ..store import ResultStore
-from .loaders import get_data
-from .safe import for_visitors, md
-from .style import CSS
+from nyap.data.cache import Cache, CacheError
+from nyap.serving.filters import GENDERS, FilterOptions, Filters, parse_query, resolve, session_key, to_query
+from nyap.present.formatting import GENDER_LABELS
+from nyap.rules.goals import GoalsConfig, GoalsError
+from nyap.serving.page_registry import pages
+from nyap.serving.store import ResultStore
+from nyap.ui.loaders import get_data
+from nyap.ui.safe import for_visitors, md
+from nyap.ui.style import CSS
 
 DEMO_NOTICE = ("**Demodata** – alla värden på den här sidan är påhittade och får inte användas som "
                "underlag. Uppdatera cachen från Kolada för riktiga siffror.")

@@ -1,13 +1,13 @@
 """Page CSS: larger type for the projector, the goal tables, status colours with words."""
 
-from ..formatting import STATUS_STYLE
+from nyap.present.formatting import STATUS_STYLE
 
 _STATUS_CSS = "\n".join(
     f".nyap-s-{key} {{ color: {colour}; font-weight: 600; }}" for key, (_, colour, _) in STATUS_STYLE.items()
 )
 
 # The charts' font, served from static/fonts (the same files vl-convert uses for PNG/SVG, see
-# nyap/fonts.py). Relative URLs: they work at the server root and behind a path prefix.
+# nyap/present/fonts.py). Relative URLs: they work at the server root and behind a path prefix.
 _FONT_FACES = "\n".join(
     f'@font-face {{{{ font-family: "Source Sans Pro"; font-weight: {weight}; font-style: normal; '
     f'font-display: block; src: url("app/static/fonts/SourceSansPro-{name}.ttf") format("truetype"); }}}}'

@@ -60,7 +60,7 @@ class Region:
         return {self.county: "county", self.country: "country", self.group: "group"}.get(code, "")
 
     def fetch_codes(self) -> list[str]:
-        """The areas a refresh asks Kolada for (the group on its own, see nyap/refresh.py)."""
+        """The areas a refresh asks Kolada for (the group on its own, see nyap/data/refresh.py)."""
         return [*self.municipalities, self.county, self.country]
 
     def area_rows(self, names: dict[str, str] | None = None) -> list[dict]:

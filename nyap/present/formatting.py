@@ -7,7 +7,7 @@ import math
 NBSP = "\u00a0"
 MINUS = "\u2212"  # typographic minus, as in Swedish print
 
-from .statuses import STATUS_STYLE  # noqa: E402,F401  (the vocabulary lives in nyap/statuses.py)
+from nyap.rules.statuses import STATUS_STYLE  # noqa: E402,F401  (the vocabulary lives in nyap/rules/statuses.py)
 
 HIGHLIGHT = "#0b4f8a"  # the chosen municipality
 COUNTY_COLOUR = "#9a4a00"  # the county reference
@@ -48,13 +48,6 @@ def fmt_value(value, unit: str, decimals: int = 1) -> str:
         return "–"
     # Swedish style puts a (non-breaking) space before % and other units: "89,1 %"
     return f"{fmt_number(value, decimals)}{NBSP}{unit}" if unit else fmt_number(value, decimals)
-
-
-
-
-
-
-
 
 
 def age_text(group: str | None) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .cache import Cache
-from .formatting import fmt_number
-from .goals import GoalsConfig
-from .views import SOURCE_LABELS
+from nyap.data.cache import Cache
+from nyap.present.formatting import fmt_number
+from nyap.rules.goals import GoalsConfig
+from nyap.present.views import SOURCE_LABELS
 
 KPI_TYPE_TEXT = {"K": "K – bara kommuner", "L": "L – bara regioner", "A": "A – kommuner och regioner", "": "–"}
 

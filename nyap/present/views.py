@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .cache import Cache
-from .goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure, usable
-from .formatting import age_text
-from .goals import Goal, GoalsConfig
-from .region import Region
+from nyap.data.cache import Cache
+from nyap.rules.goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure, usable
+from nyap.present.formatting import age_text
+from nyap.rules.goals import Goal, GoalsConfig
+from nyap.data.region import Region
 
 SOURCE_LABELS = {"kolada": "Kolada", "livhalsa": "Liv & Hälsa", "regional": "Regionens eget uttag"}
 
@@ -91,7 +91,7 @@ class GoalView:
         rows = self.reference["reference_label"] if not self.reference.empty else []
         return str(rows.iloc[0]) if len(rows) else "Länet"
 
-    # The views are shared by every session (nyap/store.py); what the page and the three charts
+    # The views are shared by every session (nyap/serving/store.py); what the page and the three charts
     # ask of a view many times is worked out once per view (cached properties).
 
     @functools.cached_property
@@ -141,7 +141,7 @@ def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
               age_group: str | None = None, *, measure: Measure | None = None,
               evaluations: pd.DataFrame | None = None) -> GoalView:
     """The detail view of a goal measure. A store that prepared the measure and evaluated it for
-    every year (nyap/store.py) passes both in; the result is the same."""
+    every year (nyap/serving/store.py) passes both in; the result is the same."""
     goal, track = item.goal, item.track
     meta = config.meta
     region = config.region
@@ -273,7 +273,7 @@ def challenge_age_groups(config: GoalsConfig, challenge: str, chosen: str | None
 def challenge_evaluations(cache: Cache, config: GoalsConfig, challenge: str, as_of: int,
                           age_group: str | None = None) -> pd.DataFrame:
     """Every goal of one challenge, every area and gender (the compact list and the overview)."""
-    from .goal_arithmetic import evaluate_all
+    from nyap.rules.goal_arithmetic import evaluate_all
 
     ev = evaluate_all(cache.observations, config, as_of, challenge_age_groups(config, challenge, age_group),
                       goals=config.goals_for(challenge))
@@ -284,9 +284,6 @@ def overview_evaluations(cache: Cache, config: GoalsConfig, as_of: int, age_grou
     frames = [challenge_evaluations(cache, config, c.name, as_of, age_group) for c in config.challenges]
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-
 
 
 def latest_values_for_year(view: GoalView, year: int, genders: tuple[str, ...]) -> tuple[pd.DataFrame, int | None]:

@@ -17,17 +17,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .formatting import (
+from nyap.present.formatting import (
     NBSP, CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, D3_LOCALE, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT,
-    STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_remaining, fmt_signed, fmt_value,
+    STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_signed, fmt_value,
 )
-from .fonts import CHART_FONT
-from .goal_arithmetic import usable
-from .prose import remaining_phrase
-from .status import coverage_text, coverage_warning, status_label
-from .views import GoalView, latest_values_for_year
+from nyap.present.fonts import CHART_FONT
+from nyap.rules.goal_arithmetic import usable
+from nyap.present.prose import remaining_phrase
+from nyap.present.status import coverage_text, coverage_warning, status_label
+from nyap.present.views import GoalView, latest_values_for_year
 
-FONT = CHART_FONT  # shipped with the project (nyap/fonts.py)
+FONT = CHART_FONT  # shipped with the project (nyap/present/fonts.py)
 OTHER_BAR = "#6f7b88"  # other municipalities' bars: 4.2:1 against white
 DEMO_LABEL = "DEMODATA – påhittade värden"
 FOCUS_BAND = "#eef4fb"  # the chosen row, the same shade as in the tables
@@ -333,8 +333,6 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     table = _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
-
-
 
 
 def publication_years(view: GoalView) -> dict[str, list[int]]:

@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .areas import is_valid_area_code
-from .region import Region, counties, region_for
+from nyap.data.areas import is_valid_area_code
+from nyap.data.region import Region, counties, region_for
 
 DIRECTIONS = {"increase": "increase", "decrease": "decrease", "öka": "increase", "minska": "decrease"}
 DIMENSIONS = {
@@ -203,7 +203,7 @@ class GoalsConfig:
 
     @property
     def region(self) -> Region:
-        """The county the dashboard is for, its municipalities and names (nyap/region.py)."""
+        """The county the dashboard is for, its municipalities and names (nyap/data/region.py)."""
         return region_for(self.meta.county, self.meta.county_group or None)
 
     def goal(self, goal_id: str) -> Goal:

@@ -25,7 +25,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import PROJECT_ROOT
+from nyap import PROJECT_ROOT
 
 SITE_TEMPLATE = PROJECT_ROOT / "deploy" / "nyap-site.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -82,7 +82,7 @@ def warm(base: str, timeout: float = 120.0) -> bool:
     instead of 1,4 s; docs/BENCHMARKS.md). True when every page ran without an error."""
     import asyncio
 
-    from .ui.client import warm_up
+    from nyap.ui.client import warm_up
 
     async def visit() -> bool:
         errors: list[str] = []

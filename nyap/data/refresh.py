@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cache import NO_AGE_GROUP, Cache, CacheError, load_cache, write_cache
-from .goals import GoalsConfig
-from .kolada import KoladaClient, KoladaError
+from nyap.data.cache import NO_AGE_GROUP, Cache, CacheError, load_cache, write_cache
+from nyap.rules.goals import GoalsConfig
+from nyap.data.kolada import KoladaClient, KoladaError
 
 ENDED_TITLE = re.compile(r"\(-\s*(\d{4})\)\s*$")
 SURVEY_SOURCES = ("livhalsa", "regional")
@@ -239,7 +239,7 @@ def _ended_by_data(report: RefreshReport, meta: dict) -> None:
 def _warn_lost_baseline(goal, obs: pd.DataFrame, config: GoalsConfig, report: RefreshReport) -> None:
     """A chain (a KPI and its successor) whose baseline-year KPI returned nothing leaves the goal
     without a baseline: say so per goal instead of letting the page show it silently."""
-    from .goal_arithmetic import BASELINE_WINDOW, goal_values, usable
+    from nyap.rules.goal_arithmetic import BASELINE_WINDOW, goal_values, usable
 
     for track in goal.tracks:
         values = usable(goal_values(obs, goal, track, ("kolada",)))

@@ -1,6 +1,6 @@
 """A status in words: the label that says why (one home for the app, the tables and the charts).
 
-The arithmetic decides the status (nyap/goal_arithmetic.py); this module says it so that it never
+The arithmetic decides the status (nyap/rules/goal_arithmetic.py); this module says it so that it never
 contradicts what is drawn: "Inget basvärde" next to a value the chart shows, not "Ingen data";
 "Redan vid 100 %" for a share that cannot move further, not "Uppnått".
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .formatting import STATUS_STYLE, fmt_value
-from .goal_arithmetic import BASELINE_WINDOW
-from .goals import Goal
+from nyap.present.formatting import STATUS_STYLE, fmt_value
+from nyap.rules.goal_arithmetic import BASELINE_WINDOW
+from nyap.rules.goals import Goal
 
 # short labels for "no_data" by reason (tables, the gap chart's row labels)
 NO_DATA_LABELS = {

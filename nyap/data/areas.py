@@ -1,11 +1,11 @@
-"""Area codes in general. Which areas the dashboard shows is the region's business (nyap/region.py).
+"""Area codes in general. Which areas the dashboard shows is the region's business (nyap/data/region.py).
 
 Codes are strings (leading zeros matter); never store them as integers.
 """
 
 from __future__ import annotations
 
-from .region import COUNTRY  # noqa: F401  (the nation: the same for every county)
+from nyap.data.region import COUNTRY  # noqa: F401  (the nation: the same for every county)
 
 AREA_KINDS = ("municipality", "county", "country", "group")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from . import PROJECT_ROOT
+from nyap import PROJECT_ROOT
 
 FONT_DIR = PROJECT_ROOT / "static" / "fonts"
 # In the browser "Source Sans Pro" comes from static/fonts; "Source Sans" (the same typeface,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .areas import AREA_KINDS, is_valid_area_code
+from nyap.data.areas import AREA_KINDS, is_valid_area_code
 
 SCHEMA_VERSION = 1
 GENDERS = ("T", "K", "M")
@@ -106,10 +106,6 @@ class Cache:
     def indicator(self, indicator_id: str) -> dict | None:
         rows = self.indicators[self.indicators["id"] == indicator_id]
         return None if rows.empty else rows.iloc[0].to_dict()
-
-    def area_name(self, code: str) -> str:
-        rows = self.areas[self.areas["code"] == code]
-        return code if rows.empty else str(rows.iloc[0]["name"])
 
 
 # --------------------------------------------------------------------------- normalising

@@ -1,7 +1,7 @@
 """The status vocabulary, in one place: each status's key, symbol, colour, label and rank.
 
-The arithmetic decides a status (nyap/goal_arithmetic.py); the reasons behind it are worded in
-nyap/status.py. Everything that lists, colours, counts or ranks statuses reads this module.
+The arithmetic decides a status (nyap/rules/goal_arithmetic.py); the reasons behind it are worded in
+nyap/present/status.py. Everything that lists, colours, counts or ranks statuses reads this module.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .formatting import GENDER_LABELS, fmt_number, fmt_remaining, fmt_value
-from .goals import Goal
-from .status import coverage_text, coverage_warning, status_label, status_reason
+from nyap.present.formatting import GENDER_LABELS, fmt_number, fmt_remaining, fmt_value
+from nyap.rules.goals import Goal
+from nyap.present.status import coverage_text, coverage_warning, status_label, status_reason
 
 
 def aim_sentence(goal: Goal, as_of: int) -> str:

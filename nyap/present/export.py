@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import vl_convert as vlc
 
-from .fonts import register_for_export
-from .formulas import neutralise
+from nyap.present.fonts import register_for_export
+from nyap.data.formulas import neutralise
 
 EXPORT_WIDTH = 1100
 
@@ -35,7 +35,7 @@ def table_csv(table: pd.DataFrame, notice: str = "") -> bytes:
     """CSV that Swedish Excel opens as it is: ';' separator, decimal comma, UTF-8 with BOM.
 
     A first line carries the demo notice when demo data is shown. Texts that a spreadsheet would
-    run as a formula (a Kolada title "=HYPERLINK(…)", say) are written as text (nyap/formulas.py).
+    run as a formula (a Kolada title "=HYPERLINK(…)", say) are written as text (nyap/data/formulas.py).
     """
     safe = table.rename(columns=lambda c: neutralise(str(c)))
     for column in safe.columns:

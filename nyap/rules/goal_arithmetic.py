@@ -39,16 +39,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cache import NO_AGE_GROUP
-from .statuses import STATUS_LABELS, STATUSES, STATUS_ORDER, worst_first  # noqa: F401  (re-exported)
-from .goals import Goal, GoalsConfig
-from .region import Region
+from nyap.data.cache import NO_AGE_GROUP
+from nyap.rules.statuses import STATUS_LABELS, STATUSES, STATUS_ORDER, worst_first  # noqa: F401  (re-exported)
+from nyap.rules.goals import Goal, GoalsConfig
+from nyap.data.region import Region
 
 BASELINE_WINDOW = 2
 Z95 = 1.959964
 
-# The status vocabulary (keys, symbols, colours, labels, rank) lives in nyap/statuses.py; the
-# reasons behind a status, in words, in nyap/status.py.
+# The status vocabulary (keys, symbols, colours, labels, rank) lives in nyap/rules/statuses.py; the
+# reasons behind a status, in words, in nyap/present/status.py.
 EPS = 1e-9  # decimal numbers: 50.2 − 50.0 must equal a tolerance of 0.2
 
 VALUE_COLUMNS = [
@@ -58,7 +58,7 @@ VALUE_COLUMNS = [
 GROUP_KEYS = ["area_code", "gender", "age_group"]
 
 COMPUTED_MEAN_CODE = "LANSMEDEL"  # pseudo area for our own unweighted mean of the municipalities
-REFERENCE_LABELS = {  # "county": the region's own name (nyap/region.py)
+REFERENCE_LABELS = {  # "county": the region's own name (nyap/data/region.py)
     "group": "Länets kommuner, ovägt medel (Kolada)",
     "mean": "Länets kommuner, ovägt medel (egen beräkning)",
 }
@@ -433,7 +433,7 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
     Returns evaluate_goal's columns plus goal_id, track, and which area stands for the county
     (reference_code: 0017, G33624 or COMPUTED_MEAN_CODE; reference_kind: county/group/mean).
     `evaluated(goal, track, age_group, as_of)` may supply (evaluations, measure) from a store
-    that computed them before (nyap/store.py); by default they are computed here.
+    that computed them before (nyap/serving/store.py); by default they are computed here.
     """
     age_groups = age_groups or {}
     meta = config.meta
@@ -461,8 +461,6 @@ def evaluate_all(observations: pd.DataFrame, config: GoalsConfig, as_of: int,
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
-
-
 
 
 def combined_total(ev: pd.DataFrame) -> pd.DataFrame:

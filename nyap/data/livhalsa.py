@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .formulas import looks_like_formula
-from .cache import Cache, load_cache, write_cache
-from .region import Region
-from .goals import GoalsConfig
-from .suppression import apply_suppression, normal_ci
+from nyap.data.formulas import looks_like_formula
+from nyap.data.cache import Cache, load_cache, write_cache
+from nyap.data.region import Region
+from nyap.rules.goals import GoalsConfig
+from nyap.data.suppression import apply_suppression, normal_ci
 
 REQUIRED = ("indikator", "omrade_kod", "ar", "kon", "aldersgrupp", "andel", "antal_svar")
 OPTIONAL = ("ki_nedre", "ki_ovre")
@@ -501,7 +501,7 @@ def known_indicator_ids(config: GoalsConfig, cache: Cache) -> set[str]:
 
 
 def _default_region() -> Region:
-    from . import goals_file
-    from .goals import load_goals
+    from nyap import goals_file
+    from nyap.rules.goals import load_goals
 
     return load_goals(goals_file()).region

@@ -27,12 +27,12 @@ from typing import Any
 
 import pandas as pd
 
-from .cache import Cache
-from .charts import ChartResult, goal_gap_chart, municipalities_chart, trend_chart
-from .evaluation_table import CombinedEvaluations, EvaluationTable
-from .goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
-from .goals import Goal, GoalsConfig
-from .views import FocusItem, GoalView, all_focus_items, challenge_age_groups, goal_view
+from nyap.data.cache import Cache
+from nyap.present.charts import ChartResult, goal_gap_chart, municipalities_chart, trend_chart
+from nyap.rules.evaluation_table import CombinedEvaluations, EvaluationTable
+from nyap.rules.goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
+from nyap.rules.goals import Goal, GoalsConfig
+from nyap.present.views import FocusItem, GoalView, all_focus_items, challenge_age_groups, goal_view
 
 
 class Memo:

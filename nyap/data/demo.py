@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cache import NO_AGE_GROUP, Cache, write_cache
-from .goals import GoalsConfig
-from .region import Region
+from nyap.data.cache import NO_AGE_GROUP, Cache, write_cache
+from nyap.rules.goals import GoalsConfig
+from nyap.data.region import Region
 
 SEED = 20170522
 YEARS = range(2010, 2025)
@@ -295,7 +295,7 @@ def write_example_files(folder: Path, region: Region | None = None) -> list[Path
 
 def generate_survey(min_n: int, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The demo cache's survey rows: the example extract through the real import pipeline."""
-    from .livhalsa import Extract, extract_observations, validate_rows
+    from nyap.data.livhalsa import Extract, extract_observations, validate_rows
 
     rows, indicators = example_extract(region=region)
     valid = validate_rows(rows.astype(object), list(range(2, len(rows) + 2)), "exempel", set(indicators["id"]),
@@ -357,7 +357,7 @@ def write_demo_cache(cache_dir: Path, config: GoalsConfig | None = None) -> Cach
 
 
 def _default_region() -> Region:
-    from . import goals_file
-    from .goals import load_goals
+    from nyap import goals_file
+    from nyap.rules.goals import load_goals
 
     return load_goals(goals_file()).region

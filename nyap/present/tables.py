@@ -7,16 +7,16 @@ projectors both get the status. All text is escaped.
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pandas as pd
 
-from .evaluation_table import Evaluations
-from .formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number, fmt_remaining
-from .goals import GoalsConfig
-from .prose import aim_short, remaining_phrase
-from .status import status_label
-from .views import FocusItem, focus_items
+from nyap.rules.evaluation_table import Evaluations
+from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number
+from nyap.rules.goals import GoalsConfig
+from nyap.present.prose import aim_short, remaining_phrase
+from nyap.present.status import status_label
+from nyap.present.views import FocusItem, focus_items
 
 
 def status_html(status: str, remaining=None, direction_only: bool = False, words: bool = True,
@@ -30,7 +30,7 @@ def status_html(status: str, remaining=None, direction_only: bool = False, words
 
 
 def page_href(url_path: str, query: dict[str, str]) -> str:
-    """A link to a page (its URL path from nyap/page_registry.py) with the selection."""
+    """A link to a page (its URL path from nyap/serving/page_registry.py) with the selection."""
     return f"{url_path}?{urlencode(query)}"
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from . import PROJECT_ROOT
-from .goals import GoalsConfig
+from nyap import PROJECT_ROOT
+from nyap.rules.goals import GoalsConfig
 
 PAGES_DIR = "pages"
 OVERVIEW = "Översikt"

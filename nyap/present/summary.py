@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .cache import Cache
-from .goal_arithmetic import evaluate_all
-from .statuses import STATUS_LABELS, worst_first
-from .goals import GoalsConfig
+from nyap.data.cache import Cache
+from nyap.rules.goal_arithmetic import evaluate_all
+from nyap.rules.statuses import STATUS_LABELS, worst_first
+from nyap.rules.goals import GoalsConfig
 
 
 def latest_year(cache: Cache) -> int:

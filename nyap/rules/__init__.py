@@ -1,0 +1,2 @@
+"""The goals and their arithmetic: goals.toml, the goal evaluation, the status vocabulary, the
+evaluation table."""
