@@ -186,6 +186,12 @@ class ResultStore:
         """A shared, bounded memo for other per-selection results (e.g. rendered tables)."""
         return self._extra.get(key, compute)
 
+    def call(self, fn: Callable[..., Any], *args: Hashable) -> Any:
+        """fn(store, *args), computed once per data version for everyone: the key is the function
+        and its own arguments, so it cannot drift from the inputs (scripts/load.py: rendering the
+        overview's tables per session was most of a click before they were shared)."""
+        return self._extra.get((fn.__module__, fn.__qualname__, *args), lambda: fn(self, *args))
+
     def warm(self) -> None:
         """Prepare and evaluate every measure for its default age group (about a second), so that
         the first visitors after a start or a refresh don't wait for it."""

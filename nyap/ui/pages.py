@@ -6,6 +6,7 @@ import functools
 import logging
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from nyap.present.catalogue import indicator_catalogue, method_notes
@@ -123,7 +124,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
     shown = ", ".join(SOURCE_LABELS.get(s) or md(s) for s in view.sources) or "ingen källa i cachen"
     st.markdown(f"{md(aim)} Enhet: {md(goal.value_unit)}. Källa som visas: **{shown}**"
                 + (f"; åldersgrupp {md(view.age_label)}." if view.age_group else "."))
-    others = store.memo(("other_sources", view.item.key, view.age_group), lambda: other_sources(view, ctx.cache))
+    others = store.call(_other_sources, view.item.key, view.as_of, f.age_group or None)
     if others:
         st.caption("Samma indikator finns också från " + ", ".join(SOURCE_LABELS.get(o) or md(o) for o in others)
                    + f"; {shown} visas eftersom det regionala uttaget har åldersgrupper och osäkerhetsintervall.")
@@ -187,17 +188,15 @@ def render_overview() -> None:
     publish(ctx)
     f = ctx.filters
     age = st.session_state.get("nyap_age")
-    ev = store.overview_evaluations(f.year, age)
     st.title("Översikt" if ctx.county_view else f"{md(ctx.area_label())} – alla mål")
     genders = f.genders
     if f.year >= config.meta.baseline_year:
         for g in genders:
             where = ("i länet" if ctx.county_view else f"i {ctx.area_label()}") + (
                 "" if g == "T" else f" för {GENDER_LABELS[g].lower()}")
-            sentence = store.memo(("headline", f.year, age, f.area, g, where), lambda g=g, where=where: summary_sentence(
-                headline_rows(ev.frame, config, None if ctx.county_view else f.area, g), where))
+            sentence = store.call(_headline, f.year, age, None if ctx.county_view else f.area, g, where)
             st.html(f'<p class="nyap-summary">{esc(sentence)}</p>')
-        unsplit = store.memo(("unsplit", f.year, age), lambda: goals_without_gender_split(ev.frame, config))
+        unsplit = store.call(_unsplit, f.year, age)
         if genders != ("T",) and unsplit:
             st.caption(f"{unsplit} mål saknar uppdelning på kön och räknas där som utan data.")
     _before_baseline_notice(config, f.year)
@@ -207,12 +206,40 @@ def render_overview() -> None:
     link = to_query(replace(f, goal=None))
     for g in genders:
         if ctx.county_view:
-            st.html(store.memo(("matrix", f.year, age, g, tuple(sorted(link.items()))),
-                               lambda g=g: matrix_html(config, ev, g, link, ctx.names, page_for(config))))
+            st.html(store.call(_matrix, f.year, age, g, tuple(link.items())))
         else:
-            st.html(store.memo(("profile", f.year, age, f.area, g, tuple(sorted(link.items()))),
-                               lambda g=g: profile_html(config, ev, f.area, ctx.area_label(), g, link, page_for(config))))
+            st.html(store.call(_profile, f.year, age, f.area, g, tuple(link.items())))
     st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
+
+
+# Shared results of the overview and Om data: computed once per data version for everyone
+# (store.call keys them by these functions' own arguments).
+
+def _headline(store: ResultStore, year: int, age, area: str | None, gender: str, where: str) -> str:
+    ev = store.overview_evaluations(year, age)
+    return summary_sentence(headline_rows(ev.frame, store.config, area, gender), where)
+
+
+def _unsplit(store: ResultStore, year: int, age) -> int:
+    return goals_without_gender_split(store.overview_evaluations(year, age).frame, store.config)
+
+
+def _matrix(store: ResultStore, year: int, age, gender: str, link: tuple) -> str:
+    return matrix_html(store.config, store.overview_evaluations(year, age), gender, dict(link), store.region.names(),
+                       page_for(store.config))
+
+
+def _profile(store: ResultStore, year: int, age, area: str, gender: str, link: tuple) -> str:
+    return profile_html(store.config, store.overview_evaluations(year, age), area, store.region.names()[area], gender,
+                        dict(link), page_for(store.config))
+
+
+def _catalogue(store: ResultStore) -> pd.DataFrame:
+    return indicator_catalogue(store.cache, store.config)
+
+
+def _other_sources(store: ResultStore, item_key: str, as_of: int, age_group) -> list[str]:
+    return other_sources(store.goal_view(store.items[item_key], as_of, age_group), store.cache)
 
 
 # ------------------------------------------------------------------ about the data
@@ -237,7 +264,7 @@ def render_about() -> None:
     for title, text in method_notes(config):
         st.markdown(f"#### {title}\n{text}")
     st.markdown("#### Indikatorerna")
-    catalogue = store.memo(("catalogue",), lambda: indicator_catalogue(cache, config))
+    catalogue = store.call(_catalogue)
     st.html(frame_html(catalogue.drop(columns=["Definition"]),
                        "Alla indikatorer i cachen: källa, typ, år, datadatum, mål och anmärkningar", "nyap-catalogue"))
     show_download(catalogue, "indikatorer", cache.is_demo)
