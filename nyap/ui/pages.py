@@ -23,7 +23,7 @@ from nyap.present.views import (
 )
 from nyap.ui.components import show_chart, show_download
 from nyap.ui.safe import esc, md, paragraphs
-from nyap.ui.scaffold import PageContext, age_group_filter, publish, shared_filters, start_page
+from nyap.ui.scaffold import PageContext, age_group_filter, chosen_age, publish, shared_filters, start_page
 
 
 PAGE_ERROR = "Något gick fel när sidan skulle visas."
@@ -79,7 +79,7 @@ def render_challenge(name: str) -> None:
     publish(ctx)
 
     _before_baseline_notice(config, ctx.filters.year)
-    explicit_age = st.session_state.get("nyap_age")
+    explicit_age = chosen_age()
     ev = store.challenge_evaluations(name, ctx.filters.year, explicit_age)
     link = to_query(replace(ctx.filters, goal=None))
     with list_slot:
@@ -187,7 +187,7 @@ def render_overview() -> None:
     ctx = shared_filters(store, "Översikt")
     publish(ctx)
     f = ctx.filters
-    age = st.session_state.get("nyap_age")
+    age = chosen_age()
     st.title("Översikt" if ctx.county_view else f"{md(ctx.area_label())} – alla mål")
     genders = f.genders
     if f.year >= config.meta.baseline_year:

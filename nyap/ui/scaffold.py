@@ -1,7 +1,8 @@
 """The page scaffold every page calls first: config, data, demo notice, shared filters.
 
 In native multipage mode a widget keyed the same on two pages is two widgets, so the shared
-selection lives in st.session_state["nyap_shared"] and in the link (query parameters). On entering
+selection lives in one namespace, st.session_state["nyap"] (see `selection()`), and in the link
+(query parameters). On entering
 a page, a link wins (it reproduces a view exactly); otherwise the selection carried from the
 previous page is used.
 """
@@ -51,6 +52,17 @@ class PageContext:
     def area_label(self, code: str | None = None) -> str:
         code = code or self.filters.area
         return "Hela länet" if code == self.config.meta.county else self.names.get(code, code)
+
+
+def selection() -> dict:
+    """The session's selection, in one namespace: the page last entered, the age group the user
+    chose (None: each page's default), and what is carried to the next page ("shared", with the
+    goal in focus per page). The widgets' own keys are session_key(page, field) (nyap/serving/filters.py)."""
+    return st.session_state.setdefault("nyap", {"page": None, "age": None, "shared": {}})
+
+
+def chosen_age() -> str | None:
+    return selection()["age"]
 
 
 _frozen = False
@@ -105,8 +117,9 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
     store the result for the next page and write it into the link."""
     config, cache = store.config, store.cache
     options = filter_options(store, goals)
-    shared = st.session_state.setdefault("nyap_shared", {})
-    entering = st.session_state.get("nyap_page") != page_key
+    state = selection()
+    shared = state["shared"]
+    entering = state["page"] != page_key
     names = store.region.names()
     keys = {f: session_key(page_key, f) for f in ("area", "gender", "year", "goal")}
     if entering or any(k not in st.session_state for k in (keys["area"], keys["gender"], keys["year"])):
@@ -124,8 +137,8 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
         st.session_state[keys["year"]] = filters.year
         if goals:
             st.session_state[keys["goal"]] = filters.goal
-        st.session_state["nyap_page"] = page_key
-        st.session_state["nyap_age"] = filters.age_group
+        state["page"] = page_key
+        state["age"] = filters.age_group
         st.session_state.pop(session_key(page_key, "age"), None)
     with st.sidebar:
         navigation(config, page_key)
@@ -138,7 +151,7 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
                           help="Kvinnor och män visar båda sida vid sida.")
         year = st.selectbox("Läget per år", options.years[::-1], key=keys["year"],
                             help="Det senaste värdet till och med detta år räknas som 'senaste'.")
-    filters = Filters(area=area, gender=gender, year=int(year), age_group=st.session_state.get("nyap_age"),
+    filters = Filters(area=area, gender=gender, year=int(year), age_group=state["age"],
                       goal=st.session_state.get(keys["goal"]) if goals else None)
     return PageContext(config, cache, filters, options, names, page_key)
 
@@ -150,20 +163,20 @@ def age_group_filter(ctx: PageContext, groups: tuple[str, ...], default: str) ->
         return ctx
     key = session_key(ctx.page_key, "age")
     if st.session_state.get(key) not in groups:
-        explicit = st.session_state.get("nyap_age")
+        explicit = selection()["age"]
         st.session_state[key] = explicit if explicit in groups else default
     with st.sidebar:
         age = st.selectbox("Åldersgrupp", groups, key=key, format_func=lambda g: g.replace("-", "–") + " år",
                            help="Enkätdata (Liv & Hälsa) finns per åldersgrupp.")
-    st.session_state["nyap_age"] = age if age != default else None
+    selection()["age"] = age if age != default else None
     return replace(ctx, filters=replace(ctx.filters, age_group=age))
 
 
 def publish(ctx: PageContext) -> None:
     """Store the selection for the next page and write it into the link."""
     f = ctx.filters
-    shared = st.session_state.setdefault("nyap_shared", {})
-    shared.update(area=f.area, gender=f.gender, year=f.year, age_group=st.session_state.get("nyap_age"))
+    shared = selection()["shared"]
+    shared.update(area=f.area, gender=f.gender, year=f.year, age_group=selection()["age"])
     if f.goal:
         shared.setdefault("goals_by_page", {})[ctx.page_key] = {"goal": f.goal}
     query = to_query(f)
