@@ -13,6 +13,7 @@ import pandas as pd
 from nyap.data.cache import Cache
 from nyap.rules.goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure, usable
 from nyap.present.formatting import age_text
+from nyap.rules.evaluation_table import EvaluationRow, rows_by
 from nyap.rules.goals import Goal, GoalsConfig
 from nyap.data.region import Region
 
@@ -122,18 +123,13 @@ class GoalView:
         return (area, gender) in self._all_suppressed
 
     @functools.cached_property
-    def _evaluation_rows(self) -> dict[tuple[str, str], dict]:
-        rows: dict[tuple[str, str], dict] = {}
-        if not self.evaluations.empty:
-            for row in self.evaluations.to_dict("records"):
-                rows.setdefault((row["area_code"], row["gender"]), row)
-        return rows
+    def _evaluation_rows(self) -> dict[tuple, EvaluationRow]:
+        return rows_by(self.evaluations, ("area_code", "gender"))
 
-    def evaluation(self, area: str, gender: str) -> dict | None:
-        row = self._evaluation_rows.get((area, gender))
-        return None if row is None else dict(row)
+    def evaluation(self, area: str, gender: str) -> EvaluationRow | None:
+        return self._evaluation_rows.get((area, gender))
 
-    def reference_evaluation(self, gender: str) -> dict | None:
+    def reference_evaluation(self, gender: str) -> EvaluationRow | None:
         return self.evaluation(self.reference_code, gender) if self.reference_code else None
 
 

@@ -15,11 +15,22 @@ import pandas as pd
 
 # the columns the tables read
 SHOWN = ("status", "remaining", "baseline", "baseline_year", "latest", "latest_year", "target", "no_data_reason",
-         "baseline_n_areas", "latest_n_areas")
+         "baseline_n_areas", "latest_n_areas", "across_break", "uncertainty_rule", "area_code", "gender")
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _year(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 class EvaluationRow:
-    """One row of the table, read like a dict (row["status"], row.get("remaining"))."""
+    """One evaluation (a goal measure for one area and sex), the one row type the tables, the
+    goal views, the key numbers and the status words read: typed attributes (row.status,
+    row.latest_year), or like a dict (row["status"], row.get("remaining")) where a column is
+    optional. Read-only: a view onto columns shared by every session."""
 
     __slots__ = ("_columns", "_i")
 
@@ -32,6 +43,52 @@ class EvaluationRow:
     def get(self, name: str, default=None):
         column = self._columns.get(name)
         return default if column is None else column[self._i]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._columns
+
+    @property
+    def status(self) -> str:
+        return str(self["status"])
+
+    @property
+    def remaining(self) -> float | None:
+        return _number(self.get("remaining"))
+
+    @property
+    def baseline(self) -> float | None:
+        return _number(self.get("baseline"))
+
+    @property
+    def latest(self) -> float | None:
+        return _number(self.get("latest"))
+
+    @property
+    def target(self) -> float | None:
+        return _number(self.get("target"))
+
+    @property
+    def baseline_year(self) -> int | None:
+        return _year(self.get("baseline_year"))
+
+    @property
+    def latest_year(self) -> int | None:
+        return _year(self.get("latest_year"))
+
+    @property
+    def across_break(self) -> bool:
+        return bool(self.get("across_break", False))
+
+
+def rows_by(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[tuple, EvaluationRow]:
+    """The first row for each key (what a boolean filter and `.iloc[0]` answered), as typed rows."""
+    if frame.empty:
+        return {}
+    columns = {c: frame[c].to_numpy() for c in frame.columns}
+    out: dict[tuple, EvaluationRow] = {}
+    for i, key in enumerate(zip(*(columns[k] for k in keys))):
+        out.setdefault(tuple(key), EvaluationRow(columns, i))
+    return out
 
 
 class EvaluationTable:
