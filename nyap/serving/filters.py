@@ -59,16 +59,25 @@ class Param:
     parse: Callable[[str], object] = str
     optional: bool = False  # left out of the link when empty
     per_page: bool = False  # remembered per page (the goal in focus), not carried to other pages
+    label: str = ""  # the widget's Swedish label
+    help: str = ""
+    widget: str = ""  # "select" or "radio" in the sidebar's selection; "" when drawn where it applies
 
 
 SPEC: tuple[Param, ...] = (
-    Param("area", "kommun", "Okänd kommun i länken ({}) ignoreras.", lambda o: o.areas),
-    Param("gender", "kon", "Okänt kön i länken ({}) ignoreras.", lambda o: GENDERS, parse=str.upper),
-    Param("year", "ar", "Året {} finns inte i data och ignoreras.", lambda o: o.years, parse=_year),
+    Param("area", "kommun", "Okänd kommun i länken ({}) ignoreras.", lambda o: o.areas,
+          label="Kommun", help="Välj en kommun för att se den mot länet, eller hela länet.", widget="select"),
+    Param("gender", "kon", "Okänt kön i länken ({}) ignoreras.", lambda o: GENDERS, parse=str.upper,
+          label="Kön", help="Kvinnor och män visar båda sida vid sida.", widget="radio"),
+    Param("year", "ar", "Året {} finns inte i data och ignoreras.", lambda o: o.years, parse=_year,
+          label="Läget per år", help="Det senaste värdet till och med detta år räknas som 'senaste'.",
+          widget="select"),
+    # drawn only where the goal in focus has age groups (survey data)
     Param("age_group", "alder", "Okänd åldersgrupp i länken ({}) ignoreras.", lambda o: o.age_groups,
-          optional=True),
+          optional=True, label="Åldersgrupp", help="Enkätdata (Liv & Hälsa) finns per åldersgrupp."),
+    # drawn on a challenge page, above the goal in focus
     Param("goal", "mal", "Målet {} finns inte på den här sidan – visar det första målet.", lambda o: o.goals,
-          optional=True, per_page=True),
+          optional=True, per_page=True, label="Välj mål att visa i detalj"),
 )
 BY_FIELD = {p.field: p for p in SPEC}
 PARAMS = {p.key: p.field for p in SPEC}  # link parameter -> Filters field

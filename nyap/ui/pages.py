@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from nyap.present.catalogue import indicator_catalogue, method_notes
-from nyap.serving.filters import session_key, to_query
+from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
 from nyap.serving.page_registry import page_for_challenge
@@ -68,7 +68,7 @@ def render_challenge(name: str) -> None:
     by_key = {i.key: i for i in items}
     list_slot = st.container()
     st.subheader("Mål i fokus")
-    focus_key = st.selectbox("Välj mål att visa i detalj", list(by_key), key=session_key(name, "goal"),
+    focus_key = st.selectbox(BY_FIELD["goal"].label, list(by_key), key=session_key(name, "goal"),
                              format_func=lambda k: by_key[k].label, label_visibility="collapsed")
     item = by_key[focus_key]
     # the measure (prepared once per data version) knows its age groups: no view built to learn them

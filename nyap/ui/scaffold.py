@@ -16,8 +16,10 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from nyap.data.cache import Cache, CacheError
-from nyap.serving.filters import GENDERS, FilterOptions, Filters, parse_query, resolve, session_key, to_query
-from nyap.present.formatting import GENDER_LABELS
+from nyap.serving.filters import (
+    BY_FIELD, GENDERS, SPEC, FilterOptions, Filters, parse_query, resolve, session_key, to_query,
+)
+from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig, GoalsError
 from nyap.serving.page_registry import pages
 from nyap.serving.store import ResultStore
@@ -121,8 +123,9 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
     shared = state["shared"]
     entering = state["page"] != page_key
     names = store.region.names()
-    keys = {f: session_key(page_key, f) for f in ("area", "gender", "year", "goal")}
-    if entering or any(k not in st.session_state for k in (keys["area"], keys["gender"], keys["year"])):
+    keys = {p.field: session_key(page_key, p.field) for p in SPEC}
+    sidebar = [p for p in SPEC if p.widget]  # the filters every page shows in its sidebar
+    if entering or any(keys[p.field] not in st.session_state for p in sidebar):
         link, notices = parse_query(st.query_params.to_dict(), options)
         carried = dict(shared)
         carried.pop("goal", None)
@@ -132,9 +135,8 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
         for n in notices:  # they quote the link's own (untrusted) values
             st.toast(md(n))
             st.caption(f"⚠ {md(n)}")
-        st.session_state[keys["area"]] = filters.area
-        st.session_state[keys["gender"]] = filters.gender
-        st.session_state[keys["year"]] = filters.year
+        for p in sidebar:
+            st.session_state[keys[p.field]] = getattr(filters, p.field)
         if goals:
             st.session_state[keys["goal"]] = filters.goal
         state["page"] = page_key
@@ -143,15 +145,15 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
     with st.sidebar:
         navigation(config, page_key)
         st.markdown("### Urval")
-        area = st.selectbox(
-            "Kommun", options.areas, key=keys["area"],
-            format_func=lambda c: "Hela länet (alla kommuner)" if c == config.meta.county else names.get(c, c),
-            help="Välj en kommun för att se den mot länet, eller hela länet.")
-        gender = st.radio("Kön", GENDERS, key=keys["gender"], format_func=lambda g: GENDER_LABELS[g],
-                          help="Kvinnor och män visar båda sida vid sida.")
-        year = st.selectbox("Läget per år", options.years[::-1], key=keys["year"],
-                            help="Det senaste värdet till och med detta år räknas som 'senaste'.")
-    filters = Filters(area=area, gender=gender, year=int(year), age_group=state["age"],
+        choices = {"area": options.areas, "gender": GENDERS, "year": options.years[::-1]}
+        shown_as = {"area": lambda c: "Hela länet (alla kommuner)" if c == config.meta.county else names.get(c, c),
+                    "gender": lambda g: GENDER_LABELS[g], "year": str}
+        chosen = {}
+        for p in sidebar:
+            draw = st.radio if p.widget == "radio" else st.selectbox
+            chosen[p.field] = draw(p.label, choices[p.field], key=keys[p.field], format_func=shown_as[p.field],
+                                   help=p.help)
+    filters = Filters(area=chosen["area"], gender=chosen["gender"], year=int(chosen["year"]), age_group=state["age"],
                       goal=st.session_state.get(keys["goal"]) if goals else None)
     return PageContext(config, cache, filters, options, names, page_key)
 
@@ -166,8 +168,8 @@ def age_group_filter(ctx: PageContext, groups: tuple[str, ...], default: str) ->
         explicit = selection()["age"]
         st.session_state[key] = explicit if explicit in groups else default
     with st.sidebar:
-        age = st.selectbox("Åldersgrupp", groups, key=key, format_func=lambda g: g.replace("-", "–") + " år",
-                           help="Enkätdata (Liv & Hälsa) finns per åldersgrupp.")
+        spec = BY_FIELD["age_group"]
+        age = st.selectbox(spec.label, groups, key=key, format_func=age_text, help=spec.help)
     selection()["age"] = age if age != default else None
     return replace(ctx, filters=replace(ctx.filters, age_group=age))
 
