@@ -243,22 +243,25 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                      alt.Tooltip("value:Q", title="Värde", format=fmt)]))
     if not main.empty:
         drawn = set(usable(main)["name"])  # a legend lists only what has a line
+        country = view.region.country_name
+        # legends in narrow columns: three names side by side do not fit a phone's 358 px
         if km:
             colour = alt.Color("gender_label:N", title="Kön", scale=alt.Scale(
-                domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]))
-            pairs = [(n, d) for n, d in zip([None if county_view else main_name, ref_label, "Riket"],
+                domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]),
+                legend=alt.Legend(columns=1))
+            pairs = [(n, d) for n, d in zip([None if county_view else main_name, ref_label, country],
                                             [[1, 0], [8, 4], [2, 3]]) if n and n in drawn]
             dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
-                domain=[n for n, _ in pairs], range=[d for _, d in pairs]))
+                domain=[n for n, _ in pairs], range=[d for _, d in pairs]), legend=alt.Legend(columns=1))
         else:
-            all_names = [n for n in [None if county_view else main_name, ref_label, "Riket"] if n]
+            all_names = [n for n in [None if county_view else main_name, ref_label, country] if n]
             all_colours = ([] if county_view else [HIGHLIGHT]) + [COUNTY_COLOUR, COUNTRY_COLOUR]
             all_dashes = ([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]
             keep = [i for i, n in enumerate(all_names) if n in drawn]  # no legend entry without a line
             domain = [all_names[i] for i in keep]
             rng = [all_colours[i] for i in keep]
             colour = alt.Color("name:N", title=None, scale=alt.Scale(domain=domain, range=rng),
-                               legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=5, symbolSize=400))
+                               legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=5, symbolSize=400, columns=2))
             dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
                 domain=domain, range=[all_dashes[i] for i in keep]))
         width = alt.StrokeWidthValue(3, condition={"test": f"datum.role === '{'ref' if county_view else 'area'}'",
