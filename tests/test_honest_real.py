@@ -231,3 +231,24 @@ def test_a_chain_that_loses_its_baseline_is_warned_per_goal(config, tmp_path):
     # a KPI without any value is not called "an ended series whose latest value is shown"
     trygg = ResultStore(cache, config).goal_view(_item(config, "trygg5"), 2022)
     assert not any("senaste värdet visas" in c for c in caveats(trygg))
+
+
+def test_goal_gap_csv_is_numbers_excel_can_compute_with(real, config):
+    """Issue 12's CSV points that the goal-gap table decides: numeric change with an ordinary
+    minus, area and sex in their own columns, the area's code, and (for real data) a source line."""
+    from nyap.present.export import table_csv
+
+    _, _, store = real
+    view = store.goal_view(_item(config, "behorighet"), 2022)
+    gap = store.goal_charts(view, "1780", ("K", "M"), NAMES, source_line(view, False, "2026-11-23")).gap
+    t = gap.table
+    assert {"Kod", "Område", "Kön", "Förändring"} <= set(t.columns)
+    assert pd.api.types.is_float_dtype(t["Förändring"]) and pd.api.types.is_float_dtype(t["Basvärde"])
+    karlstad = t[(t["Kod"] == "1780") & (t["Kön"] == "Kvinnor")].iloc[0]
+    assert karlstad["Område"] == "Karlstad"
+    text = table_csv(t, gap.layout["usermeta"]["notes"][0]).decode("utf-8-sig")
+    first, header = text.splitlines()[:2]
+    assert first.startswith("# Källa: Kolada (N15428), hämtad 2026-11-23")
+    assert header.startswith("Kod;Område;Kön;Basår;Basvärde")
+    assert "\u2212" not in text  # Excel reads "-1,5", not "−1,5"
+    assert any(line.startswith("1780;Karlstad;Kvinnor;2017;") for line in text.splitlines())

@@ -22,7 +22,7 @@ from nyap.present.formatting import (
     STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_signed, fmt_value,
 )
 from nyap.present.fonts import CHART_FONT
-from nyap.rules.goal_arithmetic import usable
+from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE, usable
 from nyap.present.prose import remaining_phrase
 from nyap.present.status import coverage_text, coverage_warning, status_label
 from nyap.present.views import GoalView, latest_values_for_year
@@ -708,18 +708,24 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
              + ("" if (not goal.has_target) else ", svart streck = målvärdet") + "."]
     notes += coverage_notes
     notes += missing_notes
-    def sv(values):
-        return [fmt_number(v, 2).replace(NBSP, "") if not pd.isna(v) else "–" for v in values]
-
+    # numbers stay numbers (Swedish Excel computes with them: the CSV writes a decimal comma and an
+    # ordinary minus); area and sex in their own columns, with the area's code
+    place = [view.short_reference_label if c == view.reference_code else _names(area_names, c) for c in rows["area_code"]]
     table = pd.DataFrame({
-        "Område": rows["name"], "Basår": rows["baseline_year"].astype("string").fillna("–"),
-        "Basvärde": sv(rows["baseline"]),
-        "Senaste år": rows["latest_year"].astype("string").fillna("–"), "Senaste värde": sv(rows["latest"]),
-        "Målvärde": sv(rows["target"]), "Återstår": sv(rows["remaining"]),
-        "Förändring": [fmt_signed(goal.sign * a) if not pd.isna(a) else "–" for a in rows["achieved"]],
-        "Status": rows["status_label"],
+        "Kod": [c if c != COMPUTED_MEAN_CODE else "" for c in rows["area_code"]],
+        "Område": place,
+        "Kön": rows["gender"].map(GENDER_LABELS),
+        "Basår": rows["baseline_year"].astype("Int64"),
+        "Basvärde": rows["baseline"].round(2),
+        "Senaste år": rows["latest_year"].astype("Int64"),
+        "Senaste värde": rows["latest"].round(2),
+        "Målvärde": rows["target"].round(2),
+        "Återstår": rows["remaining"].round(2),
+        "Förändring": (goal.sign * rows["achieved"]).round(2),
+        "Status": [status_label(r, goal) for r in rows.to_dict("records")],
         "Jämförelse över seriebrott": np.where(rows["across_break"].astype(bool), "ja", ""),
-    }).set_index("Område").loc[order].reset_index()
+        "_name": rows["name"],
+    }).set_index("_name").loc[order].reset_index(drop=True)
     counts = rows["status"].value_counts()
     alt_text = (f"Målgap: {goal.text}. För varje kommun basvärde, senaste värde och målvärde. "
                 + ", ".join(f"{int(counts[s])} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE

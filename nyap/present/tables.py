@@ -197,10 +197,19 @@ def frame_html(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
     """A plain, readable HTML table (wraps long text, unlike a grid widget)."""
     head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in frame.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape('' if pd.isna(v) else str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(_cell_text(v))}</td>" for v in row) + "</tr>"
         for row in frame.itertuples(index=False))
     return scroll_box(f'<table class="nyap-table {css_class}"><caption>{escape(caption)}</caption><thead><tr>{head}</tr>'
                       f'</thead><tbody>{body}</tbody></table>', caption)
+
+
+def _cell_text(value) -> str:
+    """A table cell the Swedish way: decimal numbers with a comma (the CSV keeps them numeric)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if isinstance(value, float):
+        return fmt_number(value, 2)
+    return str(value)
 
 
 def scroll_box(table: str, label: str) -> str:

@@ -67,7 +67,8 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
     # Streamlit hands a spec dict (not an Altair object) to the browser without converting it.
     st.vega_lite_chart(spec=_browser_spec(result), alt=result.alt_text, key=f"chart_{key}", theme=None)
     st.caption(md(result.alt_text))
-    notice = DEMO_FILE_NOTICE if is_demo else ""
+    # the first line of the file says where the numbers come from (or that they are invented)
+    notice = DEMO_FILE_NOTICE if is_demo else result.layout.get("usermeta", {}).get("notes", [""])[0]
     stem = ("DEMO-" if is_demo else "") + _slug(file_stem)
     cols = st.columns([1, 1, 1])
     cols[0].download_button("Ladda ner data (CSV)", data=lambda: table_csv(result.table, notice),
@@ -80,7 +81,8 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
 
 
 def show_download(table, stem: str, is_demo: bool) -> None:
-    notice = DEMO_FILE_NOTICE if is_demo else ""
+    # the first line of the file says where the numbers come from (or that they are invented)
+    notice = DEMO_FILE_NOTICE if is_demo else result.layout.get("usermeta", {}).get("notes", [""])[0]
     st.download_button("Ladda ner tabellen (CSV)", data=lambda: table_csv(table, notice),
                        file_name=("DEMO-" if is_demo else "") + f"{_slug(stem)}.csv", mime="text/csv",
                        key=f"csv_{_slug(stem)}", on_click="ignore")
