@@ -81,8 +81,7 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
 
 
 def show_download(table, stem: str, is_demo: bool) -> None:
-    # the first line of the file says where the numbers come from (or that they are invented)
-    notice = DEMO_FILE_NOTICE if is_demo else result.layout.get("usermeta", {}).get("notes", [""])[0]
+    notice = DEMO_FILE_NOTICE if is_demo else ""
     st.download_button("Ladda ner tabellen (CSV)", data=lambda: table_csv(table, notice),
                        file_name=("DEMO-" if is_demo else "") + f"{_slug(stem)}.csv", mime="text/csv",
                        key=f"csv_{_slug(stem)}", on_click="ignore")
