@@ -247,3 +247,13 @@ def test_broken_cache_gives_a_swedish_message(tmp_path, monkeypatch):
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "Datacachen kan inte läsas" in errors and "inte giltig JSON" in errors
+
+
+def test_overview_and_profile_offer_their_table_for_excel():
+    at = open_app("Översikt", {"kommun": "1715", "kon": "KM"})
+    assert_clean(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Ladda ner profilen som tabell (kvinnor, CSV för Excel)" in labels
+    assert "Ladda ner profilen som tabell (män, CSV för Excel)" in labels
+    county = open_app("Översikt")
+    assert "Ladda ner översikten som tabell (totalt, CSV för Excel)" in [b.proto.label for b in county.get("download_button")]

@@ -42,3 +42,25 @@ def test_matrix_links_every_goal_to_its_page(config, demo_cache):
     assert html.count("<tr>") >= 24 and "Karlstad" in html
     # a measure without any data counts as "Ingen data" in the county column, not as an error
     assert isinstance(ev.tables["Barnalivet"], EvaluationTable)
+
+
+def test_the_overview_and_a_profile_download_as_numbers(config, demo_cache):
+    from nyap.present.export import table_csv
+    from nyap.present.tables import overview_frame
+    from nyap.serving.store import ResultStore
+
+    store = ResultStore(demo_cache, config)
+    ev = store.overview_evaluations(2022)
+    names = store.region.names()
+    matrix = overview_frame(config, ev, "T", names)
+    measures = sum(len(g.tracks) for c in config.challenges for g in config.goals_for(c.name))
+    assert len(matrix) == measures * (1 + config.region.size)  # every measure × county and municipalities
+    profile = overview_frame(config, ev, "K", names, ("1715", "0017"))
+    assert set(profile["Område"]) == {"Kil", "Länet"} and set(profile["Kön"]) == {"Kvinnor"}
+    assert str(profile["Basvärde"].dtype).startswith("float")
+    # the table agrees with the page's own lookups
+    row = profile[(profile["Mål-id"] == "behorighet") & (profile["Kod"] == "1715")].iloc[0]
+    page = ev.row("behorighet", "", "1715", "K", "Ungdomslivet")
+    assert row["Senaste värde"] == round(float(page["latest"]), 2) and row["Senaste år"] == int(page["latest_year"])
+    text = table_csv(profile, "DEMODATA").decode("utf-8-sig")
+    assert text.splitlines()[1].startswith("Utmaning;Mål;Mål-id;Enhet;Kod;Område;Kön;Basår;Basvärde")

@@ -19,7 +19,7 @@ import pandas as pd
 
 from nyap.present.formatting import (
     NBSP, CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, D3_LOCALE, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT,
-    STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_signed, fmt_value,
+    STATUS_STYLE, SUPPRESSED_MARK, fmt_number, fmt_value,
 )
 from nyap.present.fonts import CHART_FONT
 from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE, usable

@@ -203,6 +203,40 @@ def frame_html(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
                       f'</thead><tbody>{body}</tbody></table>', caption)
 
 
+def overview_frame(config: GoalsConfig, ev: Evaluations, gender: str, names: dict[str, str],
+                   areas: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The overview matrix or a municipality's profile as data (CSV/Excel): one row per goal
+    measure and area, numbers as numbers. `areas` = None: the county and all its municipalities."""
+    county = config.meta.county
+    munis = tuple(config.region.municipalities)
+    areas = areas or (county, *munis)
+    rows = []
+    for ch in config.challenges:
+        for item in focus_items(config, ch.name):
+            goal = item.goal
+            for code in areas:
+                row = (ev.reference_row(goal.id, item.track, gender, ch.name) if code == county
+                       else ev.row(goal.id, item.track, code, gender, ch.name))
+
+                def num(key):
+                    value = None if row is None else row.get(key)
+                    return None if value is None or pd.isna(value) else round(float(value), 2)
+
+                rows.append({
+                    "Utmaning": ch.name, "Mål": item.label, "Mål-id": item.key, "Enhet": goal.value_unit,
+                    "Kod": code, "Område": "Länet" if code == county else names.get(code, code),
+                    "Kön": GENDER_LABELS[gender],
+                    "Basår": num("baseline_year"), "Basvärde": num("baseline"),
+                    "Senaste år": num("latest_year"), "Senaste värde": num("latest"),
+                    "Målvärde": num("target"), "Återstår": num("remaining"),
+                    "Status": status_label(row, goal) if row is not None else status_label(None),
+                })
+    out = pd.DataFrame(rows)
+    for col in ("Basår", "Senaste år"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
 def _cell_text(value) -> str:
     """A table cell the Swedish way: decimal numbers with a comma (the CSV keeps them numeric)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):

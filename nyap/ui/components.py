@@ -80,8 +80,8 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
         st.html(_table_html(result))
 
 
-def show_download(table, stem: str, is_demo: bool) -> None:
+def show_download(table, stem: str, is_demo: bool, label: str = "Ladda ner tabellen (CSV)") -> None:
     notice = DEMO_FILE_NOTICE if is_demo else ""
-    st.download_button("Ladda ner tabellen (CSV)", data=lambda: table_csv(table, notice),
+    st.download_button(label, data=lambda: table_csv(table, notice),
                        file_name=("DEMO-" if is_demo else "") + f"{_slug(stem)}.csv", mime="text/csv",
                        key=f"csv_{_slug(stem)}", on_click="ignore")

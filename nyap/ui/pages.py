@@ -15,7 +15,9 @@ from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
 from nyap.serving.page_registry import page_for_challenge
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
-from nyap.present.tables import frame_html, goal_list_html, legend_html, matrix_html, profile_html, status_html
+from nyap.present.tables import (
+    frame_html, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
+)
 from nyap.present.prose import aim_sentence, gender_gap_sentence, key_numbers
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
@@ -210,6 +212,13 @@ def render_overview() -> None:
         else:
             st.html(store.call(_profile, f.year, age, f.area, g, tuple(link.items())))
     st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
+    for g in genders:
+        # the matrix or the profile as data, for Excel (numbers as numbers, one row per goal and area)
+        table = store.call(_overview_table, f.year, age, g, None if ctx.county_view else f.area)
+        what = "alla-mal-lanet" if ctx.county_view else f"alla-mal-{ctx.area_label()}"
+        show_download(table, f"{what}-{GENDER_LABELS[g]}-{f.year}", store.cache.is_demo,
+                      label=f"Ladda ner {'översikten' if ctx.county_view else 'profilen'} som tabell "
+                            f"({GENDER_LABELS[g].lower()}, CSV för Excel)")
 
 
 # Shared results of the overview and Om data: computed once per data version for everyone
@@ -232,6 +241,11 @@ def _matrix(store: ResultStore, year: int, age, gender: str, link: tuple) -> str
 def _profile(store: ResultStore, year: int, age, area: str, gender: str, link: tuple) -> str:
     return profile_html(store.config, store.overview_evaluations(year, age), area, store.region.names()[area], gender,
                         dict(link), page_for(store.config))
+
+
+def _overview_table(store: ResultStore, year: int, age, gender: str, area: str | None) -> pd.DataFrame:
+    areas = None if area is None else (area, store.config.meta.county)
+    return overview_frame(store.config, store.overview_evaluations(year, age), gender, store.region.names(), areas)
 
 
 def _catalogue(store: ResultStore) -> pd.DataFrame:
