@@ -55,16 +55,8 @@ def real_observations(kolada_dir) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def real_cache_dir(config, tmp_path_factory) -> Path:
     """A cache refreshed from the fake Kolada server (real figures), as a user's refresh makes it."""
-    import shutil
-
-    from nyap.data.kolada import KoladaClient
-    from nyap.data.refresh import refresh
-
-    from .fake_kolada import fake_kolada
+    from .fake_kolada import refresh_from_fake
 
     target = tmp_path_factory.mktemp("real-cache") / "cache"
-    shutil.copytree(DEFAULT_CACHE_DIR, target)
-    with fake_kolada() as (base, _), open(os.devnull, "w") as quiet:
-        client = KoladaClient(base, timeout=3.0, max_per_second=100, retries=2, backoff=0.01)
-        refresh(config, target, client, 2010, 2024, progress_stream=quiet)
+    refresh_from_fake(config, target)
     return target

@@ -204,6 +204,22 @@ def fake_kolada(faults: Faults | None = None, port: int = 0):
         server.server_close()
 
 
+def refresh_from_fake(config, target: Path, faults: Faults | None = None):
+    """A copy of the shipped cache at `target`, refreshed from this fake server (the real figures),
+    quietly: what a user's refresh makes. Returns (cache, report)."""
+    import os
+    import shutil
+
+    from nyap import DEFAULT_CACHE_DIR
+    from nyap.data.kolada import KoladaClient
+    from nyap.data.refresh import refresh
+
+    shutil.copytree(DEFAULT_CACHE_DIR, target)
+    with fake_kolada(faults) as (base, _), open(os.devnull, "w") as quiet:
+        client = KoladaClient(base, timeout=3.0, max_per_second=100, retries=2, backoff=0.01)
+        return refresh(config, target, client, 2010, 2024, progress_stream=quiet)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8765)

@@ -6,36 +6,29 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from nyap import DEFAULT_CACHE_DIR
 from nyap.data.cache import Cache
 from nyap.present.catalogue import indicator_catalogue
 from nyap.present.charts import municipalities_chart, trend_chart
 from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE, evaluate_goal, goal_values
 from nyap.rules.goals import GoalPeriod
-from nyap.data.kolada import KoladaClient
-from nyap.data.refresh import refresh
 from nyap.present.status import coverage_text, coverage_warning, status_label, status_reason
 from nyap.serving.store import ResultStore
 from nyap.present.tables import status_html
 from nyap.present.views import all_focus_items, caveats, source_line
 
-from .fake_kolada import Faults, fake_kolada
+from .fake_kolada import Faults, refresh_from_fake
 
 NAMES = {"1780": "Karlstad", "1760": "Storfors", "1715": "Kil", "1730": "Eda", "1784": "Arvika"}
 
 
 def _refresh(config, target, faults: Faults | None = None):
-    shutil.copytree(DEFAULT_CACHE_DIR, target)
-    with fake_kolada(faults) as (base, _):
-        client = KoladaClient(base, timeout=3.0, max_per_second=100, retries=2, backoff=0.01)
-        return refresh(config, target, client, 2010, 2024, progress_stream=open(os.devnull, "w"))
+    return refresh_from_fake(config, target, faults)
 
 
 @pytest.fixture(scope="module")

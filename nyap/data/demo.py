@@ -16,7 +16,7 @@ import pandas as pd
 
 from nyap.data.cache import NO_AGE_GROUP, Cache, write_cache
 from nyap.rules.goals import GoalsConfig
-from nyap.data.region import Region
+from nyap.data.region import Region, configured_region
 
 SEED = 20170522
 YEARS = range(2010, 2025)
@@ -230,7 +230,7 @@ def example_extract(rng: np.random.Generator | None = None, region: Region | Non
     import, as analysts often leave them out); 2022 has them.
     """
     rng = rng or np.random.default_rng(SEED + 1)
-    region = region or _default_region()
+    region = region or configured_region()
     munis = list(region.municipalities)
     rows = []
     for kpi, (title, definition, level, trend, gdiff, ages) in SURVEY_SPECS.items():
@@ -329,7 +329,7 @@ def generate_areas(region: Region) -> pd.DataFrame:
 def build_demo_cache(config: GoalsConfig | None = None, min_n: int = 100) -> Cache:
     rng = np.random.default_rng(SEED)
     min_n = config.meta.min_n if config else min_n
-    region = config.region if config else _default_region()
+    region = config.region if config else configured_region()
     survey, survey_ind = generate_survey(min_n, region)
     obs = pd.concat([generate_observations(rng, region), survey], ignore_index=True)
     indicators = generate_indicators(config)
@@ -354,10 +354,3 @@ def write_demo_cache(cache_dir: Path, config: GoalsConfig | None = None) -> Cach
         "warnings": ["Demodata: alla värden är påhittade och får inte användas som underlag."],
     }
     return write_cache(cache, cache_dir, extra)
-
-
-def _default_region() -> Region:
-    from nyap import goals_file
-    from nyap.rules.goals import load_goals
-
-    return load_goals(goals_file()).region

@@ -26,7 +26,7 @@ import pandas as pd
 
 from nyap.data.formulas import looks_like_formula
 from nyap.data.cache import Cache, load_cache, write_cache
-from nyap.data.region import Region
+from nyap.data.region import Region, configured_region
 from nyap.rules.goals import GoalsConfig
 from nyap.data.suppression import apply_suppression, normal_ci
 
@@ -384,7 +384,7 @@ def read_extract(path: Path | str, indicator_path: Path | str | None = None,
     indicators = _indicator_frame(ind_raw, name)
     known_ids = set(indicators["id"]) | (known or set())
     # the configured county's areas (goals.toml); the project's goals.toml when none is given
-    region = region or _default_region()
+    region = region or configured_region()
     rows = validate_rows(df, linenos, name, known_ids, region)
     if rows.empty:
         raise ExtractError([f"{name}: filen har inga datarader."])
@@ -498,10 +498,3 @@ def _merge_indicators(old: pd.DataFrame, extract: Extract, used: set[str], confi
 def known_indicator_ids(config: GoalsConfig, cache: Cache) -> set[str]:
     """Ids an extract may use without declaring them: the cache's, goals.toml's."""
     return set(cache.indicators["id"]) | {e.id for e in config.extra_indicators} | set(config.indicator_ids())
-
-
-def _default_region() -> Region:
-    from nyap import goals_file
-    from nyap.rules.goals import load_goals
-
-    return load_goals(goals_file()).region

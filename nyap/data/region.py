@@ -105,3 +105,12 @@ def region_for(county: str, group: str | None = None) -> Region:
     prefix = county[-2:]
     munis = {code: name for code, name, kind in _all_areas() if kind == "K" and code[:2] == prefix}
     return Region(county, names[county], dict(sorted(munis.items())), group or None)
+
+
+def configured_region() -> Region:
+    """The region of the goals file in use (NYAP_GOALS_FILE or the project's goals.toml), for the
+    demo data and the import when no configuration is passed in."""
+    from nyap import goals_file
+    from nyap.rules.goals import load_goals  # here, not at the top: the goals module imports this one
+
+    return load_goals(goals_file()).region

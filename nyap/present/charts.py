@@ -34,19 +34,14 @@ FOCUS_BAND = "#eef4fb"  # the chosen row, the same shade as in the tables
 GAP_ROW_SHIFT = 9  # goal-gap rows: the dumbbell sits below the row's status line
 
 
-def _bold_if(names: list[str]) -> alt.ExprRef:
-    """Axis labels in bold for the chosen area (a Vega expression; names quoted as JSON)."""
+def _chosen_label_style(names: list[str]) -> dict:
+    """Axis label weight and colour that mark the chosen area (a Vega expression; names quoted as
+    JSON), for the y axes of the bars and the goal-gap chart."""
     if not names:
-        return "normal"
-    test = " || ".join(f"datum.value === {json.dumps(n)}" for n in names)
-    return alt.expr(f"({test}) ? 'bold' : 'normal'")
-
-
-def _colour_if(names: list[str]):
-    if not names:
-        return "#222222"
-    test = " || ".join(f"datum.value === {json.dumps(n)}" for n in names)
-    return alt.expr(f"({test}) ? '{HIGHLIGHT}' : '#222222'")
+        return {"labelFontWeight": "normal", "labelColor": "#222222"}
+    test = "(" + " || ".join(f"datum.value === {json.dumps(n)}" for n in names) + ")"
+    return {"labelFontWeight": alt.expr(f"{test} ? 'bold' : 'normal'"),
+            "labelColor": alt.expr(f"{test} ? '{HIGHLIGHT}' : '#222222'")}
 
 
 @dataclass(frozen=True)
@@ -507,7 +502,7 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     fmt = _value_fmt(view)
     chosen_names = [n for n in rows.loc[rows["chosen"], "name"].drop_duplicates()]
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(
-        labelFontSize=16, labelFontWeight=_bold_if(chosen_names), labelColor=_colour_if(chosen_names)))
+        labelFontSize=16, **_chosen_label_style(chosen_names)))
     tooltip = [alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("gender_label:N", title="Kön"),
                alt.Tooltip("label:N", title=f"Värde ({goal.value_unit})"),
                alt.Tooltip("note:N", title="Anmärkning")]
@@ -655,7 +650,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     fmt = _value_fmt(view)
     chosen_names = rows.loc[rows["chosen"], "name"].tolist()
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(
-        labelFontSize=16, labelLimit=240, labelFontWeight=_bold_if(chosen_names), labelColor=_colour_if(chosen_names)))
+        labelFontSize=16, labelLimit=240, **_chosen_label_style(chosen_names)))
     tooltip = [alt.Tooltip("name:N", title="Område"),
                alt.Tooltip("baseline:Q", title="Basvärde", format=fmt),
                alt.Tooltip("baseline_year:Q", title="Basår (använt)", format="d"),
