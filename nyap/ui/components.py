@@ -9,11 +9,12 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from nyap.present.charts import ChartResult
-from nyap.present.export import chart_png, table_csv
+from nyap.present.export import chart_png, chart_svg, table_csv, table_xlsx
 from nyap.present.tables import frame_html
 from nyap.ui.safe import md
 
 DEMO_FILE_NOTICE = "DEMODATA - påhittade värden, får inte användas som underlag"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _slug(text: str) -> str:
@@ -70,18 +71,33 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
     # the first line of the file says where the numbers come from (or that they are invented)
     notice = DEMO_FILE_NOTICE if is_demo else result.layout.get("usermeta", {}).get("notes", [""])[0]
     stem = ("DEMO-" if is_demo else "") + _slug(file_stem)
-    cols = st.columns([1, 1, 1])
+    # every file is made only when its button is clicked (an image takes vl-convert a few tenths of
+    # a second; most visitors never download)
+    cols = st.columns(4)
     cols[0].download_button("Ladda ner data (CSV)", data=lambda: table_csv(result.table, notice),
                             file_name=f"{stem}.csv", mime="text/csv", key=f"csv_{key}", on_click="ignore")
-    cols[1].download_button("Ladda ner bild (PNG)", data=lambda: chart_png(result.spec),
+    cols[1].download_button("Ladda ner data (Excel)", data=lambda: table_xlsx(result.table, notice),
+                            file_name=f"{stem}.xlsx", mime=XLSX_MIME, key=f"xlsx_{key}", on_click="ignore")
+    cols[2].download_button("Ladda ner bild (PNG)", data=lambda: chart_png(result.spec),
                             file_name=f"{stem}.png", mime="image/png", key=f"png_{key}", on_click="ignore")
+    cols[3].download_button("Ladda ner bild (SVG)", data=lambda: chart_svg(result.spec).encode("utf-8"),
+                            file_name=f"{stem}.svg", mime="image/svg+xml", key=f"svg_{key}", on_click="ignore")
     with st.expander("Visa data som tabell"):
         # a plain HTML table: readable without a grid widget, and nothing to serialise per rerun
         st.html(_table_html(result))
 
 
+def _excel_label(label: str) -> str:
+    """The Excel button says what the CSV button says, with Excel as the format."""
+    return label.replace("CSV för Excel", "Excel") if "CSV för Excel" in label else label.replace("CSV", "Excel")
+
+
 def show_download(table, stem: str, is_demo: bool, label: str = "Ladda ner tabellen (CSV)") -> None:
     notice = DEMO_FILE_NOTICE if is_demo else ""
-    st.download_button(label, data=lambda: table_csv(table, notice),
-                       file_name=("DEMO-" if is_demo else "") + f"{_slug(stem)}.csv", mime="text/csv",
-                       key=f"csv_{_slug(stem)}", on_click="ignore")
+    name = ("DEMO-" if is_demo else "") + _slug(stem)
+    cols = st.columns(2)
+    cols[0].download_button(label, data=lambda: table_csv(table, notice), file_name=f"{name}.csv",
+                            mime="text/csv", key=f"csv_{_slug(stem)}", on_click="ignore")
+    cols[1].download_button(_excel_label(label), data=lambda: table_xlsx(table, notice),
+                            file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"xlsx_{_slug(stem)}",
+                            on_click="ignore")
