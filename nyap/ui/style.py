@@ -77,5 +77,55 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 /* Streamlit's chart toolbar is English ("Show data", "Download as CSV", fullscreen) and a second
    export path: every chart has our Swedish table and downloads under it instead */
 [data-testid="stElementToolbar"] {{ display: none !important; }}
+/* Print (and "save as PDF"): the page as a handout on A4 portrait. Controls do nothing on paper
+   and the sidebar's filters are not what is shown (the headings name the selection); the demo
+   notice at the top stays, so a printed demo page cannot pass as real figures. */
+@media print {{
+  @page {{ size: A4 portrait; margin: 12mm; }}
+  html, body, [data-testid="stAppViewContainer"] {{ font-size: 11pt; }}
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stToastContainer"], [data-testid="stToast"],
+  [data-testid="stElementContainer"]:has([data-testid="stDownloadButton"]),
+  [data-testid="stElementContainer"]:has([data-testid="stButton"]),
+  [data-testid="stElementContainer"]:has([data-testid="stPageLink"]),
+  [data-testid="stElementContainer"]:has([data-testid="stSelectbox"]),
+  [data-testid="stElementContainer"]:has([data-testid="stRadio"]),
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stPageLink"],
+  [data-testid="stSelectbox"], [data-testid="stRadio"], [data-testid="stExpander"] {{ display: none !important; }}
+  /* the main column takes the whole sheet: no sidebar offset, no centred max-width, no screen padding */
+  [data-testid="stAppViewContainer"], [data-testid="stMain"] {{ position: static !important; overflow: visible !important;
+    margin: 0 !important; padding: 0 !important; width: 100% !important; }}
+  [data-testid="stMainBlockContainer"] {{ max-width: none !important; width: 100% !important;
+    padding: 0 !important; margin: 0 !important; }}
+  h1 {{ font-size: 18pt !important; }}
+  h2, h3, h4, .nyap-chart-head, .nyap-summary {{ break-after: avoid; page-break-after: avoid; }}
+  /* a heading in its own element container: keep it with the element that follows (Chromium
+     honours break-after between blocks, not between flex items: the page's column becomes blocks) */
+  [data-testid="stVerticalBlock"] {{ display: block !important; }}
+  [data-testid="stVerticalBlock"] > * {{ margin-bottom: .6rem; }}
+
+  [data-testid="stElementContainer"]:has(h1, h2, h3, h4, .nyap-chart-head) {{ break-after: avoid; page-break-after: avoid; }}
+  /* tables: the whole width of the sheet, nothing hidden in a scroll box, no row split over two pages */
+  .nyap-scroll {{ overflow: visible !important; max-width: none !important; }}
+  .nyap-table {{ width: 100% !important; font-size: 8.5pt !important; }}
+  .nyap-table caption {{ font-size: 10pt !important; break-after: avoid; }}
+  .nyap-table th, .nyap-table td {{ padding: .15rem .25rem !important; min-width: 0 !important; }}
+  .nyap-table td.status {{ min-width: 0 !important; }}
+  .nyap-table thead {{ display: table-header-group; }}
+  .nyap-table tr {{ break-inside: avoid; page-break-inside: avoid; }}
+  .nyap-matrix td.cell .sym {{ font-size: 10pt; }}
+  .nyap-matrix td.cell .rem {{ font-size: 7pt; }}
+  /* a chart stays whole on one page and shrinks to the sheet's width */
+  [data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]),
+  [data-testid="stVegaLiteChart"] {{ break-inside: avoid; page-break-inside: avoid; }}
+  /* and with its heading and notes above it */
+  [data-testid="stElementContainer"]:has(.nyap-chart-head) {{ break-inside: avoid; page-break-inside: avoid; }}
+  [data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]) {{ break-before: avoid; page-break-before: avoid; }}
+  [data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg {{
+    max-width: 100% !important; height: auto !important; }}
+  /* colours (status, demo red, table header shading) carry meaning: print them */
+  * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+}}
 {_STATUS_CSS}
 """
