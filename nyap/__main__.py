@@ -5,6 +5,7 @@
   refresh      rebuild the cache from the Kolada API v3 (atomic swap, backup kept)
   import-livhalsa FILE   merge a Liv & Hälsa extract into the cache (validated, atomic)
   serve        several app replicas behind nginx (more users than one process serves)
+  report …     Aktuellt perspektiv (the yearly report) per municipality and for the county, HTML and PDF
   warm URL…    open every page of running app processes once, so their first visitors don't wait
 """
 
@@ -102,6 +103,46 @@ def cmd_refresh(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    import time
+
+    from nyap.present.report import ReportError, write_reports
+    from nyap.serving.store import ResultStore
+
+    config = load_goals(args.goals)
+    region = config.region
+    if args.all:
+        areas = [*region.municipalities, config.meta.county]
+    elif args.kommun:
+        areas = []
+        for code in args.kommun:
+            if code != config.meta.county and not region.is_municipality(code):
+                print(f"Okänd kommunkod {code!r}: ange en av länets kommuner "
+                      f"({', '.join(region.municipalities)}) eller länet ({config.meta.county}).", file=sys.stderr)
+                return 2
+            areas.append(code)
+    else:
+        print("Ange --kommun KOD (en eller flera, länets kod för länet) eller --all.", file=sys.stderr)
+        return 2
+    store = ResultStore(load_cache(Path(args.cache)), config)
+    if args.year is not None and args.year not in store.years:
+        print(f"Året {args.year} finns inte i data (finns: {store.years[0]}–{store.years[-1]}).", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    started = time.perf_counter()
+    try:
+        paths = write_reports(store, areas, out, args.year, pdf=not args.html_only)
+    except ReportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 9
+    for p in paths:
+        print(p)
+    kind = "HTML" if args.html_only else "HTML och PDF"
+    print(f"{len(areas)} {'rapport' if len(areas) == 1 else 'rapporter'} ({kind}) skrivna till {out} på {time.perf_counter() - started:.1f} s"
+          + (" – DEMODATA, inte för verklig användning." if store.cache.is_demo else "."), file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args) -> int:
     from nyap.serving.replicas import DeployError, serve
 
@@ -143,6 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--extra", nargs="*", help="fler Kolada-id att hämta")
     p.set_defaults(func=cmd_refresh)
+    p = sub.add_parser("report", help="Aktuellt perspektiv: rapport per kommun och för länet (HTML och PDF)")
+    p.add_argument("--kommun", nargs="+", help="kommunkod(er), t.ex. 1715; länets kod ger länets rapport")
+    p.add_argument("--all", action="store_true", help="alla länets kommuner och länet")
+    p.add_argument("--out", default="rapporter", help="katalog att skriva till (standard: rapporter)")
+    p.add_argument("--year", "--ar", type=int, default=None, help="'läget per år' (standard: senaste året)")
+    p.add_argument("--html-only", action="store_true", help="bara HTML, ingen PDF")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("serve", help="starta flera repliker av appen bakom nginx")
     p.add_argument("--replicas", type=int, default=2, help="antal appprocesser (en per processorkärna)")
     p.add_argument("--port", type=int, default=8080, help="port som nginx lyssnar på (127.0.0.1)")

@@ -178,7 +178,10 @@ def _value_fmt(view: GoalView) -> str:
 # --------------------------------------------------------------------------- (a) over time
 
 def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str],
-                source: str, is_demo: bool) -> ChartResult | None:
+                source: str, is_demo: bool, compact: bool = False) -> ChartResult | None:
+    """The goal measure over time: the area, the county and the nation, the other municipalities
+    as thin grey context lines, the baseline year, series breaks and the target. `compact`: the
+    printed report's version (the area against the county and the nation only, a third as tall)."""
     ds = _Datasets()
     goal = view.goal
     # Nothing after the as-of year is shown. A missing or suppressed value (NaN, never a number)
@@ -206,6 +209,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     main = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else pd.DataFrame()
     others = ok[ok["area_code"].isin(list(view.region.municipalities)) & (ok["area_code"] != area) & ok["gender"].isin(genders)]
     others = others.assign(name=others["area_code"].map(lambda c: _names(area_names, c)))
+    if compact:
+        others = others.iloc[:0]
     published = publication_years(view)
     main = with_gaps(main, published, ["role", "gender"])
     others = with_gaps(others, published, ["area_code", "gender"])
@@ -327,7 +332,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                          "inte samma kommuner över tid.")
     if not county_view and any(view.only_suppressed(area, g) for g in genders):
         notes.append(f"{main_name}: för få svar – värdena visas inte (..).")
-    chart = alt.layer(*layers).properties(height=520, width="container")
+    chart = alt.layer(*layers).properties(height=180 if compact else 520, width="container")
     table = _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)

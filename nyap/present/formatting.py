@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 NBSP = "\u00a0"
 MINUS = "\u2212"  # typographic minus, as in Swedish print
@@ -16,6 +17,11 @@ CONTEXT_COLOUR = "#b8c2cc"  # the other municipalities, faint on purpose (contex
 GENDER_COLOURS = {"K": "#8e1b5a", "M": "#0b4f8a", "T": "#333333"}
 GENDER_LABELS = {"T": "Totalt", "K": "Kvinnor", "M": "Män", "KM": "Kvinnor och män"}
 SUPPRESSED_MARK = ".."
+
+
+def file_slug(text: str) -> str:
+    """A download's file name from Swedish text: 'Kil – över tid' -> 'kil-over-tid'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("åäöé", "aaoe"))).strip("-")[:60]
 
 
 def fmt_number(value, decimals: int = 1) -> str:

@@ -266,6 +266,13 @@ def challenge_age_groups(config: GoalsConfig, challenge: str, chosen: str | None
     return out
 
 
+def focus_age_group(config: GoalsConfig, challenge: str, item: FocusItem, measure: Measure) -> str:
+    """The age group a goal measure opens with on its challenge page (and in the report): the goal's
+    or the challenge's default where the data has it, else the measure's own default."""
+    default = challenge_age_groups(config, challenge, None).get(item.goal.id)
+    return default if default in measure.age_groups else measure.age_group
+
+
 def challenge_evaluations(cache: Cache, config: GoalsConfig, challenge: str, as_of: int,
                           age_group: str | None = None) -> pd.DataFrame:
     """Every goal of one challenge, every area and gender (the compact list and the overview)."""

@@ -21,7 +21,7 @@ from nyap.present.tables import (
 from nyap.present.prose import aim_sentence, gender_gap_sentence, key_numbers
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
-    SOURCE_LABELS, GoalView, caveats, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
+    SOURCE_LABELS, GoalView, caveats, focus_age_group, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
 )
 from nyap.ui.components import show_chart, show_download
 from nyap.ui.safe import esc, md, paragraphs
@@ -75,8 +75,7 @@ def render_challenge(name: str) -> None:
     item = by_key[focus_key]
     # the measure (prepared once per data version) knows its age groups: no view built to learn them
     probe = store.measure(item.goal, item.track, None).measure
-    default_age = item.goal.default_age_group(name) or challenge.default_age_group or probe.age_group
-    ctx = age_group_filter(ctx, probe.age_groups, default_age if default_age in probe.age_groups else probe.age_group)
+    ctx = age_group_filter(ctx, probe.age_groups, focus_age_group(config, name, item, probe))
     ctx = replace(ctx, filters=replace(ctx.filters, goal=focus_key))
     publish(ctx)
 

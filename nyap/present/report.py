@@ -1,0 +1,345 @@
+"""Aktuellt perspektiv: the yearly compilation of every goal for one municipality or the county,
+as a self-contained HTML page that prints on A4 and as a PDF made from the same HTML (WeasyPrint).
+
+Every sentence comes from nyap/present/prose.py and every status from the same evaluation the app
+shows (the store's goal views), so the report cannot say something the dashboard does not. No
+Streamlit here: the command line (`python -m nyap report`) and the app's download button call it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from nyap.present.charts import trend_chart
+from nyap.present.fonts import FONT_DIR, register_for_export
+from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, file_slug, fmt_value
+from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, key_numbers
+from nyap.present.summary import headline_rows, summary_sentence
+from nyap.present.views import (
+    FocusItem, GoalView, caveats, focus_age_group, focus_items, shown_gender, source_line, why_no_municipalities,
+)
+
+REPORT_NAME = "Aktuellt perspektiv"
+DEMO_PAGE_MARK = "DEMODATA – påhittade värden, får inte användas som underlag"
+CHART_WIDTH = 720  # px at 2x: sharp on paper at 17 cm
+
+
+class ReportError(Exception):
+    """A report that cannot be made, said in Swedish (e.g. the PDF library is missing)."""
+
+
+def esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for outside text (a municipality's name in the page footer): quotes,
+    backslashes, line breaks and '<' (which could end the <style> element) as CSS escapes."""
+    out = []
+    for ch in str(text):
+        if ch in '"\\<>' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+@dataclass(frozen=True)
+class GoalSection:
+    """One goal measure of the report: its view, the shown sexes and the key numbers per area."""
+
+    challenge: str
+    item: FocusItem
+    view: GoalView
+    genders: tuple[str, ...]
+    gender_note: str | None
+    numbers: tuple[tuple[str, KeyNumbers], ...]  # (area code, key numbers) per shown area and sex
+
+
+def report_area_label(store, area: str) -> str:
+    return store.region.county_name if area == store.config.meta.county else store.region.names().get(area, area)
+
+
+def goal_sections(store, area: str, as_of: int) -> list[GoalSection]:
+    """The goal measures of every challenge, as the challenge pages open them (default age
+    group, total or women and men where the goal is measured by sex), with the app's key numbers."""
+    config, region = store.config, store.region
+    county_view = area == config.meta.county
+    sections = []
+    for ch in config.challenges:
+        for item in focus_items(config, ch.name):
+            probe = store.measure(item.goal, item.track, None).measure
+            age = focus_age_group(config, ch.name, item, probe) if probe.age_groups else None
+            view = store.goal_view(item, as_of, age or None)
+            gender, note = shown_gender(view, "T")
+            genders = ("K", "M") if gender == "KM" else (gender,)
+            targets = []
+            if view.has_municipalities and not county_view:
+                targets.append((report_area_label(store, area), area))
+            targets.append((view.reference_label, view.reference_code))
+            numbers = []
+            for g in genders:
+                for label, code in targets:
+                    ev = view.evaluation(code, g) if code else None
+                    numbers.append((code, key_numbers(view.goal, ev, label, g, view.as_of, region.size,
+                                                      only_suppressed=bool(code) and view.only_suppressed(code, g))))
+            sections.append(GoalSection(ch.name, item, view, genders, note, tuple(numbers)))
+    return sections
+
+
+def _status(k: KeyNumbers) -> str:
+    symbol = STATUS_STYLE[k.status][0]
+    rem = f" · {esc(k.remaining)}" if k.remaining else ""
+    return f'<span class="s s-{esc(k.status)}">{esc(symbol)} {esc(k.status_label)}</span>{rem}'
+
+
+def _chart_png(view: GoalView, area: str, genders: tuple[str, ...], names: dict[str, str], is_demo: bool):
+    """The compact trend chart as a 2x bitmap (data URI) and its text alternative. A bitmap, not
+    SVG: a report has some thirty charts, and the PDF engine draws a bitmap many times faster than
+    a chart's vector text (measured: 0.4 s against 3 s for a report's charts)."""
+    import vl_convert as vlc
+
+    result = trend_chart(view, area, genders, names, "", is_demo, compact=True)
+    if result is None:
+        return None, "Det finns inga värden att visa."
+    spec = {k: v for k, v in result.spec.items() if k not in ("title", "usermeta")}  # the heading is page text
+    spec["width"] = CHART_WIDTH
+    spec["background"] = "white"  # JPEG has no transparency
+    register_for_export()
+    # JPEG at high quality: a PDF engine embeds it as it is, where a PNG with transparency is
+    # decoded and re-encoded (a third of a report's PDF time); lines and text stay sharp at 2x
+    image = vlc.vegalite_to_jpeg(spec, scale=2, quality=92)
+    return "data:image/jpeg;base64," + base64.b64encode(image).decode("ascii"), result.alt_text
+
+
+def _summary_table(store, area: str, sections: list[GoalSection]) -> str:
+    """Page one: every goal with the area's status and remaining distance beside the county's."""
+    county_view = area == store.config.meta.county
+    area_label = report_area_label(store, area)
+    head = ["Mål"] + ([f"{area_label}: senaste", f"{area_label}: läge"] if not county_view else []) + \
+           ["Länet: senaste", "Länet: läge"]
+    rows, current = [], None
+    for s in sections:
+        if s.challenge != current:
+            current = s.challenge
+            rows.append(f'<tr class="ch"><th colspan="{len(head)}" scope="colgroup">{esc(current)}</th></tr>')
+        for g in s.genders:
+            own = [k for code, k in s.numbers if code == area and k.heading.endswith(_gender_suffix(g))]
+            ref = [k for code, k in s.numbers if code == s.view.reference_code and k.heading.endswith(_gender_suffix(g))]
+            label = s.item.label + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
+            cells = [f'<th scope="row">{esc(label)}</th>']
+            if not county_view:
+                if own:
+                    cells += [f'<td class="num">{esc(_latest(s, area, g))}</td>', f"<td>{_status(own[0])}</td>"]
+                else:
+                    cells += ['<td class="num">–</td>', '<td class="note">Bara länet (inga kommunvärden)</td>']
+            k = ref[0] if ref else None
+            cells += [f'<td class="num">{esc(_latest(s, s.view.reference_code, g))}</td>',
+                      f"<td>{_status(k)}</td>" if k else "<td>–</td>"]
+            rows.append(f'<tr data-goal="{esc(s.item.key)}" data-gender="{g}">' + "".join(cells) + "</tr>")
+    header = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+    # fixed widths: the goal's name wraps, the numbers and statuses keep their lines on A4
+    widths = [34, 13, 20, 13, 20] if not county_view else [54, 18, 28]
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
+    return (f'<table class="summary"><colgroup>{cols}</colgroup><caption>Alla mål – läget per {sections[0].view.as_of if sections else ""}'
+            f'</caption><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _gender_suffix(g: str) -> str:
+    return "" if g == "T" else f" – {GENDER_LABELS[g].lower()}"
+
+
+def _latest(s: GoalSection, code: str, g: str) -> str:
+    ev = s.view.evaluation(code, g) if code else None
+    if ev is None or ev.get("latest") is None or pd.isna(ev.get("latest")):
+        return "–"
+    return f"{fmt_value(ev['latest'], s.view.goal.value_unit)} ({int(ev['latest_year'])})"
+
+
+def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_demo: bool, data_date: str) -> str:
+    view, goal = s.view, s.view.goal
+    parts = [f'<section class="goal" data-goal="{esc(s.item.key)}"><h3>{esc(s.item.label)}</h3>']
+    unit = f" Enhet: {goal.value_unit}." + (f" Åldersgrupp {view.age_label}." if view.age_group else "")
+    parts.append(f'<p class="aim">{esc(aim_sentence(goal, view.as_of) + unit)}</p>')
+    if s.gender_note:
+        parts.append(f'<p class="note">{esc(s.gender_note)}</p>')
+    why = why_no_municipalities(view)
+    if why and area != store.config.meta.county:
+        parts.append(f'<p class="note">{esc(why)}</p>')
+    cards = []
+    for code, k in s.numbers:
+        lines = "".join(f"<li>{esc(line)}</li>" for line in k.lines)
+        cards.append(f'<div class="card" data-area="{esc(code)}" data-status="{esc(k.status)}">'
+                     f'<p class="who">{esc(k.heading)}</p><p>{_status(k)}</p><ul>{lines}</ul></div>')
+    parts.append(f'<div class="cards">{"".join(cards)}</div>')
+    if goal.gender_gap and not view.gap_evaluations.empty:
+        code = area if view.region.is_municipality(area) and view.has_municipalities else view.reference_code
+        rows = view.gap_evaluations[view.gap_evaluations["area_code"] == code]
+        if not rows.empty:
+            where = names.get(code, code) if view.region.is_municipality(code) else view.reference_label
+            parts.append(f'<p>{esc(gender_gap_sentence(rows.iloc[0].to_dict(), where, goal.value_unit))} '
+                         f'(målet är att skillnaden ska minska)</p>')
+    uri, alt_text = _chart_png(view, area, s.genders, names, is_demo)
+    if uri:
+        parts.append(f'<figure><img src="{uri}" alt="{esc(alt_text)}"><figcaption>{esc(alt_text)}</figcaption></figure>')
+    else:
+        parts.append(f'<p class="note">{esc(alt_text)}</p>')
+    notes = [source_line(view, is_demo, data_date)] + caveats(view)
+    parts.append('<ul class="notes">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></section>")
+    return "".join(parts)
+
+
+_STATUS_CSS = "\n".join(f".s-{key} {{ color: {colour}; font-weight: 600; }}"
+                        for key, (_, colour, _) in STATUS_STYLE.items())
+
+_CSS = """
+@page { size: A4; margin: 20mm 16mm 18mm 16mm;
+  @bottom-left { content: %(footer)s; font-size: 8pt; color: #444; }
+  @bottom-right { content: "Sida " counter(page) " av " counter(pages); font-size: 8pt; color: #444; }
+  %(demo)s }
+html { font-family: "Source Sans Pro", "Source Sans", Arial, sans-serif; font-size: 10.5pt; color: #111; }
+body { margin: 0 auto; max-width: 180mm; line-height: 1.35; }
+h1 { font-size: 22pt; margin: 0 0 2mm 0; } h2 { font-size: 16pt; margin: 0 0 2mm 0; color: #0b4f8a; }
+h3 { font-size: 12.5pt; margin: 5mm 0 1mm 0; break-after: avoid; }
+.demo { color: #b3261e; font-weight: 700; border: 2px solid #b3261e; padding: 2mm 3mm; margin: 2mm 0 4mm 0; }
+.lead { font-size: 12.5pt; font-weight: 600; }
+.challenge { break-before: page; } .challenge > .aim { font-size: 11pt; }
+.goal { break-inside: avoid; border-top: 1px solid #c8cdd3; padding-top: 1mm; }
+.aim { margin: 0 0 2mm 0; } .note { color: #333; font-size: 9.5pt; }
+.cards { display: flex; gap: 4mm; } .card { flex: 1; border: 1px solid #d0d5da; padding: 1.5mm 2.5mm; }
+.card p { margin: 0 0 1mm 0; } .card .who { font-weight: 700; }
+.card ul, .notes { margin: 0; padding-left: 4mm; font-size: 9.5pt; }
+.notes { color: #333; margin-top: 1mm; }
+figure { margin: 2mm 0 0 0; } figure img { width: 86%%; height: auto; }
+figcaption { font-size: 9pt; color: #333; }
+table.summary { border-collapse: collapse; width: 100%%; font-size: 9pt; table-layout: fixed; }
+table.summary caption { text-align: left; font-weight: 700; font-size: 11pt; padding: 1mm 0; }
+table.summary th, table.summary td { border-bottom: 1px solid #d0d5da; padding: .6mm 1.2mm; text-align: left; vertical-align: top; }
+table.summary thead th { background: #f2f4f7; } table.summary td.num { text-align: right; }
+table.summary tr { break-inside: avoid; } table.summary thead { display: table-header-group; }
+table.summary tr.ch th { background: #0b4f8a; color: #fff; }
+%(status)s
+@media screen { body { padding: 8mm; } .challenge { margin-top: 10mm; border-top: 3px solid #0b4f8a; padding-top: 4mm; } }
+"""
+
+
+def report_html(store, area: str, as_of: int | None = None) -> str:
+    """The report of one municipality, or of the county (area = the county's code)."""
+    config, cache = store.config, store.cache
+    as_of = as_of or max(store.years)
+    names = store.region.names()
+    is_demo = bool(cache.is_demo)
+    data_date = str(cache.manifest.get("created", ""))[:10]
+    county_view = area == config.meta.county
+    label = report_area_label(store, area)
+    sections = goal_sections(store, area, as_of)
+    title = f"{REPORT_NAME} {as_of} – {label}"
+    css = _CSS % {"footer": css_string(title),
+                  "demo": (f"@top-center {{ content: {css_string(DEMO_PAGE_MARK)}; color: #b3261e; "
+                           f"font-weight: 700; font-size: 10pt; }}") if is_demo else "",
+                  "status": _STATUS_CSS}
+    ev = store.overview_evaluations(as_of, None)
+    where = "i länet" if county_view else f"i {label}"
+    headline = summary_sentence(headline_rows(ev.frame, config, None if county_view else area, "T"), where)
+    out = [f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+           f"<style>{css}</style></head><body>"]
+    if is_demo:
+        out.append(f'<p class="demo">{esc(DEMO_PAGE_MARK)}. Rapporten visar hur sammanställningen ser ut, '
+                   "inte verkliga resultat.</p>")
+    out.append(f"<h1>{esc(title)}</h1>")
+    source = "demodata" if is_demo else f"Kolada m.fl., data hämtad {data_date}"
+    out.append(f"<p>{esc(config.meta.title)} – alla mål per utmaning. Läget per {as_of}, målperiod {config.meta.baseline_year}–{config.meta.target_year}. "
+               f"Källa: {esc(source)}.</p>")
+    out.append(f'<p class="lead">{esc(headline)}</p>')
+    out.append('<p class="note">Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll. '
+               "Status och återstående avstånd räknas som i appen (samma regler, samma data).</p>")
+    out.append(_summary_table(store, area, sections))
+    current = None
+    for s in sections:
+        if s.challenge != current:
+            if current is not None:
+                out.append("</div>")
+            current = s.challenge
+            ch = next(c for c in config.challenges if c.name == current)
+            out.append(f'<div class="challenge"><h2>{esc(current)}</h2><p class="aim">{esc(ch.aim)}</p>')
+        out.append(_section_html(store, area, s, names, is_demo, data_date))
+    if current is not None:
+        out.append("</div>")
+    out.append("</body></html>")
+    return "".join(out)
+
+
+def _pdf_fonts_css() -> str:
+    faces = ((400, "Regular"), (600, "Semibold"), (700, "Bold"))
+    return "\n".join(f'@font-face {{ font-family: "Source Sans Pro"; font-weight: {w}; '
+                     f'src: url("{(FONT_DIR / f"SourceSansPro-{n}.ttf").as_uri()}"); }}' for w, n in faces)
+
+
+def report_pdf(page: str) -> bytes:
+    """The same HTML as a PDF, offline (WeasyPrint), with the shipped font embedded."""
+    try:
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+    except (ImportError, OSError) as exc:  # OSError: the system's Pango library is missing
+        raise ReportError("PDF kan inte skapas: WeasyPrint eller systembiblioteket Pango saknas "
+                          "(apt-get install libpango-1.0-0 libpangoft2-1.0-0). HTML-rapporten fungerar ändå. "
+                          f"({type(exc).__name__})") from exc
+    fonts = FontConfiguration()
+    return HTML(string=page).write_pdf(stylesheets=[CSS(string=_pdf_fonts_css(), font_config=fonts)],
+                                       font_config=fonts)
+
+
+def report_stem(store, area: str, as_of: int) -> str:
+    return ("DEMO-" if store.cache.is_demo else "") + file_slug(f"aktuellt-perspektiv-{as_of}-{report_area_label(store, area)}")
+
+
+# ------------------------------------------------------------------ many reports at once
+
+_WORKER_STORE = None
+
+
+def _write_one(args) -> list[str]:
+    area, out_dir, as_of, pdf = args
+    store = _WORKER_STORE
+    page = report_html(store, area, as_of)
+    stem = report_stem(store, area, as_of)
+    written = [_atomic_write(Path(out_dir) / f"{stem}.html", page.encode("utf-8"))]
+    if pdf:
+        written.append(_atomic_write(Path(out_dir) / f"{stem}.pdf", report_pdf(page)))
+    return written
+
+
+def _atomic_write(path: Path, data: bytes) -> str:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return str(path)
+
+
+def write_reports(store, areas: list[str], out_dir: Path, as_of: int | None = None, pdf: bool = True,
+                  workers: int | None = None) -> list[str]:
+    """Write the reports of `areas` into out_dir, in parallel processes. The goal views are
+    computed once here, before the processes start, and shared with them (fork); each process
+    only draws its charts and PDFs."""
+    global _WORKER_STORE
+    as_of = as_of or max(store.years)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for area in areas[:1]:
+        goal_sections(store, area, as_of)  # every goal view of the year, once
+    store.overview_evaluations(as_of, None)
+    _WORKER_STORE = store
+    jobs = [(a, str(out_dir), as_of, pdf) for a in areas]
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1 or os.name != "posix":
+        return [p for job in jobs for p in _write_one(job)]
+    import multiprocessing
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [p for paths in pool.map(_write_one, jobs) for p in paths]
