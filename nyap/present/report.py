@@ -9,6 +9,7 @@ Streamlit here: the command line (`python -m nyap report`) and the app's downloa
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -60,7 +61,7 @@ class GoalSection:
     view: GoalView
     genders: tuple[str, ...]
     gender_note: str | None
-    numbers: tuple[tuple[str, KeyNumbers], ...]  # (area code, key numbers) per shown area and sex
+    numbers: tuple[tuple[str, str, KeyNumbers], ...]  # (area code, sex, key numbers) per shown area and sex
 
 
 def report_area_label(store, area: str) -> str:
@@ -88,7 +89,7 @@ def goal_sections(store, area: str, as_of: int) -> list[GoalSection]:
             for g in genders:
                 for label, code in targets:
                     ev = view.evaluation(code, g) if code else None
-                    numbers.append((code, key_numbers(view.goal, ev, label, g, view.as_of, region.size,
+                    numbers.append((code, g, key_numbers(view.goal, ev, label, g, view.as_of, region.size,
                                                       only_suppressed=bool(code) and view.only_suppressed(code, g))))
             sections.append(GoalSection(ch.name, item, view, genders, note, tuple(numbers)))
     return sections
@@ -131,8 +132,8 @@ def _summary_table(store, area: str, sections: list[GoalSection]) -> str:
             current = s.challenge
             rows.append(f'<tr class="ch"><th colspan="{len(head)}" scope="colgroup">{esc(current)}</th></tr>')
         for g in s.genders:
-            own = [k for code, k in s.numbers if code == area and k.heading.endswith(_gender_suffix(g))]
-            ref = [k for code, k in s.numbers if code == s.view.reference_code and k.heading.endswith(_gender_suffix(g))]
+            own = [k for code, sex, k in s.numbers if code == area and sex == g]
+            ref = [k for code, sex, k in s.numbers if code == s.view.reference_code and sex == g]
             label = s.item.label + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
             cells = [f'<th scope="row">{esc(label)}</th>']
             if not county_view:
@@ -143,17 +144,13 @@ def _summary_table(store, area: str, sections: list[GoalSection]) -> str:
             k = ref[0] if ref else None
             cells += [f'<td class="num">{esc(_latest(s, s.view.reference_code, g))}</td>',
                       f"<td>{_status(k)}</td>" if k else "<td>–</td>"]
-            rows.append(f'<tr data-goal="{esc(s.item.key)}" data-gender="{g}">' + "".join(cells) + "</tr>")
+            rows.append(f'<tr data-goal="{esc(s.item.key)}" data-challenge="{esc(s.challenge)}" data-gender="{g}">' + "".join(cells) + "</tr>")
     header = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     # fixed widths: the goal's name wraps, the numbers and statuses keep their lines on A4
     widths = [34, 13, 20, 13, 20] if not county_view else [54, 18, 28]
     cols = "".join(f'<col style="width:{w}%">' for w in widths)
     return (f'<table class="summary"><colgroup>{cols}</colgroup><caption>Alla mål – läget per {sections[0].view.as_of if sections else ""}'
             f'</caption><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
-
-
-def _gender_suffix(g: str) -> str:
-    return "" if g == "T" else f" – {GENDER_LABELS[g].lower()}"
 
 
 def _latest(s: GoalSection, code: str, g: str) -> str:
@@ -165,7 +162,7 @@ def _latest(s: GoalSection, code: str, g: str) -> str:
 
 def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_demo: bool, data_date: str) -> str:
     view, goal = s.view, s.view.goal
-    parts = [f'<section class="goal" data-goal="{esc(s.item.key)}"><h3>{esc(s.item.label)}</h3>']
+    parts = [f'<section class="goal" data-goal="{esc(s.item.key)}" data-challenge="{esc(s.challenge)}"><h3>{esc(s.item.label)}</h3>']
     unit = f" Enhet: {goal.value_unit}." + (f" Åldersgrupp {view.age_label}." if view.age_group else "")
     parts.append(f'<p class="aim">{esc(aim_sentence(goal, view.as_of) + unit)}</p>')
     if s.gender_note:
@@ -174,9 +171,9 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
     if why and area != store.config.meta.county:
         parts.append(f'<p class="note">{esc(why)}</p>')
     cards = []
-    for code, k in s.numbers:
+    for code, g, k in s.numbers:
         lines = "".join(f"<li>{esc(line)}</li>" for line in k.lines)
-        cards.append(f'<div class="card" data-area="{esc(code)}" data-status="{esc(k.status)}">'
+        cards.append(f'<div class="card" data-area="{esc(code)}" data-gender="{g}" data-status="{esc(k.status)}">'
                      f'<p class="who">{esc(k.heading)}</p><p>{_status(k)}</p><ul>{lines}</ul></div>')
     parts.append(f'<div class="cards">{"".join(cards)}</div>')
     if goal.gender_gap and not view.gap_evaluations.empty:
@@ -280,6 +277,16 @@ def _pdf_fonts_css() -> str:
     faces = ((400, "Regular"), (600, "Semibold"), (700, "Bold"))
     return "\n".join(f'@font-face {{ font-family: "Source Sans Pro"; font-weight: {w}; '
                      f'src: url("{(FONT_DIR / f"SourceSansPro-{n}.ttf").as_uri()}"); }}' for w, n in faces)
+
+
+@functools.cache
+def pdf_available() -> bool:
+    """Whether this machine can make the PDF (WeasyPrint needs the system's Pango library)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
 
 
 def report_pdf(page: str) -> bytes:

@@ -18,6 +18,7 @@ from nyap.present.summary import goals_without_gender_split, headline_rows, summ
 from nyap.present.tables import (
     frame_html, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
 )
+from nyap.present.report import REPORT_NAME, pdf_available, report_html, report_pdf, report_stem
 from nyap.present.prose import aim_sentence, gender_gap_sentence, key_numbers
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
@@ -218,6 +219,25 @@ def render_overview() -> None:
         show_download(table, f"{what}-{GENDER_LABELS[g]}-{f.year}", store.cache.is_demo,
                       label=f"Ladda ner {'översikten' if ctx.county_view else 'profilen'} som tabell "
                             f"({GENDER_LABELS[g].lower()}, CSV för Excel)")
+    if f.year >= config.meta.baseline_year:
+        _report_downloads(store, f.area, f.year, ctx.area_label() if not ctx.county_view else store.region.county_name)
+
+
+def _report_downloads(store: ResultStore, area: str, year: int, label: str) -> None:
+    """Aktuellt perspektiv for the chosen municipality (or the county), made on click. Not kept
+    in the shared store: a report is megabytes, asked for rarely, and takes a few seconds."""
+    stem = report_stem(store, area, year)
+    st.markdown(f"#### {REPORT_NAME} – {md(label)}")
+    st.caption("Alla mål på A4 för nämnd och fullmäktige: läget, återstående avstånd och länet, med diagram, "
+               "källor och förbehåll – samma siffror och meningar som i appen. Att skapa rapporten tar några sekunder.")
+    cols = st.columns([1, 1, 2])
+    if pdf_available():
+        cols[0].download_button("Ladda ner rapport (PDF)", data=lambda: report_pdf(report_html(store, area, year)),
+                                file_name=f"{stem}.pdf", mime="application/pdf", key="report_pdf", on_click="ignore")
+    else:
+        cols[0].caption("PDF går inte att skapa på den här servern (Pango saknas); HTML-rapporten skrivs ut lika bra.")
+    cols[1].download_button("Ladda ner rapport (HTML)", data=lambda: report_html(store, area, year).encode("utf-8"),
+                            file_name=f"{stem}.html", mime="text/html", key="report_html", on_click="ignore")
 
 
 # Shared results of the overview and Om data: computed once per data version for everyone

@@ -1,0 +1,162 @@
+"""Aktuellt perspektiv: all 17 reports build, each holds every goal with the same status and
+remaining distance as the app, the PDF carries the demo mark on every page, real data is sourced."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from nyap import PROJECT_ROOT
+from nyap.data.cache import load_cache
+from nyap.present.prose import remaining_phrase
+from nyap.present.report import DEMO_PAGE_MARK, css_string, report_html
+from nyap.present.status import status_label
+from nyap.present.views import focus_items
+from nyap.serving.store import ResultStore
+
+
+class _Cards(HTMLParser):
+    """Per goal section: the cards (area, status key, visible text), as a reader sees them."""
+
+    def __init__(self):
+        super().__init__()
+        self.goals: dict[tuple[str, str], list[dict]] = {}  # (challenge, goal measure) -> cards
+        self.summary_rows: set[tuple[str, str]] = set()
+        self._goal = None
+        self._card = None
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section" and "data-goal" in a:
+            self._goal = (a["data-challenge"], a["data-goal"])
+            self.goals.setdefault(self._goal, [])
+        elif tag == "tr" and "data-goal" in a:
+            self.summary_rows.add((a["data-challenge"], a["data-goal"]))
+        elif tag == "div" and "data-status" in a and self._goal:
+            self._card = {"area": a["data-area"], "gender": a["data-gender"], "status": a["data-status"], "text": ""}
+            self._depth = 1
+        elif tag == "div" and self._card is not None:
+            self._depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._card is not None:
+            self._depth -= 1
+            if self._depth == 0:
+                self.goals[self._goal].append(self._card)
+                self._card = None
+        elif tag == "section":
+            self._goal = None
+
+    def handle_data(self, data):
+        if self._card is not None:
+            self._card["text"] += data
+
+
+@pytest.fixture(scope="module")
+def store(config, demo_cache):
+    return ResultStore(demo_cache, config)
+
+
+@pytest.fixture(scope="module")
+def all_reports(tmp_path_factory):
+    """The command a user runs, for every municipality and the county (HTML and PDF)."""
+    out = tmp_path_factory.mktemp("reports")
+    run = subprocess.run([sys.executable, "-m", "nyap", "report", "--all", "--out", str(out)],
+                         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    print(run.stderr.strip().splitlines()[-1])  # the build time, in the test log
+    return out
+
+
+def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_reports, store, config):
+    year = max(store.years)
+    ev = store.overview_evaluations(year, None)
+    htmls = sorted(all_reports.glob("*.html"))
+    assert len(htmls) == 17 and len(list(all_reports.glob("*.pdf"))) == 17
+    region = store.region
+    checked = 0
+    for path in htmls:
+        text = path.read_text("utf-8")
+        parser = _Cards()
+        parser.feed(text)
+        title = re.search(r"<title>(.*?)</title>", text).group(1)
+        name = title.split(" – ", 1)[1]
+        area = next((c for c in region.municipalities if region.names()[c] == name), config.meta.county)
+        # every goal measure of every challenge page, in the summary and in its own section
+        expected = {(ch.name, item.key) for ch in config.challenges for item in focus_items(config, ch.name)}
+        assert set(parser.goals) == expected == parser.summary_rows, path.name
+        for ch in config.challenges:
+            for goal in config.goals_for(ch.name):
+                for i, track in enumerate(goal.tracks, 1):
+                    key = goal.id if i == 1 else f"{goal.id}.{i}"
+                    cards = parser.goals[(ch.name, key)]
+                    assert cards, (path.name, ch.name, key)
+                    for card in cards:
+                        if card["area"] == area and area != config.meta.county:
+                            row = ev.row(goal.id, track, area, card["gender"], ch.name)
+                        elif not region.is_municipality(card["area"]):
+                            row = ev.reference_row(goal.id, track, card["gender"], ch.name)
+                        else:
+                            continue
+                        if row is None:
+                            assert card["status"] == "no_data", (path.name, key, card)
+                            continue
+                        checked += 1
+                        # the profile's status and remaining distance, in the report's words
+                        assert card["status"] == row["status"], (path.name, key, card)
+                        assert status_label(row, goal) in card["text"], (path.name, key, card)
+                        phrase = remaining_phrase(row["status"], row.get("remaining"), goal.has_target)
+                        assert phrase in card["text"], (path.name, key, phrase, card["text"])
+    assert checked > 17 * 40  # the municipality's and the county's card of every measure, women/men where split
+
+
+def test_pdf_has_the_demo_mark_on_every_page_and_every_challenge(all_reports, config):
+    pdf = next(all_reports.glob("*kil.pdf"))
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 10
+    texts = [page.extract_text() for page in reader.pages]
+    for i, t in enumerate(texts, 1):
+        assert "DEMODATA" in t, f"sida {i} saknar demomärkningen"
+        assert f"Sida {i} av {len(texts)}" in t
+    whole = "\n".join(texts)
+    for ch in config.challenges:
+        assert ch.name in whole
+    html = next(all_reports.glob("*kil.html")).read_text("utf-8")
+    assert DEMO_PAGE_MARK in html and 'lang="sv"' in html
+    assert "<script" not in html and "http" not in html.split("</style>")[0]  # self-contained, nothing fetched
+
+
+def test_a_real_data_report_names_its_source_and_has_no_demo_mark(config, real_cache_dir):
+    store = ResultStore(load_cache(real_cache_dir), config)
+    page = report_html(store, "1715")
+    assert "DEMODATA" not in page
+    assert "Källa: Kolada (" in page and "hämtad " in page
+    # missing is missing: a goal without values in the fixtures says so, never a 0
+    assert "Ingen data" in page or "Inget basvärde" in page
+
+
+def test_hostile_names_stay_text(config, demo_cache):
+    """A municipality's name is outside text: it may not end the page's <style> or become markup."""
+    evil = '</style><script>alert(1)</script>"\\'
+    assert "<" not in css_string(evil) and '"' not in css_string(evil)[1:-1]
+    areas = demo_cache.areas.copy()
+    areas.loc[areas["code"] == "1715", "name"] = evil
+    cache = dataclasses.replace(demo_cache, areas=areas)
+    page = report_html(ResultStore(cache, config), "1715")
+    assert "<script>" not in page
+    assert "&lt;/style&gt;&lt;script&gt;" in page
+
+
+def test_unknown_municipality_is_a_swedish_message(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "nyap", "report", "--kommun", "9999", "--out", str(tmp_path)],
+                         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "Okänd kommunkod" in run.stderr and "Traceback" not in run.stderr
+    assert not list(Path(tmp_path).iterdir())
