@@ -4,6 +4,7 @@ remaining distance as the app, the PDF carries the demo mark on every page, real
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pypdf import PdfReader
 from nyap import PROJECT_ROOT
 from nyap.data.cache import load_cache
 from nyap.present.prose import remaining_phrase
-from nyap.present.report import DEMO_PAGE_MARK, css_string, report_html
+from nyap.present.report import DEMO_PAGE_MARK, css_string, pdf_available, report_html
 from nyap.present.status import status_label
 from nyap.present.views import focus_items
 from nyap.serving.store import ResultStore
@@ -69,7 +70,12 @@ def store(config, demo_cache):
 def all_reports(tmp_path_factory):
     """The command a user runs, for every municipality and the county (HTML and PDF)."""
     out = tmp_path_factory.mktemp("reports")
-    run = subprocess.run([sys.executable, "-m", "nyap", "report", "--all", "--out", str(out)],
+    html_only = []
+    if not pdf_available():
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("CI=true but Pango is missing: the report PDF must be tested in CI")
+        html_only = ["--html-only"]  # a developer machine without Pango: the PDF test says it skipped
+    run = subprocess.run([sys.executable, "-m", "nyap", "report", "--all", "--out", str(out), *html_only],
                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     print(run.stderr.strip().splitlines()[-1])  # the build time, in the test log
@@ -80,7 +86,7 @@ def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_repo
     year = max(store.years)
     ev = store.overview_evaluations(year, None)
     htmls = sorted(all_reports.glob("*.html"))
-    assert len(htmls) == 17 and len(list(all_reports.glob("*.pdf"))) == 17
+    assert len(htmls) == 17 and len(list(all_reports.glob("*.pdf"))) in (0 if not pdf_available() else 17,)
     region = store.region
     checked = 0
     for path in htmls:
@@ -119,6 +125,8 @@ def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_repo
 
 
 def test_pdf_has_the_demo_mark_on_every_page_and_every_challenge(all_reports, config):
+    if not pdf_available():
+        pytest.skip("Pango is not installed (apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
     pdf = next(all_reports.glob("*kil.pdf"))
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 10
