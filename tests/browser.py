@@ -12,12 +12,14 @@ from nyap.serving.browser import (  # noqa: F401  (re-exported for the tests)
 def _pages() -> dict[str, str]:
     from nyap import DEFAULT_GOALS_FILE
     from nyap.rules.goals import load_goals
-    from nyap.serving.page_registry import pages
+    from nyap.serving.page_registry import PRESENTATION, pages
 
-    return {p.key: p.url_path for p in pages(load_goals(DEFAULT_GOALS_FILE))}
+    return {p.key: p.url_path for p in pages(load_goals(DEFAULT_GOALS_FILE)) if p.key != PRESENTATION}
 
 
-PAGES = _pages()  # page key -> URL path, from the app's page registry
+# page key -> URL path, from the app's page registry: the pages with the sidebar's filters (the
+# presentation page has its own tests, tests/test_presentation.py)
+PAGES = _pages()
 
 
 # What "fits" means: nothing scrolls sideways but a table's own box, no chart is wider than its

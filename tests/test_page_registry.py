@@ -21,7 +21,7 @@ def renamed_goals(tmp_path, old="Barnalivet", new="Barnlivet"):
 
 def test_the_registry_follows_the_challenges_and_the_files(config):
     listed = pages(config)
-    assert [p.key for p in listed] == ["Översikt", *[c.name for c in config.challenges], "Om data"]
+    assert [p.key for p in listed] == ["Översikt", *[c.name for c in config.challenges], "Om data", "Presentation"]
     assert all((PROJECT_ROOT / p.file).exists() for p in listed)
     assert page_for_challenge(config)["Äldrelivet"] == "%C3%84ldrelivet"
     assert page_problems(config) == []

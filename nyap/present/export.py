@@ -162,3 +162,10 @@ def _shown(value) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
+
+
+def room_svg(spec: dict) -> str:
+    """A presentation chart as SVG (charts.room_spec): it scales with the screen, so its text is as
+    large at 1280×720 as the room needs, relative to the picture."""
+    register_for_export()
+    return vlc.vegalite_to_svg(spec)

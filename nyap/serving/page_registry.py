@@ -1,4 +1,5 @@
-"""The pages of the app, in one place: the overview, one page per challenge in goals.toml, Om data.
+"""The pages of the app, in one place: the overview, one page per challenge in goals.toml, Om data
+and the presentation page.
 
 A page has a key (its title, the session-key prefix and what goals.toml calls the challenge), a
 file that Streamlit runs (its URL path is the file name without the number prefix), and, for a
@@ -21,6 +22,7 @@ from nyap.rules.goals import GoalsConfig
 PAGES_DIR = "pages"
 OVERVIEW = "Översikt"
 ABOUT = "Om data"
+PRESENTATION = "Presentation"  # one view at a time for a room (nyap/ui/presentation.py)
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,9 @@ def pages(config: GoalsConfig, root: Path = PROJECT_ROOT) -> list[Page]:
     for ch in config.challenges:
         if _slug(ch.name) in files:
             out.append(Page(ch.name, files[_slug(ch.name)], ch.name))
-    if _slug(ABOUT) in files:
-        out.append(Page(ABOUT, files[_slug(ABOUT)]))
+    for fixed in (ABOUT, PRESENTATION):
+        if _slug(fixed) in files:
+            out.append(Page(fixed, files[_slug(fixed)]))
     return out
 
 
@@ -70,8 +73,12 @@ def page_problems(config: GoalsConfig, root: Path = PROJECT_ROOT) -> list[str]:
                 for ch in config.challenges if _slug(ch.name) not in files]
     problems += [f"Sidfilen {path} hör inte till någon utmaning i goals.toml (byt namn på filen eller på "
                  "utmaningen så att de stämmer)."
-                 for name, path in files.items() if name not in names and name != _slug(ABOUT)]
+                 for name, path in files.items() if name not in names and name not in (_slug(ABOUT), _slug(PRESENTATION))]
     return problems
+
+
+def page_by_key(config: GoalsConfig, key: str, root: Path = PROJECT_ROOT) -> Page | None:
+    return next((p for p in pages(config, root) if p.key == key), None)
 
 
 def page_for_challenge(config: GoalsConfig, root: Path = PROJECT_ROOT) -> dict[str, str]:

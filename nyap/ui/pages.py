@@ -13,10 +13,11 @@ from nyap.present.catalogue import indicator_catalogue, method_notes
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
-from nyap.serving.page_registry import page_for_challenge
+from nyap.serving.page_registry import PRESENTATION, page_by_key, page_for_challenge
+from nyap.serving.presentation import CHARTS, Step
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
 from nyap.present.tables import (
-    frame_html, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
+    frame_html, page_href, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
 )
 from nyap.present.report import REPORT_NAME, pdf_available, report_html, report_pdf, report_stem
 from nyap.present.prose import aim_sentence, gender_gap_sentence, key_numbers
@@ -139,6 +140,8 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
         st.caption("ℹ " + md(note))
     _key_numbers(ctx, view)
 
+    charts_shown = ["trend"] + (["kommuner", "malgap"] if view.has_municipalities else [])
+    st.html(presentation_links(store.config, ctx, charts_shown))
     source = source_line(view, ctx.cache.is_demo, str(ctx.cache.manifest.get("created", ""))[:10])
     genders = f.genders
     stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
@@ -180,6 +183,21 @@ def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
                 + status_html(r["status"]) + " (målet är att skillnaden ska minska)", unsafe_allow_html=True)
 
 
+def presentation_links(config: GoalsConfig, ctx: PageContext, charts: list[str]) -> str:
+    """'Visa i presentationsläge': this view on the presentation page (room-sized, no chrome)."""
+    page = page_by_key(config, PRESENTATION)
+    if page is None:
+        return ""
+    f = ctx.filters
+    links = []
+    for chart in charts:
+        step = Step(page=ctx.page_key, chart=chart, area=f.area, gender=f.gender,
+                    goal=f.goal if chart != "oversikt" else None, age_group=f.age_group, year=f.year)
+        links.append(f'<a href="{esc(page_href(page.url_path, step.query()))}" target="_self">'
+                     f'{esc(CHARTS[chart])}</a>')
+    return f'<p class="nyap-note">Visa i presentationsläge (helskärm för projektor): {" · ".join(links)}</p>'
+
+
 # ------------------------------------------------------------------ overview
 
 @guarded
@@ -212,6 +230,7 @@ def render_overview() -> None:
         else:
             st.html(store.call(_profile, f.year, age, f.area, g, tuple(link.items())))
     st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
+    st.html(presentation_links(config, ctx, ["oversikt"]))
     for g in genders:
         # the matrix or the profile as data, for Excel (numbers as numbers, one row per goal and area)
         table = store.call(_overview_table, f.year, age, g, None if ctx.county_view else f.area)

@@ -24,12 +24,14 @@ from nyap.rules.goals import GoalsConfig, GoalsError
 from nyap.serving.page_registry import pages
 from nyap.serving.store import ResultStore
 from nyap.ui.loaders import get_data
-from nyap.ui.safe import for_visitors, md
-from nyap.ui.style import CSS
+from nyap.ui.safe import esc, for_visitors, md
+from nyap.ui.style import CSS, ROOM_CSS
 
 DEMO_NOTICE = ("**Demodata** – alla värden på den här sidan är påhittade och får inte användas som "
                "underlag. Uppdatera cachen från Kolada för riktiga siffror.")
 
+
+ROOM_DEMO_NOTICE = "DEMODATA – påhittade värden, får inte användas som underlag"
 
 SET_LANGUAGE = "<script>document.documentElement.lang = 'sv';</script>"
 
@@ -80,10 +82,13 @@ def _freeze_heap_once() -> None:
         _frozen = True
 
 
-def start_page(title: str, page_key: str) -> ResultStore:
+def start_page(title: str, page_key: str, room: bool = False) -> ResultStore:
+    """Page config, CSS, data and the demo notice. `room`: the presentation page (no sidebar or
+    chrome, a one-line demo mark instead of the notice box)."""
     st.set_page_config(page_title=f"{title} – Nya Perspektiv", layout="wide",
-                       initial_sidebar_state="auto")  # collapsed on a phone, open on a laptop
-    st.html(f"<style>{CSS}</style>")
+                       # collapsed on a phone, open on a laptop; never in front of a room
+                       initial_sidebar_state="collapsed" if room else "auto")
+    st.html(f"<style>{CSS}{ROOM_CSS if room else ''}</style>")
     # Streamlit's page says <html lang="en"> (fixed in its index.html): our content is Swedish, and
     # screen readers pick their voice from this attribute (WCAG 3.1.1). Our own constant script,
     # no outside text in it; tested in tests/test_accessibility.py.
@@ -102,7 +107,10 @@ def start_page(title: str, page_key: str) -> ResultStore:
         st.stop()
     _freeze_heap_once()
     if store.cache.is_demo:
-        st.warning(DEMO_NOTICE)
+        if room:
+            st.html(f'<p class="nyap-room-demo">{esc(ROOM_DEMO_NOTICE)}</p>')
+        else:
+            st.warning(DEMO_NOTICE)
     if notice:
         st.info(md(for_visitors(notice)))
     return store

@@ -129,3 +129,43 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 }}
 {_STATUS_CSS}
 """
+
+# The presentation page (nyap/ui/presentation.py): one view filling a 16:9 screen. Sizes follow
+# the screen (vw/vh), so 1920×1080 and 1280×720 show the same picture, scaled. No chrome: no
+# sidebar, header, toolbar or "Running…" status; a rerun between steps does not fade the old step.
+ROOM_CSS = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stStatusWidget"],
+[data-testid="stDecoration"] { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding: 1.2vh 2vw 0 2vw !important; max-width: 100% !important; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: .6vh !important; }
+[data-stale="true"], .stale-element { opacity: 1 !important; transition: none !important; }
+/* Streamlit pulls the next element 1rem up under a markdown block (a paragraph's margin): our
+   markdown blocks end with that space themselves */
+.nyap-room-md { padding-bottom: 1rem; }
+.nyap-room-demo { color: #b3261e; font-weight: 700; font-size: max(14px, 1.05vw); margin: 0; }
+[data-testid="stMarkdownContainer"] p.nyap-room-h { font-family: "Source Sans Pro", "Source Sans", sans-serif;
+  font-size: 2.35vw; font-weight: 700; line-height: 1.15; margin: 0; padding: 0; color: #111; }
+[data-testid="stMarkdownContainer"] p.nyap-room-take { font-family: "Source Sans Pro", "Source Sans", sans-serif;
+  font-size: 1.55vw; line-height: 1.25; margin: .2vh 0 0 0; color: #222; }
+.nyap-room-chart svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 8.6vw - 7vh); margin: 0 auto; }
+.nyap-room-foot { display: flex; justify-content: space-between; gap: 2vw; font-size: max(12px, .95vw); color: #333;
+  font-family: "Source Sans Pro", "Source Sans", sans-serif; margin: 0; }
+.nyap-room-foot a { color: #0b4f8a; margin-left: .5vw; }
+.nyap-room-foot > span:last-child { white-space: nowrap; }
+.nyap-room-foot a[aria-current] { font-weight: 700; color: #111; text-decoration: none; }
+/* the overview matrix or a profile on one screen: one line per goal (names cut with "…", the
+   full name is on its challenge page), symbols without the remaining distance */
+.nyap-room-table .nyap-table, .nyap-room-table .nyap-table th, .nyap-room-table .nyap-table td,
+.nyap-room-table .nyap-table a, .nyap-room-table .nyap-note { font-size: 1.26vh !important; line-height: 1.28 !important; }
+.nyap-room-table .nyap-table caption { font-size: 1.5vh !important; padding: 0 !important; }
+.nyap-room-table .nyap-table th, .nyap-room-table .nyap-table td { padding: .12vh .3vw !important; }
+.nyap-room-table th[scope=row] { max-width: 30vw !important; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.nyap-room-table th[scope=row] br, .nyap-room-table th[scope=row] .nyap-note { display: none; }
+.nyap-room-table .nyap-matrix td.cell .rem { display: none; }
+.nyap-room-table .nyap-matrix td.cell .sym { font-size: 1.5vh !important; display: inline; }
+.nyap-room-table .nyap-matrix th.area { padding: .2vh .1vw !important; }
+.nyap-room-table .nyap-profile td, .nyap-room-table .nyap-profile td.num { white-space: nowrap; }
+.nyap-room-table .nyap-scroll { overflow: visible; }
+.st-key-nyap_prev button, .st-key-nyap_next button { font-size: max(14px, 1.1vw); min-height: 0; padding: .2vh 1vw; }
+"""

@@ -1,0 +1,243 @@
+"""A talk's views: presentation.toml, validated, and the link form of each step.
+
+A step names what the room sees: a page (the overview or a challenge), the goal in focus, the
+chart (trend, all municipalities, goal gap, or the overview/profile), the municipality, sex, age
+group and year, a heading and an optional one-line takeaway. The presentation page
+(nyap/ui/presentation.py) draws one step at a time; every step is also a plain link (`?steg=N`).
+A link may also describe one view without a file (the "Visa som presentation" switch on a page).
+
+No Streamlit here: `python -m nyap check` validates the file too.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from nyap import PROJECT_ROOT
+from nyap.present.views import focus_items
+from nyap.rules.goals import GoalsConfig
+from nyap.serving.filters import GENDERS
+from nyap.serving.page_registry import OVERVIEW
+
+DEFAULT_PRESENTATION_FILE = PROJECT_ROOT / "presentation.toml"
+
+# chart key -> Swedish name (the link's "diagram" value is the key)
+CHARTS = {"trend": "över tid", "kommuner": "alla kommuner", "malgap": "målgap", "oversikt": "översikt/profil"}
+STEP_FIELDS = {"page", "goal", "chart", "municipality", "sex", "age_group", "year", "heading", "takeaway"}
+TOP_FIELDS = {"title", "step"}
+
+
+def presentation_file() -> Path:
+    """The talk the app offers: NYAP_PRESENTATION_FILE if set, else presentation.toml."""
+    return Path(os.environ.get("NYAP_PRESENTATION_FILE") or DEFAULT_PRESENTATION_FILE)
+
+
+class PresentationError(Exception):
+    """presentation.toml is malformed; `problems` are Swedish messages naming step and field."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Step:
+    page: str  # "Översikt" or a challenge's name
+    chart: str  # a key of CHARTS
+    area: str  # a municipality code, or the county's code
+    gender: str = "T"
+    goal: str | None = None  # focus item key on a challenge page
+    age_group: str | None = None
+    year: int | None = None  # None: the latest year in the data
+    heading: str = ""
+    takeaway: str = ""
+
+    def query(self) -> dict[str, str]:
+        """The link form of a step that is not in the file (the same parameter names as the pages)."""
+        q = {"sida": self.page, "diagram": self.chart, "kommun": self.area, "kon": self.gender}
+        if self.goal:
+            q["mal"] = self.goal
+        if self.age_group:
+            q["alder"] = self.age_group
+        if self.year:
+            q["ar"] = str(self.year)
+        return q
+
+
+@dataclass(frozen=True)
+class Presentation:
+    title: str
+    steps: tuple[Step, ...]
+
+
+def step_href(url_path: str, number: int) -> str:
+    """A step as a plain link: the presentation page with ?steg=N (1-based)."""
+    return f"{url_path}?{urlencode({'steg': number})}"
+
+
+def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None, list[str]]:
+    """One step from the file or from a link, validated against goals.toml and the region."""
+    problems = []
+    unknown = sorted(set(raw) - STEP_FIELDS)
+    if unknown:
+        problems.append(f"{where}: okänt fält {', '.join(unknown)} (tillåtna: {', '.join(sorted(STEP_FIELDS))}).")
+    challenges = {c.name for c in config.challenges}
+    page = str(raw.get("page", OVERVIEW))
+    if page != OVERVIEW and page not in challenges:
+        problems.append(f"{where}: page = {page!r} finns inte (välj {OVERVIEW!r} eller en utmaning: "
+                        f"{', '.join(sorted(challenges))}).")
+    chart = str(raw.get("chart", "oversikt" if page == OVERVIEW else "trend"))
+    if chart not in CHARTS:
+        problems.append(f"{where}: chart = {chart!r} finns inte (välj {', '.join(CHARTS)}).")
+    elif page == OVERVIEW and chart != "oversikt":
+        problems.append(f"{where}: översikten visas med chart = \"oversikt\" (tabellen över alla mål).")
+    goal = raw.get("goal")
+    if page in challenges and chart != "oversikt":
+        keys = [i.key for i in focus_items(config, page)]
+        goal = str(goal) if goal is not None else keys[0]
+        if goal not in keys:
+            problems.append(f"{where}: goal = {goal!r} finns inte på sidan {page} (välj {', '.join(keys)}).")
+    elif goal is not None and chart == "oversikt":
+        goal = None  # the overview/profile shows every goal
+    area = str(raw.get("municipality", config.meta.county))
+    region = config.region
+    if area != config.meta.county and not region.is_municipality(area):
+        problems.append(f"{where}: municipality = {area!r} är inte en kommun i länet eller länets kod "
+                        f"({config.meta.county}).")
+    gender = str(raw.get("sex", "T")).upper()
+    if gender not in GENDERS:
+        problems.append(f"{where}: sex = {gender!r} (välj T, K, M eller KM).")
+    year = raw.get("year")
+    if year is not None and not (isinstance(year, int) or (isinstance(year, str) and year.isdigit())):
+        problems.append(f"{where}: year = {year!r} är inte ett årtal.")
+        year = None
+    for text_field in ("heading", "takeaway", "age_group"):
+        if text_field in raw and not isinstance(raw[text_field], str):
+            problems.append(f"{where}: {text_field} ska vara text.")
+    if problems:
+        return None, problems
+    return Step(page=page, chart=chart, area=area, gender=gender, goal=goal,
+                age_group=str(raw["age_group"]) if raw.get("age_group") else None,
+                year=int(year) if year is not None else None,
+                heading=str(raw.get("heading", "")).strip(), takeaway=str(raw.get("takeaway", "")).strip()), []
+
+
+def parse_presentation(text: str, config: GoalsConfig, name: str = "presentation.toml") -> Presentation:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PresentationError([f"{name}: ogiltig TOML ({exc})."]) from exc
+    problems = []
+    unknown = sorted(set(data) - TOP_FIELDS)
+    if unknown:
+        problems.append(f"{name}: okänt fält {', '.join(unknown)} (tillåtna: title och [[step]]).")
+    raw_steps = data.get("step", [])
+    if not isinstance(raw_steps, list) or not raw_steps or not all(isinstance(s, dict) for s in raw_steps):
+        problems.append(f"{name}: inga steg – lägg till minst ett [[step]].")
+        raw_steps = []
+    steps = []
+    for i, raw in enumerate(raw_steps, 1):
+        step, found = check_step(raw, config, f"{name}, steg {i}")
+        problems += found
+        if step:
+            steps.append(step)
+    if problems:
+        raise PresentationError(problems)
+    return Presentation(str(data.get("title", "Presentation")), tuple(steps))
+
+
+def load_presentation(path: Path | str, config: GoalsConfig) -> Presentation:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PresentationError([f"{path.name}: filen finns inte."]) from exc
+    except UnicodeDecodeError as exc:
+        raise PresentationError([f"{path.name}: filen är inte UTF-8."]) from exc
+    return parse_presentation(text, config, path.name)
+
+
+def step_from_link(params: dict, config: GoalsConfig) -> tuple[Step | None, list[str]]:
+    """A single view from a link (?sida=…&diagram=…&kommun=…&kon=…&mal=…&alder=…&ar=…)."""
+    def first(key):
+        v = params.get(key)
+        return (v[-1] if isinstance(v, list) and v else v) if v is not None else None
+
+    raw = {k: first(p)[:60] for k, p in (("page", "sida"), ("chart", "diagram"), ("municipality", "kommun"),
+                                          ("sex", "kon"), ("goal", "mal"), ("age_group", "alder"),
+                                          ("year", "ar")) if first(p) is not None}
+    return check_step(raw, config, "Länken")
+
+
+# ------------------------------------------------------------------ what a step shows
+
+@dataclass(frozen=True)
+class StepView:
+    """What the room sees for one step, worked out once per data version (shared by sessions)."""
+
+    heading: str
+    takeaway: str
+    kind: str  # "chart" (an SVG) or "table" (the overview matrix or a profile, HTML)
+    body: str  # vl-convert's SVG, or the table's escaped HTML
+    alt: str  # the chart's text alternative
+    source: str
+    notices: tuple[str, ...] = ()
+
+
+def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
+    """The step's chart drawn for the room (nyap/present/charts.py room_spec), or its table."""
+    from nyap.present.charts import room_spec
+    from nyap.present.export import room_svg
+    from nyap.present.tables import matrix_html, profile_html
+    from nyap.present.views import focus_age_group, shown_gender, source_line
+
+    config, region = store.config, store.region
+    notices = []
+    year = step.year if step.year in store.years else max(store.years)
+    if step.year is not None and step.year not in store.years:
+        notices.append(f"Året {step.year} finns inte i data; visar {year}.")
+    names = region.names()
+    area_label = region.county_name if step.area == config.meta.county else names.get(step.area, step.area)
+    data_date = str(store.cache.manifest.get("created", ""))[:10]
+    if step.chart == "oversikt":
+        ev = store.overview_evaluations(year, step.age_group if step.age_group in store.age_groups else None)
+        gender = step.gender if step.gender != "KM" else "T"
+        link = {"kommun": step.area, "kon": gender, "ar": str(year)}
+        if step.area == config.meta.county:
+            body = matrix_html(config, ev, gender, link, names, page_for)
+        else:
+            body = profile_html(config, ev, step.area, names.get(step.area, step.area), gender, link, page_for)
+        source = "DEMODATA – påhittade värden." if store.cache.is_demo else f"Källa: Kolada m.fl., hämtad {data_date}."
+        heading = step.heading or f"Alla mål – {area_label}, läget per {year}"
+        return StepView(heading, step.takeaway, "table", body, heading, source, tuple(notices))
+    item = store.items[step.goal]
+    probe = store.measure(item.goal, item.track, None).measure
+    age = step.age_group if step.age_group in probe.age_groups else (
+        focus_age_group(config, step.page, item, probe) if probe.age_groups else None)
+    if step.age_group and step.age_group not in probe.age_groups:
+        notices.append(f"Åldersgruppen {step.age_group} finns inte för målet; visar {age or 'alla åldrar'}.")
+    view = store.goal_view(item, year, age or None)
+    gender, note = shown_gender(view, step.gender)
+    if note:
+        notices.append(note)
+    genders = ("K", "M") if gender == "KM" else (gender,)
+    source = source_line(view, store.cache.is_demo, data_date)
+    charts = store.goal_charts(view, step.area, genders, names, source)
+    result = {"trend": charts.trend, "kommuner": charts.bars, "malgap": charts.gap}[step.chart]
+    if result is None and step.chart != "trend":
+        notices.append("Målet har inga värden per kommun; visar utvecklingen över tid.")
+        result = charts.trend
+    heading = step.heading or f"{item.label} – {area_label}"
+    if result is None:
+        return StepView(heading, step.takeaway, "table", "", "Det finns inga värden att visa.", source, tuple(notices))
+    height = {"trend": 640, "kommuner": 700, "malgap": 780}[step.chart if result is not charts.trend else "trend"]
+    svg = room_svg(room_spec(result.spec, height))
+    meta = result.layout.get("usermeta", {})
+    subtitle = " ".join(meta.get("heading", [])[-1:])
+    # the chart's reading notes (what the lines and marks are) follow the source line
+    source = " · ".join([source, *meta.get("notes", [])[1:]])
+    return StepView(heading, step.takeaway or subtitle, "chart", svg, result.alt_text, source, tuple(notices))

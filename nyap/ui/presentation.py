@@ -1,0 +1,159 @@
+"""The presentation page: one view at a time, filling a 16:9 screen, for the seminar and workshops.
+
+A talk comes from presentation.toml (nyap/serving/presentation.py); `?steg=N` opens step N, and a
+link with `sida`/`diagram`/`kommun`/… shows one view without a file (the "Visa som presentation"
+link on every page). Next/previous are buttons (and the keys a presentation clicker sends):
+they rerun this session's script instead of loading a new page, so the room sees no loading
+screen, and the step's picture is computed once for everyone (the store).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import streamlit as st
+
+from nyap.present.tables import page_href
+from nyap.serving.page_registry import PRESENTATION, page_by_key, page_for_challenge
+from nyap.serving.presentation import (
+    Presentation, PresentationError, Step, load_presentation, presentation_file, step_from_link, step_href,
+    step_view,
+)
+from nyap.serving.store import ResultStore
+from nyap.ui.pages import guarded
+from nyap.ui.safe import esc, for_visitors, md
+from nyap.ui.scaffold import start_page
+
+# A constant script (no outside text): the keys of a presentation clicker (PageDown/PageUp) and of
+# a keyboard (arrows) press our own Swedish buttons. Registered once per browser page.
+KEYS = """<script>
+(function () {
+  if (window.__nyapKeys) { return; }
+  window.__nyapKeys = true;
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var t = e.target && e.target.tagName;
+    if (t === "INPUT" || t === "TEXTAREA" || t === "SELECT") { return; }
+    var key = ({ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev"})[e.key];
+    if (!key) { return; }
+    var button = document.querySelector(".st-key-nyap_" + key + " button");
+    if (button && !button.disabled) { e.preventDefault(); button.click(); }
+  });
+})();
+</script>"""
+
+
+_TALKS: dict[tuple, Presentation] = {}
+
+
+def _load_talk(store: ResultStore) -> Presentation:
+    """The talk, read again when the file changes (an edit before the seminar shows at once)."""
+    path = presentation_file()
+    key = (str(path), path.stat().st_mtime if path.exists() else 0.0, id(store.config))
+    if key not in _TALKS:
+        talk = load_presentation(path, store.config)  # PresentationError: not kept, shown
+        _TALKS.clear()
+        _TALKS[key] = talk
+    return _TALKS[key]
+
+
+def _step_view(store: ResultStore, step: Step):
+    return step_view(store, step, page_for_challenge(store.config))
+
+
+_WARMING: set = set()
+
+
+def _warm_talk(store: ResultStore, steps: tuple[Step, ...]) -> None:
+    """Every step of the talk drawn once in the background, the first time the talk is opened
+    (`python -m nyap warm` opens it after a server start): stepping never waits for a chart."""
+    key = (id(store), steps)
+    if key in _WARMING:
+        return
+    _WARMING.add(key)
+
+    def run() -> None:
+        for step in steps:
+            try:
+                store.call(_step_view, step)
+            except Exception:  # noqa: BLE001 - the step shows its own error when opened
+                logging.getLogger("nyap").exception("presentation step failed")
+
+    threading.Thread(target=run, name="nyap-warm-talk", daemon=True).start()
+
+
+def _go(number: int) -> None:
+    st.query_params["steg"] = str(number)
+
+
+@guarded
+def render_presentation() -> None:
+    store = start_page(PRESENTATION, PRESENTATION, room=True)
+    config = store.config
+    params = st.query_params.to_dict()
+    adhoc = any(k in params for k in ("sida", "diagram"))
+    notices: list[str] = []
+    if adhoc:
+        step, problems = step_from_link(params, config)
+        if step is None:
+            st.error("Länken beskriver ingen vy som går att visa:\n\n"
+                     + "\n".join(f"- {md(for_visitors(p))}" for p in problems))
+            return
+        steps, number = (step,), 1
+    else:
+        try:
+            talk = _load_talk(store)
+        except PresentationError as exc:
+            logging.getLogger("nyap").error("presentation.toml: %s", exc.problems)
+            st.error("**Presentationsfilen har fel** – rätta den (se README, \"Presentationsläge\"):\n\n"
+                     + "\n".join(f"- {md(for_visitors(p))}" for p in exc.problems))
+            return
+        steps = talk.steps
+        _warm_talk(store, steps)
+        raw = str(params.get("steg", "1"))
+        number = int(raw) if raw.isdigit() and 1 <= int(raw) <= len(steps) else 1
+        if raw != str(number):
+            notices.append(f"Steg {raw[:10]} finns inte; visar steg 1 av {len(steps)}.")
+    view = store.call(_step_view, steps[number - 1])
+    # markdown, not st.html: every step then uses Streamlit's markdown renderer from the first
+    # screen on, so the first chart step does not wait for it to load (a grey skeleton in front of the room)
+    st.markdown(f'<div class="nyap-room-md"><p class="nyap-room-h" role="heading" aria-level="1">{esc(view.heading)}</p>'
+                + (f'<p class="nyap-room-take">{esc(view.takeaway)}</p>' if view.takeaway else "") + "</div>",
+                unsafe_allow_html=True)
+    for n in notices + list(view.notices):
+        st.caption(f"⚠ {md(n)}")
+    if view.kind == "chart":
+        # vl-convert's SVG: our own chart, every outside text in it escaped by the SVG writer. As
+        # markdown's raw HTML: st.html's sanitiser keeps HTML only and would drop the SVG.
+        st.markdown(f'<div class="nyap-room-chart nyap-room-md" role="img" aria-label="{esc(view.alt)}">{view.body}</div>',
+                    unsafe_allow_html=True)
+    elif view.body:
+        st.html(f'<div class="nyap-room-table">{view.body}</div>')
+    else:
+        st.info(md(view.alt))
+    _footer(store, steps, number, view.source, adhoc)
+    st.html(KEYS, unsafe_allow_javascript=True)
+
+
+def _footer(store: ResultStore, steps, number: int, source: str, adhoc: bool) -> None:
+    page = page_by_key(store.config, PRESENTATION)
+    url = page.url_path if page else ""
+    cols = st.columns([1.1, 6, 1.1], vertical_alignment="center")
+    if not adhoc:
+        cols[0].button("‹ Föregående", key="nyap_prev", on_click=_go, args=(number - 1,), disabled=number <= 1,
+                       use_container_width=True)
+        cols[2].button("Nästa ›", key="nyap_next", on_click=_go, args=(number + 1,), disabled=number >= len(steps),
+                       use_container_width=True)
+        # every step is also a plain link (a prepared link per step, or a jump in the talk)
+        current = ' aria-current="step"'
+        links = "".join(f'<a href="{esc(step_href(url, i))}"{current if i == number else ""}>{i}</a>'
+                        for i in range(1, len(steps) + 1))
+        nav = f'<span>Steg {number} av {len(steps)}: {links}</span>'
+    else:
+        step = steps[0]
+        back = page_by_key(store.config, step.page)
+        query = {k: v for k, v in step.query().items() if k not in ("sida", "diagram")}
+        nav = (f'<span><a href="{esc(page_href(back.url_path, query))}" target="_self">Tillbaka till {esc(step.page)}</a></span>'
+               if back else "<span></span>")
+    cols[1].html(f'<p class="nyap-room-foot"><span>{esc(source)}</span>{nav}</p>')

@@ -1,0 +1,162 @@
+"""Presentation mode: presentation.toml is validated in Swedish, a step's picture is drawn for a
+room, and in Chromium the sample talk steps by keyboard at 1920×1080 and 1280×720 with each
+step's chart on the first screen, no spinner or English text, and axis labels of room size."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from nyap.rules.goals import load_goals
+from nyap.serving.page_registry import page_for_challenge
+from nyap.serving.presentation import (
+    DEFAULT_PRESENTATION_FILE, PresentationError, load_presentation, parse_presentation, step_from_link, step_view,
+)
+from nyap.serving.store import ResultStore
+
+from .browser import chromium_available, launch_browser, open_page, running_app
+
+
+@pytest.fixture(scope="module")
+def talk(config):
+    return load_presentation(DEFAULT_PRESENTATION_FILE, config)
+
+
+def test_the_sample_talk_is_the_overview_then_one_view_per_challenge(talk, config):
+    assert talk.steps[0].page == "Översikt" and talk.steps[0].chart == "oversikt"
+    assert [s.page for s in talk.steps[1:]] == [c.name for c in config.challenges]
+    assert all(s.heading and s.takeaway for s in talk.steps)
+
+
+def test_a_broken_file_names_step_and_field_in_swedish(config):
+    text = """
+title = "Test"
+[[step]]
+page = "Barnalivet"
+goal = "finns_inte"
+chart = "paj"
+[[step]]
+page = "Översikt"
+municipality = "9999"
+sex = "X"
+colour = "red"
+"""
+    with pytest.raises(PresentationError) as err:
+        parse_presentation(text, config, "presentation.toml")
+    problems = "\n".join(err.value.problems)
+    assert "steg 1: chart = 'paj' finns inte" in problems
+    assert "steg 2: municipality = '9999'" in problems and "steg 2: sex = 'X'" in problems
+    assert "steg 2: okänt fält colour" in problems
+    with pytest.raises(PresentationError, match="ogiltig TOML"):
+        parse_presentation("[[step]\npage=", config)
+    with pytest.raises(PresentationError, match="inga steg"):
+        parse_presentation('title = "x"', config)
+
+
+def test_a_link_describes_one_view_and_odd_values_are_refused(config):
+    step, problems = step_from_link({"sida": "Ungdomslivet", "diagram": "malgap", "mal": "behorighet",
+                                     "kommun": "1715", "kon": "k"}, config)
+    assert not problems and step.goal == "behorighet" and step.gender == "K" and step.area == "1715"
+    assert step_from_link(step.query(), config)[0] == step  # the link round trip
+    step, problems = step_from_link({"sida": "<script>", "diagram": "trend"}, config)
+    assert step is None and "finns inte" in problems[0]
+
+
+def test_a_step_is_drawn_for_the_room(config, demo_cache, talk):
+    store = ResultStore(demo_cache, config)
+    view = step_view(store, talk.steps[2], page_for_challenge(config))
+    assert view.kind == "chart" and view.body.startswith("<svg")
+    sizes = [float(s) for s in re.findall(r'class="role-axis-label".*?font-size="([0-9.]+)px"', view.body)] or \
+        [float(s) for s in re.findall(r'font-size="([0-9.]+)px"', view.body)]
+    assert max(sizes) >= 27  # drawn for 1920 px; the page scales the SVG with the screen
+    overview = step_view(store, talk.steps[0], page_for_challenge(config))
+    assert overview.kind == "table" and "<table" in overview.body
+    assert "DEMODATA" in view.source
+
+
+# ------------------------------------------------------------------ in the browser
+
+needs_chromium = pytest.mark.skipif(not chromium_available() and os.environ.get("CI") != "true",
+                                    reason="Chromium is not installed (apt-get install chromium)")
+
+# what a step looks like in the page: the chart or table's bottom, the window's height, the
+# smallest axis label in screen pixels, the current step, and anything a room should not see
+STEP_PROBE = """() => {
+  const svg = document.querySelector('.nyap-room-chart svg');
+  const table = document.querySelector('.nyap-room-table table');
+  const el = svg || table;
+  const r = el ? el.getBoundingClientRect() : null;
+  let smallest = null;
+  if (svg) {
+    const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const t of svg.querySelectorAll('.role-axis-label text')) {
+      const px = parseFloat(t.getAttribute('font-size')) * k;
+      smallest = smallest === null ? px : Math.min(smallest, px);
+    }
+  }
+  const current = document.querySelector('.nyap-room-foot a[aria-current]');
+  return {bottom: r ? r.bottom : null, height: innerHeight, smallest, kind: svg ? 'chart' : (table ? 'table' : null),
+          step: current ? current.textContent : null, sidebar: !!document.querySelector('[data-testid=stSidebar]')
+          && document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 0};
+}"""
+
+# recorded during the whole walk, also between the steps: a spinner, a skeleton, the status widget
+WATCH = """() => {
+  window.__nyapSeen = [];
+  const english = /\\b(Running|Loading|Please wait|Download as|Show data|Fullscreen|Stop|Deploy)\\b/;
+  const look = () => {
+    for (const sel of ['[data-testid=stSpinner]', '[data-testid=stSkeleton]', '[data-testid=stStatusWidget]']) {
+      const e = document.querySelector(sel);
+      if (e && e.getBoundingClientRect().height > 0) window.__nyapSeen.push(sel);
+    }
+    const text = document.querySelector('[data-testid=stApp]').innerText;
+    const m = text.match(english);
+    if (m) window.__nyapSeen.push(m[0]);
+  };
+  new MutationObserver(look).observe(document.body, {subtree: true, childList: true, attributes: true});
+}"""
+
+
+def wait_for_step(page, number: int) -> None:
+    page.wait_for_function(
+        "n => { const a = document.querySelector('.nyap-room-foot a[aria-current]'); return a && a.textContent === String(n)"
+        " && (document.querySelector('.nyap-room-chart svg') || document.querySelector('.nyap-room-table table')); }",
+        arg=number, timeout=30_000)
+    page.wait_for_timeout(150)
+
+
+@needs_chromium
+@pytest.mark.parametrize("width,height,least", [(1920, 1080, 24.0), (1280, 720, 24.0 * 1280 / 1920 * 0.97)])
+def test_the_sample_talk_steps_by_keyboard(width, height, least, talk, tmp_path):
+    with running_app() as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        open_page(page, f"{base}/Presentation")
+        page.evaluate(WATCH)
+        keys = ["PageDown", "ArrowRight", "PageDown", "ArrowRight"]
+        for number in range(1, len(talk.steps) + 1):
+            wait_for_step(page, number)
+            probe = page.evaluate(STEP_PROBE)
+            page.screenshot(path=str(tmp_path / f"step-{number}.png"))
+            assert not probe["sidebar"], "the sidebar is visible"
+            assert probe["kind"] == ("table" if talk.steps[number - 1].chart == "oversikt" else "chart"), probe
+            assert probe["bottom"] <= probe["height"] + 1, f"step {number}: below the first screen {probe}"
+            if probe["kind"] == "chart":
+                assert probe["smallest"] >= least, f"step {number}: axis labels {probe['smallest']:.1f} px"
+            heading = page.locator(".nyap-room-h").inner_text()
+            assert heading == talk.steps[number - 1].heading
+            if number < len(talk.steps):
+                page.keyboard.press(keys[(number - 1) % len(keys)])
+        # and back, as a clicker's "previous" key sends it
+        page.keyboard.press("PageUp")
+        wait_for_step(page, len(talk.steps) - 1)
+        page.keyboard.press("ArrowLeft")
+        wait_for_step(page, len(talk.steps) - 2)
+        seen = page.evaluate("() => window.__nyapSeen")
+        assert not seen, f"seen while stepping: {sorted(set(seen))}"
+        # each step is also a plain link
+        open_page(page, f"{base}/Presentation?steg=3")
+        wait_for_step(page, 3)
+        assert "DEMODATA" in page.locator("[data-testid=stMain]").inner_text()
+        page.close()
