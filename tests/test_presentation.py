@@ -160,3 +160,20 @@ def test_the_sample_talk_steps_by_keyboard(width, height, least, talk, tmp_path)
         wait_for_step(page, 3)
         assert "DEMODATA" in page.locator("[data-testid=stMain]").inner_text()
         page.close()
+
+
+@needs_chromium
+def test_a_goal_link_opens_at_the_goal_in_focus():
+    """A prepared link (…&mal=ekonomi_barn) lands at the goal, not 2,5 screens above it; a link
+    without a goal opens at the top as before."""
+    with running_app() as base, launch_browser() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        top = "() => document.getElementById('nyap-focus').getBoundingClientRect().top"
+        open_page(page, f"{base}/Barnalivet?mal=ekonomi_barn&kommun=1715")
+        page.wait_for_function(f"() => Math.abs(({top})()) < 60", timeout=10_000)
+        assert "Färre barn och unga ska leva i ekonomiskt utsatta hushåll" in page.locator(
+            "[data-testid=stMain]").inner_text()
+        open_page(page, f"{base}/Barnalivet?kommun=1715")
+        page.wait_for_timeout(800)
+        assert page.evaluate(top) > 720  # the page's top: the goal list first
+        page.close()

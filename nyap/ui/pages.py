@@ -27,10 +27,24 @@ from nyap.present.views import (
 )
 from nyap.ui.components import show_chart, show_download
 from nyap.ui.safe import esc, md, paragraphs
-from nyap.ui.scaffold import PageContext, age_group_filter, chosen_age, publish, shared_filters, start_page
+from nyap.ui.scaffold import (
+    PageContext, age_group_filter, chosen_age, publish, selection, shared_filters, start_page,
+)
 
 
 PAGE_ERROR = "Något gick fel när sidan skulle visas."
+
+# A constant script (no outside text): scroll to the goal in focus once, after the page has drawn.
+SCROLL_TO_FOCUS = """<script>
+(function () {
+  var tries = 0;
+  (function go() {
+    var el = document.getElementById("nyap-focus");
+    if (el) { setTimeout(function () { el.scrollIntoView({block: "start"}); }, 150); return; }
+    if (++tries < 50) { setTimeout(go, 100); }
+  })();
+})();
+</script>"""
 
 
 def guarded(render):
@@ -65,12 +79,15 @@ def render_challenge(name: str) -> None:
                  "sköter appen kan köra `python -m nyap check` för att se vad som inte stämmer.")
         return
     items = focus_items(config, name)
+    # a prepared link to a goal (…&mal=karies) opens at that goal, not at the top of the page
+    linked_goal = selection()["page"] != name and BY_FIELD["goal"].key in st.query_params
     ctx = shared_filters(store, name, goals=tuple(i.key for i in items))
     st.title(md(name))
     st.html(f'<p class="nyap-aim">{esc(challenge.aim)}</p>')
 
     by_key = {i.key: i for i in items}
     list_slot = st.container()
+    st.html('<div id="nyap-focus"></div>')
     st.subheader("Mål i fokus")
     focus_key = st.selectbox(BY_FIELD["goal"].label, list(by_key), key=session_key(name, "goal"),
                              format_func=lambda k: by_key[k].label, label_visibility="collapsed")
@@ -92,6 +109,9 @@ def render_challenge(name: str) -> None:
 
     view = store.goal_view(item, ctx.filters.year, ctx.filters.age_group or None)
     render_goal_detail(ctx, view, store)
+    if linked_goal:
+        # last on the page: everything above the goal has arrived, so the position holds
+        st.html(SCROLL_TO_FOCUS, unsafe_allow_javascript=True)
 
 
 def _before_baseline_notice(config: GoalsConfig, year: int) -> None:
