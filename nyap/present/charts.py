@@ -333,7 +333,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if not county_view and any(view.only_suppressed(area, g) for g in genders):
         notes.append(f"{main_name}: för få svar – värdena visas inte (..).")
     chart = alt.layer(*layers).properties(height=180 if compact else 520, width="container")
-    table = _trend_table(view, area, genders, area_names, county_view)
+    # the printed report has no download of the rows behind its small charts
+    table = pd.DataFrame() if compact else _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
 
