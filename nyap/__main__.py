@@ -72,6 +72,16 @@ def cmd_check(args) -> int:
         _print_problems(f"{args.goals}: sidorna stämmer inte med utmaningarna:", problems)
         return 1
     print(f"{args.goals}: {len(config.goals)} mål i {len(config.challenges)} utmaningar – OK.")
+    from nyap.serving.presentation import PresentationError, load_presentation, presentation_file
+
+    talk_path = presentation_file()
+    if talk_path.exists():
+        try:
+            talk = load_presentation(talk_path, config)
+        except PresentationError as exc:
+            _print_problems(f"{talk_path}: presentationen har fel:", exc.problems)
+            return 1
+        print(f"{talk_path}: {len(talk.steps)} steg – OK.")
     cache = load_cache(Path(args.cache))
     kind = "DEMODATA" if cache.is_demo else "riktiga data"
     print(f"{args.cache}: {len(cache.observations)} observationer ({kind}), skapad {cache.manifest.get('created')}.")

@@ -177,3 +177,16 @@ def test_a_goal_link_opens_at_the_goal_in_focus():
         page.wait_for_timeout(800)
         assert page.evaluate(top) > 720  # the page's top: the goal list first
         page.close()
+
+
+def test_check_reports_a_broken_presentation_in_swedish(tmp_path):
+    import subprocess
+    import sys
+
+    from nyap import PROJECT_ROOT
+
+    bad = tmp_path / "presentation.toml"
+    bad.write_text('[[step]]\npage = "Barnalivet"\ngoal = "karies"\nchart = "paj"\n', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "nyap", "check"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         env={**os.environ, "NYAP_PRESENTATION_FILE": str(bad)}, timeout=120)
+    assert run.returncode == 1 and "steg 1: chart = 'paj' finns inte" in run.stderr and "Traceback" not in run.stderr
