@@ -190,3 +190,19 @@ def test_check_reports_a_broken_presentation_in_swedish(tmp_path):
     run = subprocess.run([sys.executable, "-m", "nyap", "check"], cwd=PROJECT_ROOT, capture_output=True, text=True,
                          env={**os.environ, "NYAP_PRESENTATION_FILE": str(bad)}, timeout=120)
     assert run.returncode == 1 and "steg 1: chart = 'paj' finns inte" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_outside_text_in_a_room_chart_stays_text(config, demo_cache):
+    """The room's SVG goes to the page as raw HTML: a municipality's name (outside text) must
+    arrive escaped by the SVG writer, never as markup."""
+    import dataclasses
+
+    evil = '<img src=x onerror="alert(1)">Kil</svg><script>alert(2)</script>'
+    areas = demo_cache.areas.copy()
+    areas.loc[areas["code"] == "1715", "name"] = evil
+    store = ResultStore(dataclasses.replace(demo_cache, areas=areas), config)
+    step, _ = step_from_link({"sida": "Ungdomslivet", "diagram": "kommuner", "mal": "behorighet", "kommun": "1715"},
+                             config)
+    view = step_view(store, step, page_for_challenge(config))
+    assert "<img" not in view.body and "<script" not in view.body and "&lt;img" in view.body
+    assert view.body.count("</svg>") == 1
