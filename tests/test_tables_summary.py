@@ -64,3 +64,27 @@ def test_the_overview_and_a_profile_download_as_numbers(config, demo_cache):
     assert row["Senaste värde"] == round(float(page["latest"]), 2) and row["Senaste år"] == int(page["latest_year"])
     text = table_csv(profile, "DEMODATA").decode("utf-8-sig")
     assert text.splitlines()[1].startswith("Utmaning;Mål;Mål-id;Enhet;Kod;Område;Kön;Basår;Basvärde")
+
+
+def test_every_overview_cell_opens_that_area_and_goal_and_rows_say_their_unit(config, demo_cache):
+    """Issue 13: the overview leads somewhere (cell -> municipality × goal) and each goal row
+    names its unit (percentage points, per 1 000, index are not mixed silently)."""
+    import re
+    from urllib.parse import parse_qs, urlparse
+
+    from nyap.present.tables import matrix_html
+    from nyap.serving.page_registry import page_for_challenge
+    from nyap.serving.store import ResultStore
+
+    store = ResultStore(demo_cache, config)
+    year = max(store.years)
+    html = matrix_html(config, store.overview_evaluations(year), "T", {"kon": "T", "ar": str(year)},
+                       store.region.names(), page_for_challenge(config))
+    links = re.findall(r'<a class="cellink" href="([^"]+)"', html)
+    targets = {(parse_qs(urlparse(h.replace("&amp;", "&")).query)["kommun"][0],
+                parse_qs(urlparse(h.replace("&amp;", "&")).query)["mal"][0]) for h in links}
+    assert ("1715", "behorighet") in targets and ("0017", "karies") in targets
+    assert any(h.startswith("Ungdomslivet?") for h in links)
+    for goal in config.goals:
+        assert f'<span class="nyap-note">{goal.value_unit}</span>' in html.replace("&nbsp;", "\u00a0") or \
+            goal.value_unit.replace(" ", "\u00a0") in html

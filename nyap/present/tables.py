@@ -113,21 +113,29 @@ def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: d
         label = item.label + _age_suffix(ev, goal.id, track, ch.name)
         link = _goal_link(label, page_for, ch.name, dict(link_query, mal=key))
         ref = ev.reference_row(goal.id, track, gender, ch.name)
-        cells = [_cell(ref, (not goal.has_target), "county", goal)]
+
+        def href(code: str) -> str | None:
+            # every cell opens that area × goal on the challenge page
+            page = page_for.get(ch.name)
+            return None if page is None else page_href(page, dict(link_query, kommun=code, mal=key))
+
+        county = config.meta.county
+        cells = [_cell(ref, (not goal.has_target), "county", goal, href(county), "Länet")]
         if ev.county_only(goal.id, track, ch.name):
             cells.append(f'<td class="cell nyap-note" colspan="{len(munis)}">{COUNTY_ONLY} '
                          '(nyckeltalet redovisas bara för regioner)</td>')
         else:
             for code in munis:
-                cells.append(_cell(ev.row(goal.id, track, code, gender, ch.name), (not goal.has_target), "", goal))
-        body.append(f'<tr><th scope="row">{link}</th>'
+                cells.append(_cell(ev.row(goal.id, track, code, gender, ch.name), (not goal.has_target), "", goal,
+                                   href(code), names.get(code, code)))
+        body.append(f'<tr><th scope="row">{link}<br><span class="nyap-note">{escape(goal.value_unit)}</span></th>'
                     f'{"".join(cells)}</tr>')
     caption = f"Alla mål × länet och kommunerna ({GENDER_LABELS[gender].lower()})"
     return scroll_box(f'<table class="nyap-table nyap-matrix"><caption>{escape(caption)}</caption><thead><tr>{head}</tr>'
                       f'</thead><tbody>{"".join(body)}</tbody></table>', caption)
 
 
-def _cell(row, direction_only: bool, cls: str, goal=None) -> str:
+def _cell(row, direction_only: bool, cls: str, goal=None, href: str | None = None, area: str = "") -> str:
     if row is None:
         status, rem = "no_data", None
     else:
@@ -137,8 +145,13 @@ def _cell(row, direction_only: bool, cls: str, goal=None) -> str:
     phrase = remaining_phrase(status, rem, not direction_only)
     rem_text = "nått" if phrase == "målet nått" else phrase.removesuffix(" kvar")
     title = label + (f", {phrase}" if phrase and phrase != "målet nått" else "")
-    return (f'<td class="cell {cls}" title="{escape(title)}"><span class="sym nyap-s-{status}" aria-label="{escape(label)}">'
-            f'{symbol}</span><span class="rem">{escape(rem_text)}</span></td>')
+    inner = (f'<span class="sym nyap-s-{status}" aria-label="{escape(label)}">'
+             f'{symbol}</span><span class="rem">{escape(rem_text)}</span>')
+    if href:
+        inner = (f'<a class="cellink" href="{escape(href)}" target="_self" '
+                 f'aria-label="{escape(area + ": " + title)}">{inner}</a>')
+    return f'<td class="cell {cls}" title="{escape(title)}">{inner}</td>'
+
 
 
 def legend_html() -> str:
