@@ -113,6 +113,17 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
          f"Liv & Hälsa redovisas med 95 % konfidensintervall. Grupper med färre än {config.meta.min_n} svar visas "
          "inte (\"..\") – varken i diagram, tabeller eller nedladdningar – och när det ena könet döljs döljs även "
          "det andra, så att värdet inte kan räknas fram ur totalen."),
+        ("Jämlikhet över tid",
+         "Strategins hållbarhetsmål säger att skillnaderna mellan grupper ska minska. För varje mål där data räcker "
+         "visas därför **spridningen mellan länets kommuner** – högst minus lägst och standardavvikelsen – och "
+         "**skillnaden mellan kvinnor och män**, basåret (±2 år) mot senaste året. Spridningen jämförs för *samma* "
+         "kommuner båda åren (de som har värde båda åren, minst tre), så att en kommun som saknas inte ser ut som "
+         "minskade skillnader. För enkätdata räknas slumpens bidrag bort (standardavvikelsen rensas med "
+         "medelvärdet av de enskilda värdenas osäkerhet), så att små kommuners slumpvariation inte visas som "
+         "skillnader. Skillnaderna räknas som **minskar** eller **ökar** bara när förändringen av "
+         "standardavvikelsen är större än både målets tolerans och 1,96 gånger sitt eget standardfel "
+         "(som blir stort när få kommuner har värde); annars **oförändrade**. Skillnaden mellan kvinnor och män "
+         "bedöms med samma tolerans och, för enkätdata, båda årens osäkerhet."),
         ("Saknade värden",
          "Ett saknat värde är saknat: det visas som \"–\" eller \"saknas\", aldrig som 0, och linjer ritas inte "
          "ihop över det."),

@@ -102,3 +102,53 @@ def gender_gap_sentence(row, where: str, unit: str) -> str:
     """'Skillnaden mellan kvinnor och män (Karlstad): 4,1 år (2017) → 3,8 år (2022).'"""
     return (f"Skillnaden mellan kvinnor och män ({where}): {value_year(row, 'baseline', unit)} → "
             f"{value_year(row, 'latest', unit)}.")
+
+
+def _change_unit(unit: str) -> str:
+    """A difference between two shares is in percentage points, not per cent."""
+    return " procentenheter" if unit == "%" else f" {unit}"
+
+
+def spread_sentences(change, unit: str, names: dict[str, str], size: int) -> list[str]:
+    """The spread between the municipalities in words (nyap/rules/equality.py decides)."""
+    from nyap.rules.equality import VERDICT_WORDS
+
+    if change.baseline is None or change.latest is None:
+        return [f"Skillnaderna mellan kommunerna kan inte bedömas: {change.reason}."]
+    b, l = change.baseline, change.latest
+    u = _change_unit(unit)
+    lines = [
+        f"Spridning mellan kommunerna ({l.n} av {size} kommuner med värde både {b.year} och {l.year}): "
+        f"högst − lägst {fmt_number(b.range)} → {fmt_number(l.range)}{u}, standardavvikelse "
+        f"{fmt_number(b.sd)} → {fmt_number(l.sd)}.",
+        f"Högst {l.year}: {names.get(l.high_area, l.high_area)} ({fmt_number(l.high)}), lägst: "
+        f"{names.get(l.low_area, l.low_area)} ({fmt_number(l.low)}).",
+    ]
+    if b.noise_sd or l.noise_sd:
+        lines.append(f"Utan slumpens bidrag (enkätdata): {fmt_number(b.true_sd)} → {fmt_number(l.true_sd)}.")
+    verdict = {"unchanged": "är oförändrade"}.get(change.verdict, VERDICT_WORDS[change.verdict])
+    lines.append(f"Skillnaderna mellan kommunerna {verdict}"
+                 + (" – förändringen ryms inom osäkerheten och målets tolerans "
+                    f"({fmt_number(change.threshold)})." if change.verdict == "unchanged" else "."))
+    return lines
+
+
+def gap_change_sentence(gap, where: str, unit: str) -> str:
+    """'Skillnaden mellan kvinnor och män (Kil): 4,1 → 3,8 år – minskar.'"""
+    if gap.verdict == "no_data":
+        return f"Skillnaden mellan kvinnor och män ({where}) kan inte bedömas: värden för båda könen saknas."
+    word = {"shrinking": "minskar", "growing": "ökar", "unchanged": "oförändrad"}[gap.verdict]
+    return (f"Skillnaden mellan kvinnor och män ({where}): {fmt_number(gap.baseline)} ({gap.baseline_year}) → "
+            f"{fmt_number(gap.latest)} ({gap.latest_year}){_change_unit(unit)} – {word}.")
+
+
+def equality_summary(verdicts: list[str]) -> str:
+    """'Skillnaderna mellan kommunerna minskar för 2 av 6 mål som kan bedömas; ökar för 1, …'"""
+    judged = [v for v in verdicts if v != "no_data"]
+    if not judged:
+        return "Skillnaderna mellan kommunerna kan inte bedömas för något mål med dessa data."
+    n = len(judged)
+    text = (f"Skillnaderna mellan kommunerna minskar för {judged.count('shrinking')} av {n} mått som kan bedömas, "
+            f"ökar för {judged.count('growing')} och är oförändrade för {judged.count('unchanged')}")
+    missing = len(verdicts) - n
+    return text + (f" ({missing} mått har för få kommunvärden)." if missing else ".")

@@ -29,6 +29,7 @@ import pandas as pd
 
 from nyap.data.cache import Cache
 from nyap.present.charts import ChartResult, goal_gap_chart, municipalities_chart, trend_chart
+from nyap.rules.equality import gender_gap_over_time, spread_over_time
 from nyap.rules.evaluation_table import CombinedEvaluations, EvaluationTable
 from nyap.rules.goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
 from nyap.rules.goals import Goal, GoalsConfig
@@ -181,6 +182,19 @@ class ResultStore:
                               goal_gap_chart(view, area, genders, names, source, is_demo))
 
         return self._charts.get(key, compute)
+
+    def equality(self, item: FocusItem, as_of: int, age_group: str | None = None):
+        """Equality over time for one goal measure (nyap/rules/equality.py): the spread between the
+        municipalities per shown sex, and the women–men gap of every area, computed once."""
+        def compute():
+            m = self.measure(item.goal, item.track, age_group).measure
+            genders = ("K", "M") if item.goal.measured_by_sex else ("T",)
+            spreads = {g: spread_over_time(m.values, item.goal, self.region.municipalities, as_of, g) for g in genders}
+            areas = (m.reference_code, *self.region.municipalities) if m.reference_code else self.region.municipalities
+            gaps = {a: gender_gap_over_time(m.with_reference, item.goal, a, as_of) for a in areas}
+            return spreads, gaps
+
+        return self._extra.get(("equality", item.key, as_of, age_group), compute)
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """A shared, bounded memo for other per-selection results (e.g. rendered tables)."""

@@ -20,7 +20,9 @@ from nyap.present.tables import (
     frame_html, page_href, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
 )
 from nyap.present.report import REPORT_NAME, pdf_available, report_html, report_pdf, report_stem
-from nyap.present.prose import aim_sentence, gender_gap_sentence, key_numbers
+from nyap.present.prose import (
+    aim_sentence, equality_summary, gap_change_sentence, gender_gap_sentence, key_numbers, spread_sentences,
+)
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
     SOURCE_LABELS, GoalView, caveats, focus_age_group, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
@@ -172,6 +174,29 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
         show_chart(charts.gap, "gap", ctx.cache.is_demo, f"{stem}-malgap")
     if goal.gender_gap and not view.gap_evaluations.empty:
         _gender_gap_summary(ctx, view)
+    _equality(ctx, view, store)
+
+
+def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
+    """Equality over time: the spread between the municipalities and the women–men gap (the
+    strategy's aim that differences shall shrink); the rules are in Om data."""
+    spreads, gaps = store.equality(view.item, view.as_of, view.age_group or None)
+    lines = []
+    if view.has_municipalities:
+        for g, change in spreads.items():
+            prefix = "" if g == "T" else f"{GENDER_LABELS[g]}: "
+            lines += [prefix + t if i == 0 else t for i, t in
+                      enumerate(spread_sentences(change, view.goal.value_unit, ctx.names, view.region.size))]
+    code = ctx.filters.area if view.has_municipalities and not ctx.county_view else view.reference_code
+    gap = gaps.get(code)
+    if gap is not None and gap.verdict != "no_data":
+        where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
+        lines.append(gap_change_sentence(gap, where, view.goal.value_unit))
+    if lines:
+        st.markdown("#### Jämlikhet över tid")
+        st.markdown("\n".join(f"- {md(line)}" for line in lines))
+        st.caption("Minskar eller ökar bara när förändringen är större än osäkerheten och målets tolerans – "
+                   "se Om data, \"Jämlikhet över tid\".")
 
 
 def _key_numbers(ctx: PageContext, view: GoalView) -> None:
@@ -236,6 +261,8 @@ def render_overview() -> None:
                 "" if g == "T" else f" för {GENDER_LABELS[g].lower()}")
             sentence = store.call(_headline, f.year, age, None if ctx.county_view else f.area, g, where)
             st.html(f'<p class="nyap-summary">{esc(sentence)}</p>')
+        if ctx.county_view:
+            st.html(f'<p class="nyap-note">{esc(store.call(_equality_line, f.year))}</p>')
         unsplit = store.call(_unsplit, f.year, age)
         if genders != ("T",) and unsplit:
             st.caption(f"{unsplit} mål saknar uppdelning på kön och räknas där som utan data.")
@@ -285,6 +312,22 @@ def _report_downloads(store: ResultStore, area: str, year: int, label: str) -> N
 def _headline(store: ResultStore, year: int, age, area: str | None, gender: str, where: str) -> str:
     ev = store.overview_evaluations(year, age)
     return summary_sentence(headline_rows(ev.frame, store.config, area, gender), where)
+
+
+def _equality_line(store: ResultStore, year: int) -> str:
+    """The overview's line on equality: how many goal measures' spread between the municipalities
+    shrinks, and the one that grew most (a workshop's first question)."""
+    verdicts, grew = [], None
+    for item in store.items.values():
+        spreads, _ = store.equality(item, year, None)
+        change = next(iter(spreads.values()))
+        verdicts.append(change.verdict)
+        if change.verdict == "growing" and (grew is None or change.change > grew[1]):
+            grew = (item.label, change.change)
+    line = equality_summary(verdicts)
+    if grew:
+        line += f" Störst ökning: {grew[0]}."
+    return line
 
 
 def _unsplit(store: ResultStore, year: int, age) -> int:
