@@ -7,10 +7,12 @@ projectors both get the status. All text is escaped.
 from __future__ import annotations
 
 from html import escape
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
 
+from nyap.rules.comparison import Rank, rank_among, versus_county
 from nyap.rules.evaluation_table import Evaluations
 from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number
 from nyap.rules.goals import GoalsConfig
@@ -168,42 +170,123 @@ def _value_with_year(row, field: str) -> str:
     return fmt_number(row[field]) + ("" if year is None or pd.isna(year) else f" ({int(year)})")
 
 
-def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str, gender: str,
-                 link_query: dict[str, str], page_for: dict[str, str]) -> str:
-    """A municipality's profile: every goal with its numbers next to the county's status."""
+PROFILE_ORDERS = {"goals": "Utmaning och mål", "worst": "Status – sämst först", "difference": "Mot länet – sämst först",
+                  "rank": "Rank i länet – sämst först"}
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One goal measure and sex of a municipality's profile, compared with the county."""
+
+    challenge: str
+    item: FocusItem
+    gender: str
+    own: object  # evaluation row or None
+    ref: object
+    county_only: bool
+    difference: float | None
+    versus: str  # bättre | sämre | som länet | ""
+    rank: Rank | None
+    gap: float | None  # women − men (on the women's row, KM only)
+
+
+def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple[str, ...], as_of: int,
+                 order: str = "goals", statuses: frozenset[str] | None = None,
+                 challenge: str | None = None) -> list[ProfileRow]:
+    """The profile's rows: every goal measure (and sex) with the municipality's latest value
+    beside the county's, the direction-aware difference and the rank among the municipalities;
+    filtered by status and challenge, sorted as asked."""
+    munis = tuple(config.region.municipalities)
     rows = []
-    for ch, item in _by_challenge(config, rows, 6):
-        goal, track, key = item.goal, item.track, item.key
-        own = ev.row(goal.id, track, area, gender, ch.name)
-        ref = ev.reference_row(goal.id, track, gender, ch.name)
+    for ch in config.challenges:
+        if challenge and ch.name != challenge:
+            continue
+        for item in focus_items(config, ch.name):
+            goal, track = item.goal, item.track
+            county_only = ev.county_only(goal.id, track, ch.name)
+            for g in genders:
+                own = ev.row(goal.id, track, area, g, ch.name)
+                ref = ev.reference_row(goal.id, track, g, ch.name)
+                diff, versus = versus_county(None if own is None else own.get("latest"),
+                                             None if ref is None else ref.get("latest"), goal, as_of)
+                latest = {}
+                for code in munis:
+                    r = ev.row(goal.id, track, code, g, ch.name)
+                    latest[code] = None if r is None else r.get("latest")
+                gap = None
+                if g == "K" and "M" in genders:
+                    m_row = ev.row(goal.id, track, area, "M", ch.name)
+                    if own is not None and m_row is not None and not pd.isna(own.get("latest")) \
+                            and not pd.isna(m_row.get("latest")):
+                        gap = float(own["latest"]) - float(m_row["latest"])
+                status = "no_data" if own is None else own["status"]
+                if statuses and status not in statuses:
+                    continue
+                rows.append(ProfileRow(ch.name, item, g, own, ref, county_only, diff, versus,
+                                       rank_among(latest, area, goal), gap))
+    if order == "worst":
+        worst = ("wrong_way", "unchanged", "break", "at_limit", "right_way", "reached", "no_data")
+        rows.sort(key=lambda r: worst.index("no_data" if r.own is None else r.own["status"]))
+    elif order == "difference":
+        rows.sort(key=lambda r: (r.difference is None, {"sämre": 0, "som länet": 1, "bättre": 2}.get(r.versus, 3),
+                                 -abs(r.difference or 0)))
+    elif order == "rank":
+        rows.sort(key=lambda r: (r.rank is None, -(r.rank.rank / r.rank.n) if r.rank else 0))
+    return rows
+
+
+def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str, genders: tuple[str, ...],
+                 link_query: dict[str, str], page_for: dict[str, str], as_of: int, order: str = "goals",
+                 statuses: frozenset[str] | None = None, challenge: str | None = None) -> str:
+    """A municipality's profile: every goal with its latest value beside the county's, the
+    difference (better or worse, by the goal's direction), the rank among the county's
+    municipalities, and both statuses. With women and men: both rows and their difference."""
+    km = len(genders) > 1
+    rows_out = []
+    current = None
+    width = 7 + (1 if km else 0)
+    for r in profile_rows(config, ev, area, genders, as_of, order, statuses, challenge):
+        if order == "goals" and r.challenge != current:
+            current = r.challenge
+            rows_out.append(f'<tr class="challenge"><th colspan="{width}" scope="colgroup">{escape(current)}</th></tr>')
+        goal, key = r.item.goal, r.item.key
         unit = goal.value_unit
-        county_only = ev.county_only(goal.id, track, ch.name)
-        base, latest = _value_with_year(own, "baseline"), _value_with_year(own, "latest")
-        target = "–" if own is None or pd.isna(own.get("target")) else fmt_number(own["target"])
-        label = item.label + _age_suffix(ev, goal.id, track, ch.name)
-        link = _goal_link(label, page_for, ch.name, dict(link_query, mal=key))
-        if county_only:
+        label = r.item.label + _age_suffix(ev, goal.id, r.item.track, r.challenge)
+        if order != "goals":
+            label = f"{label} ({r.challenge})"
+        link = _goal_link(label, page_for, r.challenge, dict(link_query, mal=key, kommun=area))
+        who = f' <span class="nyap-note">– {escape(GENDER_LABELS[r.gender].lower())}</span>' if km else ""
+        if r.county_only:
             own_status = f'<span class="nyap-note">{COUNTY_ONLY}</span>'
-        elif own is None:
+        elif r.own is None:
             own_status = status_html("no_data")
         else:
-            own_status = status_html(own["status"], own.get("remaining"), (not goal.has_target),
-                                     label=status_label(own, goal))
-            if base == "–" and own["status"] != "no_data":
-                base = latest = "se kvinnor/män"  # measured separately (life expectancy)
-        ref_status = (status_html(ref["status"], ref.get("remaining"), (not goal.has_target), label=status_label(ref, goal))
-                      if ref is not None else status_html("no_data"))
-        rows.append(
-            f'<tr><th scope="row">{link}'
-            f'<br><span class="nyap-note">{escape(unit)}</span></th>'
-            f'<td class="num">{escape(base)}</td><td class="num">{escape(latest)}</td>'
-            f'<td class="num">{escape(target)}</td><td class="status">{own_status}</td>'
-            f'<td class="status">{ref_status}</td></tr>')
-    head = ("<th scope='col'>Mål</th><th scope='col'>Basvärde (år)</th><th scope='col'>Senaste (år)</th>"
-            f"<th scope='col'>Målvärde</th><th scope='col'>{escape(area_name)}</th><th scope='col'>Länet</th>")
-    caption = f"{area_name} – alla mål ({GENDER_LABELS[gender].lower()})"
+            own_status = status_html(r.own["status"], r.own.get("remaining"), (not goal.has_target),
+                                     label=status_label(r.own, goal))
+        ref_status = (status_html(r.ref["status"], r.ref.get("remaining"), (not goal.has_target),
+                                  label=status_label(r.ref, goal)) if r.ref is not None else status_html("no_data"))
+        diff = "–" if r.difference is None else f"{fmt_number(r.difference)} ({r.versus})"
+        cls = {"bättre": "nyap-s-right_way", "sämre": "nyap-s-wrong_way"}.get(r.versus, "")
+        gap_cell = ""
+        if km:
+            gap_cell = f'<td class="num">{escape(fmt_number(r.gap)) if r.gap is not None else ""}</td>'
+        rows_out.append(
+            f'<tr><th scope="row">{link}{who}<br><span class="nyap-note">{escape(unit)}</span></th>'
+            f'<td class="num">{escape(_value_with_year(r.own, "latest"))}</td>'
+            f'<td class="num">{escape(_value_with_year(r.ref, "latest"))}</td>'
+            f'<td class="num"><span class="{cls}">{escape(diff)}</span></td>'
+            f'<td class="num">{escape(r.rank.text) if r.rank else "–"}</td>{gap_cell}'
+            f'<td class="status">{own_status}</td><td class="status">{ref_status}</td></tr>')
+    if not rows_out:
+        rows_out.append(f'<tr><td colspan="{width}">Inga mål med det valda läget.</td></tr>')
+    head = ("<th scope='col'>Mål</th>"
+            f"<th scope='col'>{escape(area_name)} senaste (år)</th><th scope='col'>Länet senaste (år)</th>"
+            "<th scope='col'>Skillnad mot länet</th><th scope='col'>Rank bland kommunerna</th>"
+            + ("<th scope='col'>Kvinnor − män</th>" if km else "")
+            + f"<th scope='col'>{escape(area_name)}: läge</th><th scope='col'>Länet: läge</th>")
+    caption = f"{area_name} jämfört med länet ({GENDER_LABELS['KM' if km else genders[0]].lower()})"
     return scroll_box(f'<table class="nyap-table nyap-profile"><caption>{escape(caption)}</caption><thead><tr>{head}</tr>'
-                      f'</thead><tbody>{"".join(rows)}</tbody></table>', caption)
+                      f'</thead><tbody>{"".join(rows_out)}</tbody></table>', caption)
 
 
 def frame_html(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
@@ -217,7 +300,7 @@ def frame_html(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
 
 
 def overview_frame(config: GoalsConfig, ev: Evaluations, gender: str, names: dict[str, str],
-                   areas: tuple[str, ...] | None = None) -> pd.DataFrame:
+                   areas: tuple[str, ...] | None = None, as_of: int | None = None) -> pd.DataFrame:
     """The overview matrix or a municipality's profile as data (CSV/Excel): one row per goal
     measure and area, numbers as numbers. `areas` = None: the county and all its municipalities."""
     county = config.meta.county
@@ -235,6 +318,12 @@ def overview_frame(config: GoalsConfig, ev: Evaluations, gender: str, names: dic
                     value = None if row is None else row.get(key)
                     return None if value is None or pd.isna(value) else round(float(value), 2)
 
+                ref = ev.reference_row(goal.id, item.track, gender, ch.name)
+                diff, versus = versus_county(num("latest"), None if ref is None else ref.get("latest"), goal,
+                                             as_of) if code != county and as_of else (None, "")
+                latest = {c: (lambda r: None if r is None else r.get("latest"))(
+                    ev.row(goal.id, item.track, c, gender, ch.name)) for c in munis} if code != county else {}
+                rank = rank_among(latest, code, goal) if code != county else None
                 rows.append({
                     "Utmaning": ch.name, "Mål": item.label, "Mål-id": item.key, "Enhet": goal.value_unit,
                     "Kod": code, "Område": "Länet" if code == county else names.get(code, code),
@@ -243,9 +332,11 @@ def overview_frame(config: GoalsConfig, ev: Evaluations, gender: str, names: dic
                     "Senaste år": num("latest_year"), "Senaste värde": num("latest"),
                     "Målvärde": num("target"), "Återstår": num("remaining"),
                     "Status": status_label(row, goal) if row is not None else status_label(None),
+                    "Skillnad mot länet": None if diff is None else round(diff, 2), "Jämfört med länet": versus,
+                    "Rank bland kommunerna": rank.rank if rank else None, "Antal kommuner med värde": rank.n if rank else None,
                 })
     out = pd.DataFrame(rows)
-    for col in ("Basår", "Senaste år"):
+    for col in ("Basår", "Senaste år", "Rank bland kommunerna", "Antal kommuner med värde"):
         out[col] = out[col].astype("Int64")
     return out
 

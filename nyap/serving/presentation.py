@@ -210,7 +210,8 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
         if step.area == config.meta.county:
             body = matrix_html(config, ev, gender, link, names, page_for)
         else:
-            body = profile_html(config, ev, step.area, names.get(step.area, step.area), gender, link, page_for)
+            body = profile_html(config, ev, step.area, names.get(step.area, step.area),
+                                ("K", "M") if step.gender == "KM" else (gender,), link, page_for, year)
         source = "DEMODATA – påhittade värden." if store.cache.is_demo else f"Källa: Kolada m.fl., hämtad {data_date}."
         heading = step.heading or f"Alla mål – {area_label}, läget per {year}"
         return StepView(heading, step.takeaway, "table", body, heading, source, tuple(notices))

@@ -13,11 +13,12 @@ from nyap.present.catalogue import indicator_catalogue, method_notes
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
+from nyap.rules.statuses import STATUS_LABELS
 from nyap.serving.page_registry import PRESENTATION, page_by_key, page_for_challenge
 from nyap.serving.presentation import CHARTS, Step
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
 from nyap.present.tables import (
-    frame_html, page_href, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
+    PROFILE_ORDERS, frame_html, page_href, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
 )
 from nyap.present.report import REPORT_NAME, pdf_available, report_html, report_pdf, report_stem
 from nyap.present.prose import (
@@ -271,11 +272,12 @@ def render_overview() -> None:
                "Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll.")
     st.html(legend_html())
     link = to_query(replace(f, goal=None))
-    for g in genders:
-        if ctx.county_view:
+    if ctx.county_view:
+        for g in genders:
             st.html(store.call(_matrix, f.year, age, g, tuple(link.items())))
-        else:
-            st.html(store.call(_profile, f.year, age, f.area, g, tuple(link.items())))
+    else:
+        order, statuses, challenge = _profile_controls(config)
+        st.html(store.call(_profile, f.year, age, f.area, genders, tuple(link.items()), order, statuses, challenge))
     st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
     st.html(presentation_links(config, ctx, ["oversikt"]))
     for g in genders:
@@ -339,14 +341,25 @@ def _matrix(store: ResultStore, year: int, age, gender: str, link: tuple) -> str
                        page_for(store.config))
 
 
-def _profile(store: ResultStore, year: int, age, area: str, gender: str, link: tuple) -> str:
-    return profile_html(store.config, store.overview_evaluations(year, age), area, store.region.names()[area], gender,
-                        dict(link), page_for(store.config))
+def _profile(store: ResultStore, year: int, age, area: str, genders: tuple, link: tuple, order: str,
+             statuses: frozenset | None, challenge: str | None) -> str:
+    return profile_html(store.config, store.overview_evaluations(year, age), area, store.region.names()[area], genders,
+                        dict(link), page_for(store.config), year, order, statuses, challenge)
+
+
+def _profile_controls(config: GoalsConfig) -> tuple[str, frozenset | None, str | None]:
+    """Sort and filter the profile: by status, by the difference to the county, by challenge."""
+    cols = st.columns([1.2, 1.4, 1])
+    order = cols[0].selectbox("Sortera", list(PROFILE_ORDERS), format_func=PROFILE_ORDERS.get, key="profile_order")
+    shown = cols[1].multiselect("Visa bara läget", [s for s in STATUS_LABELS if s != "no_data"] + ["no_data"],
+                                format_func=STATUS_LABELS.get, key="profile_status", placeholder="Alla lägen")
+    challenge = cols[2].selectbox("Utmaning", ["Alla", *(c.name for c in config.challenges)], key="profile_challenge")
+    return order, frozenset(shown) or None, None if challenge == "Alla" else challenge
 
 
 def _overview_table(store: ResultStore, year: int, age, gender: str, area: str | None) -> pd.DataFrame:
     areas = None if area is None else (area, store.config.meta.county)
-    return overview_frame(store.config, store.overview_evaluations(year, age), gender, store.region.names(), areas)
+    return overview_frame(store.config, store.overview_evaluations(year, age), gender, store.region.names(), areas, year)
 
 
 def _catalogue(store: ResultStore) -> pd.DataFrame:

@@ -1,0 +1,60 @@
+"""The profile that compares: rank among the county's municipalities (direction-aware), the
+difference to the county in words, and the profile's sorting and filtering."""
+
+from __future__ import annotations
+
+import pytest
+
+from nyap.present.tables import profile_html, profile_rows
+from nyap.rules.comparison import rank_among, versus_county
+from nyap.serving.page_registry import page_for_challenge
+from nyap.serving.store import ResultStore
+
+
+def test_for_a_goal_that_shall_decrease_the_lowest_value_ranks_first(config):
+    smoke = config.goal("tobaksrok")  # fewer children exposed to smoke: lower is better
+    assert smoke.sign < 0
+    latest = {"1715": 4.0, "1780": 6.5, "1782": 9.1, "1784": None}
+    assert rank_among(latest, "1715", smoke).text == "1 av 3"  # missing is not ranked (never 0)
+    assert rank_among(latest, "1782", smoke).text == "3 av 3"
+    assert rank_among(latest, "1784", smoke) is None
+    school = config.goal("behorighet")  # more pupils eligible: higher is better
+    assert rank_among(latest, "1782", school).text == "1 av 3"
+    tied = {"a": 5.0, "b": 5.0, "c": 7.0}
+    assert rank_among(tied, "b", smoke).text == "1 av 3" and rank_among(tied, "c", smoke).text == "3 av 3"
+
+
+def test_better_or_worse_than_the_county_follows_the_goals_direction(config):
+    smoke = config.goal("tobaksrok")
+    assert versus_county(4.0, 6.0, smoke, 2022) == (-2.0, "bättre")
+    assert versus_county(8.0, 6.0, smoke, 2022) == (2.0, "sämre")
+    assert versus_county(6.05, 6.0, smoke, 2022)[1] == "som länet"  # within the goal's tolerance
+    assert versus_county(None, 6.0, smoke, 2022) == (None, "")
+
+
+def test_real_ranks_of_behorighet_in_the_profile(config, real_cache_dir):
+    """Real Kolada N15428 2022 (tests/fixtures/kolada): Storfors highest, so rank 1 of 16."""
+    from nyap.data.cache import load_cache
+
+    store = ResultStore(load_cache(real_cache_dir), config)
+    ev = store.overview_evaluations(2022)
+    rows = {r.item.key: r for r in profile_rows(config, ev, "1760", ("T",), 2022)}
+    latest = {c: ev.row("behorighet", "", c, "T", "Ungdomslivet").get("latest") for c in config.region.municipalities}
+    expected = 1 + sum(1 for v in latest.values() if v > latest["1760"])
+    assert rows["behorighet"].rank.text == f"{expected} av 16"
+
+
+def test_the_profile_sorts_and_filters(config, demo_cache):
+    store = ResultStore(demo_cache, config)
+    year = max(store.years)
+    ev = store.overview_evaluations(year)
+    worst = profile_rows(config, ev, "1715", ("T",), year, order="worst")
+    order = ("wrong_way", "unchanged", "break", "at_limit", "right_way", "reached", "no_data")
+    keys = [order.index("no_data" if r.own is None else r.own["status"]) for r in worst]
+    assert keys == sorted(keys) and keys[0] == 0
+    wrong = profile_rows(config, ev, "1715", ("T",), year, statuses=frozenset({"wrong_way"}))
+    assert wrong and all(r.own["status"] == "wrong_way" for r in wrong)
+    only = profile_rows(config, ev, "1715", ("T",), year, challenge="Äldrelivet")
+    assert {r.challenge for r in only} == {"Äldrelivet"}
+    km = profile_html(config, ev, "1715", "Kil", ("K", "M"), {}, page_for_challenge(config), year)
+    assert "Kvinnor − män" in km and km.count("– kvinnor") == km.count("– män") > 10  # side by side in one table
