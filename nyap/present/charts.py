@@ -795,3 +795,81 @@ def room_spec(spec: dict, height: int = ROOM_HEIGHT) -> dict:
     if "datasets" in spec:
         out["datasets"] = spec["datasets"]
     return out
+
+
+# ------------------------------------------------------------------ the county's map
+
+MAP_MODES = {"value": "Värde", "status": "Läge mot målet"}
+MISSING_COLOUR = "#d9dde2"
+
+
+def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dict[str, str], source: str,
+              is_demo: bool, features: tuple[dict, ...], mode: str = "value") -> ChartResult | None:
+    """The county's municipalities coloured by their value (or their status against the goal) for
+    the year, with names on the map; suppressed and missing municipalities are grey and say so.
+    The same rows are the table alternative and the download."""
+    from nyap.present.status import status_label
+
+    goal = view.goal
+    rows, used = latest_values_for_year(view, year, (gender,))
+    if used is None or not features:
+        return None
+    by_code = {str(r["area_code"]): r for r in rows.to_dict("records")}
+    shapes, table = [], []
+    for f in features:
+        code = f["properties"]["code"]
+        r = by_code.get(code, {})
+        value = r.get("value")
+        suppressed = bool(r.get("suppressed", False))
+        value = None if suppressed or value is None or pd.isna(value) else float(value)
+        ev = view.evaluation(code, gender)
+        status = "no_data" if ev is None else str(ev["status"])
+        name = _names(area_names, code)
+        label = (f"{SUPPRESSED_MARK} för få svar" if suppressed else
+                 "saknas" if value is None else fmt_number(value))
+        shown_status = status_label(ev, goal) if ev is not None else status_label(None)
+        props = {**f["properties"], "name": name, "value": value, "label": label, "status": shown_status,
+                 "chosen": code == area}
+        shapes.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
+        table.append({"Kod": code, "Kommun": name, "År": used, "Kön": GENDER_LABELS[gender],
+                      f"Värde ({goal.value_unit})": label, "Läge mot målet": shown_status})
+    ds = _Datasets()
+    labels = pd.DataFrame([{"lon": s["properties"]["label_lon"], "lat": s["properties"]["label_lat"],
+                            "name": s["properties"]["name"], "text": f'{s["properties"]["name"]} {s["properties"]["label"]}',
+                            "chosen": s["properties"]["chosen"]} for s in shapes])
+    geo = alt.Data(values=shapes)
+    tooltip = [alt.Tooltip("properties.name:N", title="Kommun"),
+               alt.Tooltip("properties.label:N", title=f"Värde ({goal.value_unit})"),
+               alt.Tooltip("properties.status:N", title="Läge mot målet")]
+    if mode == "status":
+        keys = [k for k in STATUS_STYLE]
+        colour = alt.Color("properties.status:N", title="Läge mot målet", scale=alt.Scale(
+            domain=[STATUS_STYLE[k][2] for k in keys], range=[STATUS_STYLE[k][1] if k != "no_data" else MISSING_COLOUR
+                                                            for k in keys]),
+            legend=alt.Legend(orient="bottom", columns=2))
+    else:
+        # darker = higher; the legend and the labels say which way is better
+        colour = alt.condition("datum.properties.value !== null", alt.Color(
+            "properties.value:Q", title=_unit_title(view), scale=alt.Scale(scheme="blues", zero=False),
+            legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=320, format=_value_fmt(view))),
+            alt.value(MISSING_COLOUR))
+    fill = alt.Chart(geo).mark_geoshape(stroke="white", strokeWidth=1.5).encode(color=colour, tooltip=tooltip)
+    chosen = alt.Chart(geo).mark_geoshape(filled=False, stroke=HIGHLIGHT, strokeWidth=4).transform_filter(
+        "datum.properties.chosen")
+    text = alt.Chart(ds(labels)).mark_text(fontSize=13, stroke="white", strokeWidth=4, strokeJoin="round",
+                                           fontWeight="bold").encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
+    text_fg = alt.Chart(ds(labels)).mark_text(fontSize=13, color="#111111", fontWeight="bold").encode(
+        longitude="lon:Q", latitude="lat:Q", text="text:N")
+    chart = alt.layer(fill, chosen, text, text_fg).project(type="mercator").properties(width="container", height=620)
+    better = "högre" if goal.sign > 0 else "lägre"
+    what = "värde" if mode == "value" else "läge mot målet"
+    title = wrap(view.item.label) + [f"Länets kommuner {used} – {what}" + (
+        "" if gender == "T" else f" ({GENDER_LABELS[gender].lower()})")]
+    notes = [f"Målet: {better} är bättre. Grå: värde saknas eller för få svar." if mode == "value"
+             else "Grå: ingen bedömning (data saknas)."]
+    frame = pd.DataFrame(table)
+    shown = frame[frame[f"Värde ({goal.value_unit})"] != "saknas"]
+    alt_text = (f"Karta över länets kommuner {used} för {view.item.label.lower()}: "
+                + "; ".join(f"{r.Kommun} {r[4]}" for r in shown.itertuples(index=False)) + ".") if not shown.empty \
+        else f"Karta över länets kommuner {used}: inga värden."
+    return ChartResult(*finish(chart, ds, title, source, is_demo, notes), frame, alt_text)

