@@ -38,8 +38,8 @@ def test_challenge_page_lists_every_goal_and_draws_three_charts(page):
     challenge = next(c for c in CONFIG.challenges if c.name == page)
     assert challenge.aim in text
     n = len(charts(at))
-    # L-type goals (county only) draw one chart and say why; others draw three
-    assert n in (1, 3)
+    # L-type goals (county only) draw one chart and say why; others draw four
+    assert n in (1, 4)  # over time, all municipalities, goal gap, map
     if n == 1:
         assert "Kolada-typ L" in text
 
@@ -91,8 +91,9 @@ def test_year_filter_moves_the_as_of_year():
     at = open_app("Ungdomslivet", {"kommun": "1780"})
     at.selectbox(key="Ungdomslivet__year").set_value(2019).run()
     assert_clean(at)
-    trend, bars, _ = charts(at)
+    trend, bars, _, karta = charts(at)
     assert chart_title(bars).endswith("Alla kommuner – 2019")
+    assert chart_title(karta).endswith("Länets kommuner 2019 – värde")
     assert chart_data(trend).query("name == 'Karlstad'")["year"].max() == 2019
     assert at.query_params["ar"] == "2019"
 

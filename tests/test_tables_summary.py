@@ -88,3 +88,15 @@ def test_every_overview_cell_opens_that_area_and_goal_and_rows_say_their_unit(co
     for goal in config.goals:
         assert f'<span class="nyap-note">{goal.value_unit}</span>' in html.replace("&nbsp;", "\u00a0") or \
             goal.value_unit.replace(" ", "\u00a0") in html
+
+
+def test_finding_a_goal_by_a_word_or_an_indicator_id(config, demo_cache):
+    from nyap.present.catalogue import indicator_catalogue
+    from nyap.present.search import find
+
+    cat = indicator_catalogue(demo_cache, config)
+    assert [h.item_key for h in find(config, cat, "KARIES")] == ["karies"]
+    hits = find(config, cat, "U01901")  # a Kolada id finds its goal
+    assert hits and hits[0].item_key == "tobaksrok" and "U01901" in hits[0].why
+    assert {h.challenge for h in find(config, cat, "god hälsa")} >= {"Ungdomslivet", "Vuxenlivet", "Äldrelivet"}
+    assert find(config, cat, "finnsinte") == [] and find(config, cat, "   ") == []

@@ -11,6 +11,7 @@ import streamlit as st
 
 from nyap.data.geometry import GeometryError, county_features
 from nyap.present.catalogue import indicator_catalogue, method_notes
+from nyap.present.search import find
 from nyap.present.charts import MAP_MODES, map_chart
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
@@ -299,6 +300,7 @@ def render_overview() -> None:
                "Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll.")
     st.html(legend_html())
     link = to_query(replace(f, goal=None))
+    _search(store, link)
     if ctx.county_view:
         for g in genders:
             st.html(store.call(_matrix, f.year, age, g, tuple(link.items())))
@@ -341,6 +343,25 @@ def _report_downloads(store: ResultStore, area: str, year: int, label: str) -> N
 def _headline(store: ResultStore, year: int, age, area: str | None, gender: str, where: str) -> str:
     ev = store.overview_evaluations(year, age)
     return summary_sentence(headline_rows(ev.frame, store.config, area, gender), where)
+
+
+def _search(store: ResultStore, link: dict[str, str]) -> None:
+    """Find a goal or an indicator by a word (goal text, indicator title, Kolada id)."""
+    query = st.text_input("Sök mål eller nyckeltal", key="goal_search", max_chars=60,
+                          placeholder="t.ex. karies, trygg, behörig eller U01413")
+    if not query.strip():
+        return
+    hits = find(store.config, store.call(_catalogue), query)
+    pages_ = page_for(store.config)
+    if not hits:
+        st.caption(f"Inget mål eller nyckeltal matchar \"{md(query.strip())}\".")
+        return
+    items = []
+    for h in hits:
+        target = esc(page_href(pages_[h.challenge], dict(link, mal=h.item_key))) if h.challenge in pages_ else ""
+        name = f'<a href="{target}" target="_self">{esc(h.label)}</a>' if target else esc(h.label)
+        items.append(f"<li>{name} <span class=\"nyap-note\">({esc(h.challenge)}; {esc(h.why)})</span></li>")
+    st.html(f'<ul class="nyap-hits" aria-label="Sökträffar">{"".join(items)}</ul>')
 
 
 def _equality_line(store: ResultStore, year: int) -> str:
