@@ -58,3 +58,25 @@ def test_the_profile_sorts_and_filters(config, demo_cache):
     assert {r.challenge for r in only} == {"Äldrelivet"}
     km = profile_html(config, ev, "1715", "Kil", ("K", "M"), {}, page_for_challenge(config), year)
     assert "Kvinnor − män" in km and km.count("– kvinnor") == km.count("– män") > 10  # side by side in one table
+
+
+def test_compared_municipalities_are_drawn_and_named(config, demo_cache):
+    import json
+
+    from nyap.present.views import source_line
+
+    store = ResultStore(demo_cache, config)
+    year = max(store.years)
+    view = store.goal_view(store.items["behorighet"], year)
+    names = store.region.names()
+    charts = store.goal_charts(view, "1715", ("T",), names, source_line(view, True), ("1780", "1782"))
+    spec = json.dumps(charts.trend.layout, ensure_ascii=False)
+    for code in ("1780", "1782"):
+        assert f'"{names[code]}"' in spec  # in the legend's domain, with its own colour
+        drawn = set().union(*(set(f["name"]) for f in charts.trend.data.values() if "name" in f))
+        assert names[code] in drawn
+    bars = next(f for f in charts.bars.data.values() if "compared" in f)
+    assert set(bars.loc[bars["compared"], "name"]) == {names["1780"], names["1782"]}
+    # women and men side by side: colour means sex, so no extra lines (the page says so)
+    km = store.goal_charts(view, "1715", ("K", "M"), names, source_line(view, True), ("1780",))
+    assert f'"{names["1780"]}"' not in json.dumps(km.trend.layout, ensure_ascii=False)

@@ -10,7 +10,7 @@ OPTIONS = FilterOptions(areas=("0017", "1780", "1715"), years=(2020, 2021, 2022)
 
 
 def test_every_filter_has_one_entry_and_the_link_round_trips():
-    assert [p.key for p in SPEC] == ["kommun", "kon", "ar", "alder", "mal"]
+    assert [p.key for p in SPEC] == ["kommun", "kon", "ar", "alder", "jamfor", "mal"]
     assert set(PARAMS.values()) == set(Filters.__dataclass_fields__)
     view = Filters(area="1715", gender="KM", year=2021, age_group="18-29", goal="behorighet")
     link = to_query(view)
@@ -18,6 +18,21 @@ def test_every_filter_has_one_entry_and_the_link_round_trips():
     values, notices = parse_query(link, OPTIONS)
     assert not notices and resolve(values, {}, OPTIONS) == view
     assert "mal" not in to_query(view, include_goal=False)
+
+
+def test_a_comparison_round_trips_through_the_link_and_odd_ones_are_refused():
+    """Issue 13: pick two to five municipalities, in the link too (jamfor=1715,1780)."""
+    view = Filters(area="0017", gender="T", year=2021, goal="uva", compare=("1715", "1780"))
+    link = to_query(view)
+    assert link["jamfor"] == "1715,1780"
+    values, notices = parse_query(link, OPTIONS)
+    assert not notices and resolve(values, {}, OPTIONS) == view
+    assert "jamfor" not in to_query(Filters(area="1780", year=2021, goal="uva"))
+    for bad in ("1715,9999", "1715,<b>", ",".join(["1715"] * 1 + ["1780", "1782", "1783", "1784", "1785"])):
+        values, notices = parse_query({"jamfor": bad}, OPTIONS)
+        assert "compare" not in values and notices and notices[0].startswith("Jämförelsen i länken")
+    values, _ = parse_query({"jamfor": "1715,1715,1780"}, OPTIONS)
+    assert values["compare"] == ("1715", "1780")  # a repeated code counts once
 
 
 def test_bad_link_values_are_swedish_notices_and_never_used():

@@ -44,6 +44,12 @@ def _chosen_label_style(names: list[str]) -> dict:
             "labelColor": alt.expr(f"{test} ? '{HIGHLIGHT}' : '#222222'")}
 
 
+# the municipalities a user compares (up to five), told apart from the chosen one (blue), the county
+# (brown) and the nation (grey): Okabe–Ito colours, distinguishable with the common colour blindnesses
+COMPARE_COLOURS = ("#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+COMPARE_BAR = "#4a90c8"  # compared municipalities' bars: lighter than the chosen one's
+
+
 @dataclass(frozen=True)
 class ChartResult:
     layout: dict  # the Vega-Lite specification without its rows (they are in `data`)
@@ -178,10 +184,12 @@ def _value_fmt(view: GoalView) -> str:
 # --------------------------------------------------------------------------- (a) over time
 
 def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str],
-                source: str, is_demo: bool, compact: bool = False) -> ChartResult | None:
+                source: str, is_demo: bool, compact: bool = False, compare: tuple[str, ...] = ()) -> ChartResult | None:
     """The goal measure over time: the area, the county and the nation, the other municipalities
     as thin grey context lines, the baseline year, series breaks and the target. `compact`: the
-    printed report's version (the area against the county and the nation only, a third as tall)."""
+    printed report's version (the area against the county and the nation only, a third as tall).
+    `compare`: up to five other municipalities drawn in their own colours and named (not with
+    women and men side by side, where colour already means sex)."""
     ds = _Datasets()
     goal = view.goal
     # Nothing after the as-of year is shown. A missing or suppressed value (NaN, never a number)
@@ -201,13 +209,18 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
         f = frame[frame["gender"].isin(genders)]
         return f.assign(role=role, name=name, gender_label=f["gender"].map(GENDER_LABELS))
 
+    compare = tuple(c for c in compare if c != area and view.region.is_municipality(c))[:len(COMPARE_COLOURS)] \
+        if not km and view.has_municipalities else ()
     parts = []
     if not county_view:
         parts.append(lines_for(ok[ok["area_code"] == area], "area", main_name))
+    for c in compare:
+        parts.append(lines_for(ok[ok["area_code"] == c], f"cmp{c}", _names(area_names, c)))
     parts.append(lines_for(ref[ref["area_code"] == ref_code] if not ref.empty else ref, "ref", ref_label))
     parts.append(lines_for(ok[ok["area_code"] == view.region.country], "country", view.region.country_name))
     main = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else pd.DataFrame()
-    others = ok[ok["area_code"].isin(list(view.region.municipalities)) & (ok["area_code"] != area) & ok["gender"].isin(genders)]
+    others = ok[ok["area_code"].isin(list(view.region.municipalities)) & (ok["area_code"] != area)
+                & ~ok["area_code"].isin(list(compare)) & ok["gender"].isin(genders)]
     others = others.assign(name=others["area_code"].map(lambda c: _names(area_names, c)))
     if compact:
         others = others.iloc[:0]
@@ -254,9 +267,11 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
             dash = alt.StrokeDash("name:N", title=None, scale=alt.Scale(
                 domain=[n for n, _ in pairs], range=[d for _, d in pairs]), legend=alt.Legend(columns=1))
         else:
-            all_names = [n for n in [None if county_view else main_name, ref_label, country] if n]
-            all_colours = ([] if county_view else [HIGHLIGHT]) + [COUNTY_COLOUR, COUNTRY_COLOUR]
-            all_dashes = ([[1, 0]] if not county_view else []) + [[8, 4], [2, 3]]
+            compared = [_names(area_names, c) for c in compare]
+            all_names = [n for n in [None if county_view else main_name, *compared, ref_label, country] if n]
+            all_colours = ([] if county_view else [HIGHLIGHT]) + list(COMPARE_COLOURS[:len(compared)]) + [
+                COUNTY_COLOUR, COUNTRY_COLOUR]
+            all_dashes = ([[1, 0]] if not county_view else []) + [[1, 0]] * len(compared) + [[8, 4], [2, 3]]
             keep = [i for i, n in enumerate(all_names) if n in drawn]  # no legend entry without a line
             domain = [all_names[i] for i in keep]
             rng = [all_colours[i] for i in keep]
@@ -280,6 +295,16 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
         layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
             strokeDash=dash, strokeWidth=width, detail=alt.Detail(["role:N", "series_id:N", "gender:N"])))
         layers.append(base.mark_point(filled=True, size=90).encode(tooltip=tooltip))
+        if compare:
+            # each compared municipality named at the end of its line, in its colour
+            ends = usable(main[main["role"].str.startswith("cmp")]).sort_values("year").groupby("role").tail(1)
+            if not ends.empty:
+                layers.append(alt.Chart(ds(ends.reset_index(drop=True))).mark_text(
+                    align="left", dx=9, fontSize=15, fontWeight="bold", stroke="white", strokeWidth=4,
+                    strokeJoin="round").encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("value:Q"), text="name:N"))
+                layers.append(alt.Chart(ds(ends.reset_index(drop=True))).mark_text(
+                    align="left", dx=9, fontSize=15, fontWeight="bold").encode(
+                    x=alt.X("x:Q", scale=x_scale), y=alt.Y("value:Q"), text="name:N", color=colour))
         if view.has_ci:
             layers.append(base.mark_rule(strokeWidth=3).encode(y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"), tooltip=tooltip))
 
@@ -482,7 +507,8 @@ def describe_trend(view, area, genders, area_names, county_view) -> str:
 # --------------------------------------------------------------------------- (b) all municipalities
 
 def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[str, ...],
-                         area_names: dict[str, str], source: str, is_demo: bool) -> ChartResult | None:
+                         area_names: dict[str, str], source: str, is_demo: bool,
+                         compare: tuple[str, ...] = ()) -> ChartResult | None:
     ds = _Datasets()
     goal = view.goal
     rows, used = latest_values_for_year(view, year, genders)
@@ -507,6 +533,9 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
 
     fmt = _value_fmt(view)
     chosen_names = [n for n in rows.loc[rows["chosen"], "name"].drop_duplicates()]
+    compared = rows["area_code"].isin(list(compare)) & ~rows["chosen"]
+    rows = rows.assign(compared=compared)
+    chosen_names += [n for n in rows.loc[compared, "name"].drop_duplicates()]  # labelled like the chosen one
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(
         labelFontSize=16, **_chosen_label_style(chosen_names)))
     tooltip = [alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("gender_label:N", title="Kön"),
@@ -523,7 +552,8 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
             domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]))
         offset = {"yOffset": alt.YOffset("gender_label:N")}
     else:
-        bar_colour = alt.ColorValue(OTHER_BAR, condition={"test": "datum.chosen", "value": HIGHLIGHT})
+        bar_colour = alt.ColorValue(OTHER_BAR, condition=[{"test": "datum.chosen", "value": HIGHLIGHT},
+                                                          {"test": "datum.compared", "value": COMPARE_BAR}])
         offset = {}
     # bars start at zero; a measure in years (life expectancy, 79–86) is drawn as dots on a
     # scale that does not, or every difference would vanish

@@ -17,6 +17,7 @@ class Filters:
     year: int = 0  # "as of" year
     age_group: str | None = None  # None: the page's default for the goal in focus
     goal: str | None = None  # goal in focus on a challenge page
+    compare: tuple[str, ...] = ()  # municipalities compared with the chosen one (up to five)
 
     @property
     def genders(self) -> tuple[str, ...]:
@@ -39,6 +40,15 @@ def _first(value) -> str:
     if isinstance(value, (list, tuple)):
         return str(value[-1]) if value else ""
     return str(value)
+
+
+MAX_COMPARE = 5
+
+
+def _codes(raw: str) -> tuple[str, ...] | None:
+    """'1715,1780' -> ('1715', '1780'); more than five, or anything but codes: not a comparison."""
+    codes = tuple(dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()))
+    return codes if 0 < len(codes) <= MAX_COMPARE and all(re.fullmatch(r"[0-9]{4}", c) for c in codes) else None
 
 
 def _year(raw: str):
@@ -75,6 +85,11 @@ SPEC: tuple[Param, ...] = (
     # drawn only where the goal in focus has age groups (survey data)
     Param("age_group", "alder", "Okänd åldersgrupp i länken ({}) ignoreras.", lambda o: o.age_groups,
           optional=True, label="Åldersgrupp", help="Enkätdata (Liv & Hälsa) finns per åldersgrupp."),
+    # the municipalities compared with the chosen one: highlighted and named in the charts
+    Param("compare", "jamfor", "Jämförelsen i länken ({}) ignoreras: ange två till fem av länets kommunkoder, "
+          "t.ex. jamfor=1715,1780.", lambda o: o.areas[1:], parse=_codes, optional=True,
+          label="Jämför med kommuner", help="Upp till fem kommuner markeras och namnges i diagrammen "
+          "(över tid och alla kommuner).", widget="multiselect"),
     # drawn on a challenge page, above the goal in focus
     Param("goal", "mal", "Målet {} finns inte på den här sidan – visar det första målet.", lambda o: o.goals,
           optional=True, per_page=True, label="Välj mål att visa i detalj"),
@@ -87,7 +102,10 @@ SHARED_FIELDS = tuple(p.field for p in SPEC if not p.per_page)  # carried from p
 
 def is_valid(field: str, value, options: FilterOptions) -> bool:
     """One check per field, for link values and for the selection carried between pages."""
-    return value in BY_FIELD[field].allowed(options)
+    allowed = BY_FIELD[field].allowed(options)
+    if isinstance(value, tuple):  # a list of codes: every one of them allowed
+        return all(v in allowed for v in value)
+    return value in allowed
 
 
 def parse_query(params: Mapping, options: FilterOptions) -> tuple[dict, list[str]]:
@@ -123,7 +141,7 @@ def to_query(filters: Filters, include_goal: bool = True) -> dict[str, str]:
             continue
         if p.per_page and not include_goal:
             continue
-        q[p.key] = str(value)
+        q[p.key] = ",".join(value) if isinstance(value, tuple) else str(value)
     return q
 
 

@@ -169,16 +169,17 @@ class ResultStore:
         return self._views.get((item.key, as_of, age_group), compute)
 
     def goal_charts(self, view: GoalView, area: str, genders: tuple[str, ...], names: dict[str, str],
-                    source: str) -> GoalCharts:
+                    source: str, compare: tuple[str, ...] = ()) -> GoalCharts:
         """The goal in focus's three charts for one selection, built once for everyone."""
         is_demo = self.cache.is_demo
-        key = (view.item.key, view.as_of, view.age_group, area, genders, source)
+        key = (view.item.key, view.as_of, view.age_group, area, genders, source, compare)
 
         def compute() -> GoalCharts:
-            trend = trend_chart(view, area, genders, names, source, is_demo)
+            trend = trend_chart(view, area, genders, names, source, is_demo, compare=compare)
             if not view.has_municipalities:
                 return GoalCharts(trend, None, None)
-            return GoalCharts(trend, municipalities_chart(view, view.as_of, area, genders, names, source, is_demo),
+            return GoalCharts(trend, municipalities_chart(view, view.as_of, area, genders, names, source, is_demo,
+                                                          compare),
                               goal_gap_chart(view, area, genders, names, source, is_demo))
 
         return self._charts.get(key, compute)

@@ -171,7 +171,9 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
     source = source_line(view, ctx.cache.is_demo, str(ctx.cache.manifest.get("created", ""))[:10])
     genders = f.genders
     stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
-    charts = store.goal_charts(view, f.area, genders, ctx.names, source)
+    charts = store.goal_charts(view, f.area, genders, ctx.names, source, f.compare)
+    if f.compare and len(genders) > 1:
+        st.caption("Jämförda kommuner markeras i diagrammet över alla kommuner; över tid visas de med ett kön i taget.")
     show_chart(charts.trend, "trend", ctx.cache.is_demo, f"{stem}-over-tid")
     if view.has_municipalities:
         show_chart(charts.bars, "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")

@@ -17,7 +17,7 @@ import streamlit as st
 
 from nyap.data.cache import Cache, CacheError
 from nyap.serving.filters import (
-    BY_FIELD, GENDERS, SPEC, FilterOptions, Filters, parse_query, resolve, session_key, to_query,
+    BY_FIELD, GENDERS, MAX_COMPARE, SPEC, FilterOptions, Filters, parse_query, resolve, session_key, to_query,
 )
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig, GoalsError
@@ -144,7 +144,8 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
             st.toast(md(n))
             st.caption(f"⚠ {md(n)}")
         for p in sidebar:
-            st.session_state[keys[p.field]] = getattr(filters, p.field)
+            value = getattr(filters, p.field)
+            st.session_state[keys[p.field]] = list(value) if isinstance(value, tuple) else value
         if goals:
             st.session_state[keys["goal"]] = filters.goal
         state["page"] = page_key
@@ -153,16 +154,23 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
     with st.sidebar:
         navigation(config, page_key)
         st.markdown("### Urval")
-        choices = {"area": options.areas, "gender": GENDERS, "year": options.years[::-1]}
+        choices = {"area": options.areas, "gender": GENDERS, "year": options.years[::-1],
+                   "compare": options.areas[1:]}
         shown_as = {"area": lambda c: "Hela länet (alla kommuner)" if c == config.meta.county else names.get(c, c),
-                    "gender": lambda g: GENDER_LABELS[g], "year": str}
+                    "gender": lambda g: GENDER_LABELS[g], "year": str, "compare": lambda c: names.get(c, c)}
         chosen = {}
         for p in sidebar:
+            if p.widget == "multiselect":
+                chosen[p.field] = st.multiselect(p.label, choices[p.field], key=keys[p.field],
+                                                 format_func=shown_as[p.field], help=p.help,
+                                                 max_selections=MAX_COMPARE, placeholder="Välj kommuner")
+                continue
             draw = st.radio if p.widget == "radio" else st.selectbox
             chosen[p.field] = draw(p.label, choices[p.field], key=keys[p.field], format_func=shown_as[p.field],
                                    help=p.help)
     filters = Filters(area=chosen["area"], gender=chosen["gender"], year=int(chosen["year"]), age_group=state["age"],
-                      goal=st.session_state.get(keys["goal"]) if goals else None)
+                      goal=st.session_state.get(keys["goal"]) if goals else None,
+                      compare=tuple(chosen["compare"]))
     return PageContext(config, cache, filters, options, names, page_key)
 
 
@@ -186,7 +194,7 @@ def publish(ctx: PageContext) -> None:
     """Store the selection for the next page and write it into the link."""
     f = ctx.filters
     shared = selection()["shared"]
-    shared.update(area=f.area, gender=f.gender, year=f.year, age_group=selection()["age"])
+    shared.update(area=f.area, gender=f.gender, year=f.year, age_group=selection()["age"], compare=f.compare)
     if f.goal:
         shared.setdefault("goals_by_page", {})[ctx.page_key] = {"goal": f.goal}
     query = to_query(f)
