@@ -280,8 +280,8 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
     if not rows_out:
         rows_out.append(f'<tr><td colspan="{width}">Inga mål med det valda läget.</td></tr>')
     head = ("<th scope='col'>Mål</th>"
-            f"<th scope='col'>{escape(area_name)} senaste (år)</th><th scope='col'>Länet senaste (år)</th>"
-            "<th scope='col'>Skillnad mot länet</th><th scope='col'>Rank bland kommunerna</th>"
+            f"<th scope='col'>{escape(area_name)} (år)</th><th scope='col'>Länet (år)</th>"
+            "<th scope='col'>Mot länet</th><th scope='col'>Rank i länet</th>"
             + ("<th scope='col'>Kvinnor − män</th>" if km else "")
             + f"<th scope='col'>{escape(area_name)}: läge</th><th scope='col'>Länet: läge</th>")
     caption = f"{area_name} jämfört med länet ({GENDER_LABELS['KM' if km else genders[0]].lower()})"

@@ -73,7 +73,8 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
     stem = ("DEMO-" if is_demo else "") + _slug(file_stem)
     # every file is made only when its button is clicked (an image takes vl-convert a few tenths of
     # a second; most visitors never download)
-    cols = st.columns(4)
+    # two by two: four buttons in a row cut their labels at 1280 px ("Ladda ner data (C…")
+    cols = st.columns(2) + st.columns(2)
     cols[0].download_button("Ladda ner data (CSV)", data=lambda: table_csv(result.table, notice),
                             file_name=f"{stem}.csv", mime="text/csv", key=f"csv_{key}", on_click="ignore")
     cols[1].download_button("Ladda ner data (Excel)", data=lambda: table_xlsx(result.table, notice),

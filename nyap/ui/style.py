@@ -45,8 +45,11 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
    wrap between words */
 .nyap-profile th[scope=row] {{ width: auto; min-width: 10rem; }}
 .nyap-profile th, .nyap-profile td {{ padding: .3rem .35rem !important; }}
-.nyap-profile td.num {{ white-space: normal; min-width: 4.5rem; }}
-.nyap-profile td.status {{ min-width: 7.5rem; }}
+.nyap-profile td.num {{ white-space: normal; min-width: 2.6rem; }}
+.nyap-profile td, .nyap-profile th {{ font-size: .95rem; }}
+.nyap-profile td.status {{ min-width: 5.6rem; }}
+.nyap-profile thead th {{ font-size: .92rem; }}
+.nyap-profile th[scope=row] {{ min-width: 9rem !important; }}
 .nyap-scroll:focus-visible {{ outline: 3px solid #0b4f8a; outline-offset: 2px; }}
 .nyap-matrix th[scope=row] {{ width: auto; min-width: 7rem; max-width: 16rem; font-size: .95rem; overflow-wrap: anywhere; hyphens: auto; }}
 .nyap-matrix td.cell {{ padding: .25rem .1rem !important; }}
