@@ -38,14 +38,14 @@ def wait_for_query(page, **expected) -> None:
 
 
 def choose(page, label: str, option: str) -> None:
-    box = page.get_by_role("combobox", name=label)
+    box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)
     page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def selected(page, label: str) -> str:
-    return page.get_by_role("combobox", name=label).input_value()
+    return page.get_by_role("combobox", name=label, exact=True).input_value()
 
 
 def assert_page_ok(page, title: str | None = None) -> None:

@@ -883,12 +883,15 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
             "properties.value:Q", title=_unit_title(view), scale=alt.Scale(scheme="blues", zero=False),
             legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=320, format=_value_fmt(view))),
             alt.value(MISSING_COLOUR))
-    fill = alt.Chart(geo).mark_geoshape(stroke="white", strokeWidth=1.5).encode(color=colour, tooltip=tooltip)
-    chosen = alt.Chart(geo).mark_geoshape(filled=False, stroke=HIGHLIGHT, strokeWidth=4).transform_filter(
+    # the shapes are not announced one by one (Vega gives them no text); the chart's text
+    # alternative and the table under it say every municipality's value
+    fill = alt.Chart(geo).mark_geoshape(stroke="white", strokeWidth=1.5, aria=False).encode(
+        color=colour, tooltip=tooltip)
+    chosen = alt.Chart(geo).mark_geoshape(filled=False, stroke=HIGHLIGHT, strokeWidth=4, aria=False).transform_filter(
         "datum.properties.chosen")
     text = alt.Chart(ds(labels)).mark_text(fontSize=13, stroke="white", strokeWidth=4, strokeJoin="round",
-                                           fontWeight="bold").encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
-    text_fg = alt.Chart(ds(labels)).mark_text(fontSize=13, color="#111111", fontWeight="bold").encode(
+                                           fontWeight="bold", aria=False).encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
+    text_fg = alt.Chart(ds(labels)).mark_text(fontSize=13, color="#111111", fontWeight="bold", aria=False).encode(
         longitude="lon:Q", latitude="lat:Q", text="text:N")
     chart = alt.layer(fill, chosen, text, text_fg).project(type="mercator").properties(width="container", height=620)
     better = "högre" if goal.sign > 0 else "lägre"
