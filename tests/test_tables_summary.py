@@ -80,7 +80,7 @@ def test_every_overview_cell_opens_that_area_and_goal_and_rows_say_their_unit(co
     year = max(store.years)
     html = matrix_html(config, store.overview_evaluations(year), "T", {"kon": "T", "ar": str(year)},
                        store.region.names(), page_for_challenge(config))
-    links = re.findall(r'<a class="cellink" href="([^"]+)"', html)
+    links = re.findall(r'<td class="cell[^"]*"><a href="([^"]+)"', html)
     targets = {(parse_qs(urlparse(h.replace("&amp;", "&")).query)["kommun"][0],
                 parse_qs(urlparse(h.replace("&amp;", "&")).query)["mal"][0]) for h in links}
     assert ("1715", "behorighet") in targets and ("0017", "karies") in targets

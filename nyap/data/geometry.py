@@ -35,7 +35,19 @@ def county_features(county: str) -> tuple[dict, ...]:
             continue
         geom = shapely.from_wkb(wkb)
         point = geom.representative_point()  # inside the shape, unlike a centroid of a lake-shaped one
-        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom),
+        # three decimals (about 100 m): the county's map is drawn at a few hundred pixels, and the
+        # shapes travel with every rerun of a goal page (half the bytes of full precision)
+        geom = shapely.set_precision(geom, 0.001)
+        features.append({"type": "Feature", "geometry": _rounded(shapely.geometry.mapping(geom)),
                          "properties": {"code": str(code), "name": str(name),
                                         "label_lon": round(point.x, 5), "label_lat": round(point.y, 5)}})
     return tuple(features)
+
+
+def _rounded(geometry: dict) -> dict:
+    def walk(c):
+        if c and isinstance(c[0], (int, float)):
+            return [round(c[0], 3), round(c[1], 3)]
+        return [walk(x) for x in c]
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}

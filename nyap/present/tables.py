@@ -147,12 +147,14 @@ def _cell(row, direction_only: bool, cls: str, goal=None, href: str | None = Non
     phrase = remaining_phrase(status, rem, not direction_only)
     rem_text = "nått" if phrase == "målet nått" else phrase.removesuffix(" kvar")
     title = label + (f", {phrase}" if phrase and phrase != "målet nått" else "")
-    inner = (f'<span class="sym nyap-s-{status}" aria-label="{escape(label)}">'
-             f'{symbol}</span><span class="rem">{escape(rem_text)}</span>')
     if href:
-        inner = (f'<a class="cellink" href="{escape(href)}" target="_self" '
-                 f'aria-label="{escape(area + ": " + title)}">{inner}</a>')
-    return f'<td class="cell {cls}" title="{escape(title)}">{inner}</td>'
+        # a matrix has some 500 cells: the link carries the cell's words once (its label), not
+        # repeated as a tooltip on the cell and the symbol (the legend above says the symbols)
+        return (f'<td class="cell {cls}"><a href="{escape(href)}" target="_self" '
+                f'aria-label="{escape(area + ": " + title)}"><span class="sym nyap-s-{status}">{symbol}</span>'
+                f'<span class="rem">{escape(rem_text)}</span></a></td>')
+    return (f'<td class="cell {cls}" title="{escape(title)}"><span class="sym nyap-s-{status}" aria-label="{escape(label)}">'
+            f'{symbol}</span><span class="rem">{escape(rem_text)}</span></td>')
 
 
 
@@ -196,7 +198,8 @@ def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple
     """The profile's rows: every goal measure (and sex) with the municipality's latest value
     beside the county's, the direction-aware difference and the rank among the municipalities;
     filtered by status and challenge, sorted as asked."""
-    munis = tuple(config.region.municipalities)
+    munis = set(config.region.municipalities)
+    latest_by = _latest_by_measure(ev, munis)
     rows = []
     for ch in config.challenges:
         if challenge and ch.name != challenge:
@@ -209,10 +212,7 @@ def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple
                 ref = ev.reference_row(goal.id, track, g, ch.name)
                 diff, versus = versus_county(None if own is None else own.get("latest"),
                                              None if ref is None else ref.get("latest"), goal, as_of)
-                latest = {}
-                for code in munis:
-                    r = ev.row(goal.id, track, code, g, ch.name)
-                    latest[code] = None if r is None else r.get("latest")
+                latest = latest_by.get((ch.name, goal.id, track, g), {})
                 gap = None
                 if g == "K" and "M" in genders:
                     m_row = ev.row(goal.id, track, area, "M", ch.name)
@@ -233,6 +233,19 @@ def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple
     elif order == "rank":
         rows.sort(key=lambda r: (r.rank is None, -(r.rank.rank / r.rank.n) if r.rank else 0))
     return rows
+
+
+def _latest_by_measure(ev: Evaluations, municipalities: set[str]) -> dict[tuple, dict[str, float]]:
+    """Every municipality's latest value per (challenge, goal, track, sex), from the evaluation
+    table in one pass (the ranks of a profile; looking each row up took most of its time)."""
+    frame = ev.frame
+    if frame.empty:
+        return {}
+    sub = frame[frame["area_code"].isin(municipalities)]
+    out: dict[tuple, dict[str, float]] = {}
+    for key, part in sub.groupby(["challenge", "goal_id", "track", "gender"], sort=False, observed=True):
+        out[tuple(key)] = dict(zip(part["area_code"].astype(str), part["latest"]))
+    return out
 
 
 def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str, genders: tuple[str, ...],
@@ -306,6 +319,7 @@ def overview_frame(config: GoalsConfig, ev: Evaluations, gender: str, names: dic
     county = config.meta.county
     munis = tuple(config.region.municipalities)
     areas = areas or (county, *munis)
+    latest_by = _latest_by_measure(ev, set(munis))
     rows = []
     for ch in config.challenges:
         for item in focus_items(config, ch.name):
@@ -321,8 +335,7 @@ def overview_frame(config: GoalsConfig, ev: Evaluations, gender: str, names: dic
                 ref = ev.reference_row(goal.id, item.track, gender, ch.name)
                 diff, versus = versus_county(num("latest"), None if ref is None else ref.get("latest"), goal,
                                              as_of) if code != county and as_of else (None, "")
-                latest = {c: (lambda r: None if r is None else r.get("latest"))(
-                    ev.row(goal.id, item.track, c, gender, ch.name)) for c in munis} if code != county else {}
+                latest = latest_by.get((ch.name, goal.id, item.track, gender), {}) if code != county else {}
                 rank = rank_among(latest, code, goal) if code != county else None
                 rows.append({
                     "Utmaning": ch.name, "Mål": item.label, "Mål-id": item.key, "Enhet": goal.value_unit,

@@ -184,18 +184,22 @@ class ResultStore:
 
         return self._charts.get(key, compute)
 
-    def equality(self, item: FocusItem, as_of: int, age_group: str | None = None):
-        """Equality over time for one goal measure (nyap/rules/equality.py): the spread between the
-        municipalities per shown sex, and the women–men gap of every area, computed once."""
+    def spreads(self, item: FocusItem, as_of: int, age_group: str | None = None) -> dict:
+        """The spread between the municipalities over time, per shown sex (nyap/rules/equality.py)."""
         def compute():
             m = self.measure(item.goal, item.track, age_group).measure
             genders = ("K", "M") if item.goal.measured_by_sex else ("T",)
-            spreads = {g: spread_over_time(m.values, item.goal, self.region.municipalities, as_of, g) for g in genders}
-            areas = (m.reference_code, *self.region.municipalities) if m.reference_code else self.region.municipalities
-            gaps = {a: gender_gap_over_time(m.with_reference, item.goal, a, as_of) for a in areas}
-            return spreads, gaps
+            return {g: spread_over_time(m.values, item.goal, self.region.municipalities, as_of, g) for g in genders}
 
-        return self._extra.get(("equality", item.key, as_of, age_group), compute)
+        return self._extra.get(("spreads", item.key, as_of, age_group), compute)
+
+    def gender_gap(self, item: FocusItem, as_of: int, age_group: str | None, area: str):
+        """The women–men gap of one area over time (only the area a page shows is computed)."""
+        def compute():
+            m = self.measure(item.goal, item.track, age_group).measure
+            return gender_gap_over_time(m.with_reference, item.goal, area, as_of)
+
+        return self._extra.get(("gender_gap", item.key, as_of, age_group, area), compute)
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """A shared, bounded memo for other per-selection results (e.g. rendered tables)."""

@@ -211,7 +211,7 @@ def _map_chart(store: ResultStore, item_key: str, as_of: int, age, area: str, ge
 def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
     """Equality over time: the spread between the municipalities and the women–men gap (the
     strategy's aim that differences shall shrink); the rules are in Om data."""
-    spreads, gaps = store.equality(view.item, view.as_of, view.age_group or None)
+    spreads = store.spreads(view.item, view.as_of, view.age_group or None)
     lines = []
     if view.has_municipalities:
         for g, change in spreads.items():
@@ -219,7 +219,7 @@ def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
             lines += [prefix + t if i == 0 else t for i, t in
                       enumerate(spread_sentences(change, view.goal.value_unit, ctx.names, view.region.size))]
     code = ctx.filters.area if view.has_municipalities and not ctx.county_view else view.reference_code
-    gap = gaps.get(code)
+    gap = store.gender_gap(view.item, view.as_of, view.age_group or None, code) if code else None
     if gap is not None and gap.verdict != "no_data":
         where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
         lines.append(gap_change_sentence(gap, where, view.goal.value_unit))
@@ -371,8 +371,7 @@ def _equality_line(store: ResultStore, year: int) -> str:
     shrinks, and the one that grew most (a workshop's first question)."""
     verdicts, grew = [], None
     for item in store.items.values():
-        spreads, _ = store.equality(item, year, None)
-        change = next(iter(spreads.values()))
+        change = next(iter(store.spreads(item, year, None).values()))
         verdicts.append(change.verdict)
         if change.verdict == "growing" and (grew is None or change.change > grew[1]):
             grew = (item.label, change.change)

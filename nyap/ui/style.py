@@ -55,8 +55,8 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 .nyap-matrix td.cell {{ padding: .25rem .1rem !important; }}
 .nyap-catalogue {{ table-layout: fixed; }}
 .nyap-catalogue th, .nyap-catalogue td {{ overflow-wrap: anywhere; hyphens: auto; }}
-.nyap-matrix a.cellink {{ text-decoration: none; color: inherit; display: block; }}
-.nyap-matrix a.cellink:hover .sym, .nyap-matrix a.cellink:focus-visible .sym {{ outline: 2px solid #0b4f8a; outline-offset: 1px; }}
+.nyap-matrix td.cell a {{ text-decoration: none; color: inherit; display: block; }}
+.nyap-matrix td.cell a:hover .sym, .nyap-matrix td.cell a:focus-visible .sym {{ outline: 2px solid #0b4f8a; outline-offset: 1px; }}
 .nyap-legend {{ display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; }}
 .nyap-legend span {{ margin-right: 0; }}
 @media (max-width: 640px) {{
