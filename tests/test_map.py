@@ -9,7 +9,7 @@ import pytest
 
 from nyap.data.geometry import county_features
 from nyap.data.region import region_for
-from nyap.present.charts import map_chart
+from nyap.present.charts import map_chart, map_for_area
 from nyap.serving.store import ResultStore
 
 
@@ -32,7 +32,10 @@ def test_the_map_and_its_table_agree(config, demo_cache):
     result = map_chart(view, year, "1715", "T", names, "DEMODATA", True, county_features("0017"), "value")
     shapes = {f["properties"]["code"]: f["properties"] for layer in result.spec["layer"][:1]
               for f in layer["data"]["values"]}
-    assert set(shapes) == set(config.region.municipalities) and shapes["1715"]["chosen"]
+    assert set(shapes) == set(config.region.municipalities)
+    assert result.layout["params"] == [{"name": "nyap_chosen", "value": "1715"}]  # Kil outlined
+    karlstad = map_for_area(result, "1780")
+    assert karlstad.layout["params"][0]["value"] == "1780" and result.layout["params"][0]["value"] == "1715"
     table = result.table.set_index("Kod")
     for code, props in shapes.items():
         assert table.loc[code, "Kommun"] == names[code]

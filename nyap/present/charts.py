@@ -830,6 +830,7 @@ def room_spec(spec: dict, height: int = ROOM_HEIGHT) -> dict:
 # ------------------------------------------------------------------ the county's map
 
 MAP_MODES = {"value": "Värde", "status": "Läge mot målet"}
+CHOSEN_PARAM = "nyap_chosen"
 MISSING_COLOUR = "#d9dde2"
 
 
@@ -858,15 +859,14 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
         label = (f"{SUPPRESSED_MARK} för få svar" if suppressed else
                  "saknas" if value is None else fmt_number(value))
         shown_status = status_label(ev, goal) if ev is not None else status_label(None)
-        props = {**f["properties"], "name": name, "value": value, "label": label, "status": shown_status,
-                 "chosen": code == area}
+        props = {**f["properties"], "name": name, "value": value, "label": label, "status": shown_status}
         shapes.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
         table.append({"Kod": code, "Kommun": name, "År": used, "Kön": GENDER_LABELS[gender],
                       f"Värde ({goal.value_unit})": label, "Läge mot målet": shown_status})
     ds = _Datasets()
     labels = pd.DataFrame([{"lon": s["properties"]["label_lon"], "lat": s["properties"]["label_lat"],
-                            "name": s["properties"]["name"], "text": f'{s["properties"]["name"]} {s["properties"]["label"]}',
-                            "chosen": s["properties"]["chosen"]} for s in shapes])
+                            "name": s["properties"]["name"], "text": f'{s["properties"]["name"]} {s["properties"]["label"]}'}
+                           for s in shapes])
     geo = alt.Data(values=shapes)
     tooltip = [alt.Tooltip("properties.name:N", title="Kommun"),
                alt.Tooltip("properties.label:N", title=f"Värde ({goal.value_unit})"),
@@ -887,13 +887,16 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
     # alternative and the table under it say every municipality's value
     fill = alt.Chart(geo).mark_geoshape(stroke="white", strokeWidth=1.5, aria=False).encode(
         color=colour, tooltip=tooltip)
+    # the chosen municipality's outline follows a parameter: the map is built once per goal and
+    # year, and each municipality's view only sets the parameter (map_for_area)
     chosen = alt.Chart(geo).mark_geoshape(filled=False, stroke=HIGHLIGHT, strokeWidth=4, aria=False).transform_filter(
-        "datum.properties.chosen")
+        f"datum.properties.code === {CHOSEN_PARAM}")
     text = alt.Chart(ds(labels)).mark_text(fontSize=13, stroke="white", strokeWidth=4, strokeJoin="round",
                                            fontWeight="bold", aria=False).encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
     text_fg = alt.Chart(ds(labels)).mark_text(fontSize=13, color="#111111", fontWeight="bold", aria=False).encode(
         longitude="lon:Q", latitude="lat:Q", text="text:N")
     chart = alt.layer(fill, chosen, text, text_fg).project(type="mercator").properties(width="container", height=620)
+    chart = chart.add_params(alt.param(name=CHOSEN_PARAM, value=area or ""))
     better = "högre" if goal.sign > 0 else "lägre"
     what = "värde" if mode == "value" else "läge mot målet"
     title = wrap(view.item.label) + [f"Länets kommuner {used} – {what}" + (
@@ -906,3 +909,13 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
                 + "; ".join(f"{r.Kommun} {r[4]}" for r in shown.itertuples(index=False)) + ".") if not shown.empty \
         else f"Karta över länets kommuner {used}: inga värden."
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), frame, alt_text)
+
+
+def map_for_area(result: ChartResult | None, area: str) -> ChartResult | None:
+    """The county's map with one municipality outlined: the same marks and rows, another value of
+    the chosen-area parameter (no rebuild per municipality)."""
+    if result is None:
+        return None
+    layout = dict(result.layout)
+    layout["params"] = [{**p, "value": area} if p.get("name") == CHOSEN_PARAM else p for p in layout.get("params", [])]
+    return ChartResult(layout, result.data, result.table, result.alt_text)

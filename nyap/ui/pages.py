@@ -12,7 +12,7 @@ import streamlit as st
 from nyap.data.geometry import GeometryError, county_features
 from nyap.present.catalogue import indicator_catalogue, method_notes
 from nyap.present.search import find
-from nyap.present.charts import MAP_MODES, map_chart
+from nyap.present.charts import MAP_MODES, map_chart, map_for_area
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
@@ -203,8 +203,12 @@ def _map(ctx: PageContext, view: GoalView, store: ResultStore, source: str, stem
 
 
 def _map_chart(store: ResultStore, item_key: str, as_of: int, age, area: str, gender: str, source: str, mode: str):
+    return map_for_area(store.call(_county_map, item_key, as_of, age, gender, source, mode), area)
+
+
+def _county_map(store: ResultStore, item_key: str, as_of: int, age, gender: str, source: str, mode: str):
     view = store.goal_view(store.items[item_key], as_of, age)
-    return map_chart(view, as_of, area, gender, store.region.names(), source, store.cache.is_demo,
+    return map_chart(view, as_of, "", gender, store.region.names(), source, store.cache.is_demo,
                      county_features(store.config.meta.county), mode)
 
 
