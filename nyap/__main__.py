@@ -148,7 +148,7 @@ def cmd_report(args) -> int:
     for p in paths:
         print(p)
     kind = "HTML" if args.html_only else "HTML och PDF"
-    print(f"{len(areas)} {'rapport' if len(areas) == 1 else 'rapporter'} ({kind}) skrivna till {out} på {time.perf_counter() - started:.1f} s"
+    print(f"{len(areas)} {'rapport' if len(areas) == 1 else 'rapporter'} ({kind}) {'skriven' if len(areas) == 1 else 'skrivna'} till {out} på {time.perf_counter() - started:.1f} s"
           + (" – DEMODATA, inte för verklig användning." if store.cache.is_demo else "."), file=sys.stderr)
     return 0
 

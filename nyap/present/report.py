@@ -145,7 +145,11 @@ def _summary_table(store, area: str, sections: list[GoalSection]) -> str:
                 if own:
                     cells += [f'<td class="num">{esc(_latest(s, area, g))}</td>', f"<td>{_status(own[0])}</td>"]
                 else:
-                    cells += ['<td class="num">–</td>', '<td class="note">Bara länet (inga kommunvärden)</td>']
+                    # L-type KPIs exist only for the county; otherwise the municipality simply has no data
+                    county_only = any(m.get("kpi_type") == "L" for m in s.view.indicators)
+                    cells += ['<td class="num">–</td>',
+                              '<td class="note">Bara länet (Kolada-typ L)</td>' if county_only
+                              else f"<td>{_status(key_numbers(s.view.goal, None, '', g, s.view.as_of, 0))}</td>"]
             k = ref[0] if ref else None
             cells += [f'<td class="num">{esc(_latest(s, s.view.reference_code, g))}</td>',
                       f"<td>{_status(k)}</td>" if k else "<td>–</td>"]

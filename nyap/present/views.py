@@ -169,7 +169,7 @@ def source_line(view: GoalView, is_demo: bool, data_date: str = "") -> str:
         ids = ", ".join(m["id"] for m in view.indicators if _source_of(m) == source) or ""
         label = "Källa: " + SOURCE_LABELS.get(source, source)
         parts.append(f"{label} ({ids})" if ids and source == "kolada" else label)
-    line = "; ".join(parts)
+    line = "; ".join(parts) or "Inga värden i cachen för målets nyckeltal"
     if data_date:
         line += f", hämtad {data_date}"
     if view.reference_kind == "mean":
