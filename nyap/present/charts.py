@@ -895,7 +895,8 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
                                            fontWeight="bold", aria=False).encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
     text_fg = alt.Chart(ds(labels)).mark_text(fontSize=13, color="#111111", fontWeight="bold", aria=False).encode(
         longitude="lon:Q", latitude="lat:Q", text="text:N")
-    chart = alt.layer(fill, chosen, text, text_fg).project(type="mercator").properties(width="container", height=620)
+    chart = alt.layer(fill, chosen, text, text_fg).project(type="mercator").properties(
+        width="container", height=620, padding={"left": 24, "right": 12, "top": 4, "bottom": 4})
     chart = chart.add_params(alt.param(name=CHOSEN_PARAM, value=area or ""))
     better = "högre" if goal.sign > 0 else "lägre"
     what = "värde" if mode == "value" else "läge mot målet"
