@@ -80,3 +80,25 @@ def test_compared_municipalities_are_drawn_and_named(config, demo_cache):
     # women and men side by side: colour means sex, so no extra lines (the page says so)
     km = store.goal_charts(view, "1715", ("K", "M"), names, source_line(view, True), ("1780",))
     assert f'"{names["1780"]}"' not in json.dumps(km.trend.layout, ensure_ascii=False)
+
+
+def test_the_small_trend_line_breaks_at_a_missing_year_and_says_its_numbers():
+    import base64
+
+    from nyap.present.sparkline import sparkline
+
+    uri, alt = sparkline([(2017, 70.0), (2018, 72.5), (2019, None), (2020, 75.0), (2021, 74.0)])
+    svg = base64.b64decode(uri.split(",", 1)[1]).decode()
+    assert svg.count("<polyline") == 2  # two runs: 2017–2018 and 2020–2021, nothing drawn across 2019
+    assert "<text" not in svg  # no text in the image: its words are the alt text
+    assert alt == "Utveckling 2017–2021: 70,0 → 74,0, med luckor"
+    assert sparkline([(2020, 1.0), (2021, None)]) is None  # one value is not a trend
+
+
+def test_the_profile_shows_a_trend_line_per_goal(config, demo_cache):
+    from nyap.ui.pages import _profile
+
+    store = ResultStore(demo_cache, config)
+    year = max(store.years)
+    html = _profile(store, year, None, "1715", ("T",), (), "goals", None, None)
+    assert html.count('class="nyap-spark"') >= 15 and 'alt="Utveckling ' in html

@@ -250,7 +250,8 @@ def _latest_by_measure(ev: Evaluations, municipalities: set[str]) -> dict[tuple,
 
 def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str, genders: tuple[str, ...],
                  link_query: dict[str, str], page_for: dict[str, str], as_of: int, order: str = "goals",
-                 statuses: frozenset[str] | None = None, challenge: str | None = None) -> str:
+                 statuses: frozenset[str] | None = None, challenge: str | None = None,
+                 trends: dict | None = None) -> str:
     """A municipality's profile: every goal with its latest value beside the county's, the
     difference (better or worse, by the goal's direction), the rank among the county's
     municipalities, and both statuses. With women and men: both rows and their difference."""
@@ -283,9 +284,12 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         gap_cell = ""
         if km:
             gap_cell = f'<td class="num">{escape(fmt_number(r.gap)) if r.gap is not None else ""}</td>'
+        spark = (trends or {}).get((r.challenge, key, r.gender))
+        trend = (f'<br><img class="nyap-spark" src="{spark[0]}" alt="{escape(spark[1])}" width="84" height="22">'
+                 if spark else "")
         rows_out.append(
             f'<tr><th scope="row">{link}{who}<br><span class="nyap-note">{escape(unit)}</span></th>'
-            f'<td class="num">{escape(_value_with_year(r.own, "latest"))}</td>'
+            f'<td class="num">{escape(_value_with_year(r.own, "latest"))}{trend}</td>'
             f'<td class="num">{escape(_value_with_year(r.ref, "latest"))}</td>'
             f'<td class="num"><span class="{cls}">{escape(diff)}</span></td>'
             f'<td class="num">{escape(r.rank.text) if r.rank else "–"}</td>{gap_cell}'

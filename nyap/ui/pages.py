@@ -12,6 +12,7 @@ import streamlit as st
 from nyap.data.geometry import GeometryError, county_features
 from nyap.present.catalogue import indicator_catalogue, method_notes
 from nyap.present.search import find
+from nyap.present.sparkline import sparkline
 from nyap.present.charts import MAP_MODES, map_chart, map_for_area
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
@@ -397,7 +398,33 @@ def _matrix(store: ResultStore, year: int, age, gender: str, link: tuple) -> str
 def _profile(store: ResultStore, year: int, age, area: str, genders: tuple, link: tuple, order: str,
              statuses: frozenset | None, challenge: str | None) -> str:
     return profile_html(store.config, store.overview_evaluations(year, age), area, store.region.names()[area], genders,
-                        dict(link), page_for(store.config), year, order, statuses, challenge)
+                        dict(link), page_for(store.config), year, order, statuses, challenge,
+                        trends=store.call(_trends, year, age, area, genders))
+
+
+def _trends(store: ResultStore, year: int, age, area: str, genders: tuple) -> dict:
+    """The area's series per goal measure and sex, as small trend lines for the profile."""
+    out = {}
+    for ch in store.config.challenges:
+        for item in focus_items(store.config, ch.name):
+            probe = store.measure(item.goal, item.track, None).measure
+            chosen = age if age in probe.age_groups else (focus_age_group(store.config, ch.name, item, probe)
+                                                          if probe.age_groups else None)
+            values = store.measure(item.goal, item.track, chosen or None).measure.values
+            mine = values[(values["area_code"] == area) & (values["year"] <= year)]
+            for g in genders:
+                rows = mine[mine["gender"] == g]
+                if rows.empty:
+                    continue
+                by_year = rows.groupby("year")["value"].last()
+                by_year = by_year.where(~rows.groupby("year")["suppressed"].any())  # hidden stays hidden
+                years = range(int(by_year.index.min()), int(by_year.index.max()) + 1)
+                published = set(values.loc[values["value"].notna(), "year"].astype(int))
+                points = [(y, None if pd.isna(by_year.get(y)) else float(by_year[y])) for y in years if y in published]
+                spark = sparkline(points)
+                if spark:
+                    out[(ch.name, item.key, g)] = spark
+    return out
 
 
 def _profile_controls(config: GoalsConfig) -> tuple[str, frozenset | None, str | None]:

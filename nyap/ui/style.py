@@ -49,6 +49,7 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 .nyap-profile td, .nyap-profile th {{ font-size: .95rem; }}
 .nyap-profile td.status {{ min-width: 5.6rem; }}
 .nyap-profile thead th {{ font-size: .92rem; }}
+.nyap-spark {{ display: block; margin: .2rem 0 0 auto; }}
 .nyap-profile th[scope=row] {{ min-width: 9rem !important; }}
 .nyap-scroll:focus-visible {{ outline: 3px solid #0b4f8a; outline-offset: 2px; }}
 .nyap-matrix th[scope=row] {{ width: auto; min-width: 7rem; max-width: 16rem; font-size: .95rem; overflow-wrap: anywhere; hyphens: auto; }}
