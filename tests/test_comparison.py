@@ -3,7 +3,6 @@ difference to the county in words, and the profile's sorting and filtering."""
 
 from __future__ import annotations
 
-import pytest
 
 from nyap.present.tables import profile_html, profile_rows
 from nyap.rules.comparison import rank_among, versus_county

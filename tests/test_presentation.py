@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from nyap.rules.goals import load_goals
 from nyap.serving.page_registry import page_for_challenge
 from nyap.serving.presentation import (
     DEFAULT_PRESENTATION_FILE, PresentationError, load_presentation, parse_presentation, step_from_link, step_view,

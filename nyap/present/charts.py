@@ -854,7 +854,6 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
         suppressed = bool(r.get("suppressed", False))
         value = None if suppressed or value is None or pd.isna(value) else float(value)
         ev = view.evaluation(code, gender)
-        status = "no_data" if ev is None else str(ev["status"])
         name = _names(area_names, code)
         label = (f"{SUPPRESSED_MARK} för få svar" if suppressed else
                  "saknas" if value is None else fmt_number(value))
