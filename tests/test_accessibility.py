@@ -97,3 +97,21 @@ def test_keyboard_only_journey_from_municipality_to_a_downloaded_table(app):
     text = open(path, encoding="utf-8-sig").read()
     assert "Kil" in text and ";" in text
     page.close()
+
+
+def test_the_presentation_page_passes_axe_wcag_21_aa(app):
+    """The room's page too: each step of the sample talk (the overview table and the SVG charts)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, browser = app
+    axe = Axe()
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    problems = []
+    for step in range(1, 6):
+        open_page(page, f"{base}/Presentation?steg={step}")
+        page.wait_for_function("document.documentElement.lang === 'sv'", timeout=10_000)
+        result = axe.run(page, options=WCAG_AA).response
+        problems += [(step, v["id"], v["nodes"][0]["html"][:100]) for v in result["violations"]
+                     if v["impact"] in ("serious", "critical")]
+    page.close()
+    assert not problems, problems
