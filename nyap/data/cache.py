@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nyap.problems import ProblemsError
 from nyap.data.areas import AREA_KINDS, is_valid_area_code
 
 SCHEMA_VERSION = 1
@@ -71,12 +72,8 @@ TABLES = {
 MANIFEST_FILE = "manifest.json"
 
 
-class CacheError(Exception):
+class CacheError(ProblemsError):
     """A cache file is missing or broken. The message is Swedish and says what and where."""
-
-    def __init__(self, problems: list[str] | str):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)

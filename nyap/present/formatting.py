@@ -21,7 +21,7 @@ SUPPRESSED_MARK = ".."
 
 def file_slug(text: str) -> str:
     """A download's file name from Swedish text: 'Kil – över tid' -> 'kil-over-tid'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("åäöé", "aaoe"))).strip("-")[:60]
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("åäö", "aao"))).strip("-")[:60]
 
 
 def fmt_number(value, decimals: int = 1) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nyap.present.formatting import GENDER_LABELS, fmt_number, fmt_remaining, fmt_value
+from nyap.rules.equality import VERDICT_WORDS
 from nyap.rules.goals import Goal
 from nyap.present.status import coverage_text, coverage_warning, status_label, status_reason
 
@@ -111,8 +112,6 @@ def _change_unit(unit: str) -> str:
 
 def spread_sentences(change, unit: str, names: dict[str, str], size: int) -> list[str]:
     """The spread between the municipalities in words (nyap/rules/equality.py decides)."""
-    from nyap.rules.equality import VERDICT_WORDS
-
     if change.baseline is None or change.latest is None:
         return [f"Skillnaderna mellan kommunerna kan inte bedömas: {change.reason}."]
     b, l = change.baseline, change.latest

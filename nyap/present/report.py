@@ -26,7 +26,7 @@ from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, file_slug, fmt_
 from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, key_numbers
 from nyap.present.summary import headline_rows, summary_sentence
 from nyap.present.views import (
-    FocusItem, GoalView, caveats, focus_age_group, focus_items, shown_gender, source_line, why_no_municipalities,
+    FocusItem, GoalView, caveats, focus_items, shown_gender, source_line, why_no_municipalities,
 )
 
 REPORT_NAME = "Aktuellt perspektiv"
@@ -78,9 +78,7 @@ def goal_sections(store, area: str, as_of: int) -> list[GoalSection]:
     sections = []
     for ch in config.challenges:
         for item in focus_items(config, ch.name):
-            probe = store.measure(item.goal, item.track, None).measure
-            age = focus_age_group(config, ch.name, item, probe) if probe.age_groups else None
-            view = store.goal_view(item, as_of, age or None)
+            view = store.goal_view(item, as_of, store.age_group_on(ch.name, item))
             gender, note = shown_gender(view, "T")
             genders = ("K", "M") if gender == "KM" else (gender,)
             targets = []
@@ -349,8 +347,8 @@ def write_reports(store, areas: list[str], out_dir: Path, as_of: int | None = No
     global _WORKER_STORE
     as_of = as_of or max(store.years)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for area in areas[:1]:
-        goal_sections(store, area, as_of)  # every goal view of the year, once
+    if areas:
+        goal_sections(store, areas[0], as_of)  # every goal view of the year, once
     store.overview_evaluations(as_of, None)
     _WORKER_STORE = store
     jobs = [(a, str(out_dir), as_of, pdf) for a in areas]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from nyap.data.areas import is_valid_area_code
 from nyap.data.region import Region, counties, region_for
+from nyap.problems import ProblemsError
 
 DIRECTIONS = {"increase": "increase", "decrease": "decrease", "öka": "increase", "minska": "decrease"}
 DIMENSIONS = {
@@ -48,12 +49,8 @@ CHALLENGE_FIELDS = {"name", "aim", "default_age_group"}
 EXTRA_INDICATOR_FIELDS = {"id", "title", "definition", "unit", "source", "age_groups"}
 
 
-class GoalsError(Exception):
+class GoalsError(ProblemsError):
     """goals.toml is malformed. `problems` lists Swedish messages naming goal and field."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)

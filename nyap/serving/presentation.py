@@ -18,9 +18,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from nyap import PROJECT_ROOT
+from nyap.problems import ProblemsError
 from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
-from nyap.serving.filters import GENDERS
+from nyap.serving.filters import BY_FIELD, GENDERS, Filters, to_query
 from nyap.serving.page_registry import OVERVIEW
 
 DEFAULT_PRESENTATION_FILE = PROJECT_ROOT / "presentation.toml"
@@ -28,6 +29,9 @@ DEFAULT_PRESENTATION_FILE = PROJECT_ROOT / "presentation.toml"
 # chart key -> Swedish name (the link's "diagram" value is the key)
 CHARTS = {"trend": "över tid", "kommuner": "alla kommuner", "malgap": "målgap", "oversikt": "översikt/profil"}
 STEP_FIELDS = {"page", "goal", "chart", "municipality", "sex", "age_group", "year", "heading", "takeaway"}
+# a step's field -> its link parameter: the pages' own names (nyap/serving/filters.py) plus the page and the chart
+LINK_KEYS = {"page": "sida", "chart": "diagram", "municipality": BY_FIELD["area"].key, "sex": BY_FIELD["gender"].key,
+             "goal": BY_FIELD["goal"].key, "age_group": BY_FIELD["age_group"].key, "year": BY_FIELD["year"].key}
 TOP_FIELDS = {"title", "step"}
 
 
@@ -36,12 +40,8 @@ def presentation_file() -> Path:
     return Path(os.environ.get("NYAP_PRESENTATION_FILE") or DEFAULT_PRESENTATION_FILE)
 
 
-class PresentationError(Exception):
+class PresentationError(ProblemsError):
     """presentation.toml is malformed; `problems` are Swedish messages naming step and field."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,9 @@ class Step:
 
     def query(self) -> dict[str, str]:
         """The link form of a step that is not in the file (the same parameter names as the pages)."""
-        q = {"sida": self.page, "diagram": self.chart, "kommun": self.area, "kon": self.gender}
-        if self.goal:
-            q["mal"] = self.goal
-        if self.age_group:
-            q["alder"] = self.age_group
-        if self.year:
-            q["ar"] = str(self.year)
-        return q
+        fields = {"page": self.page, "chart": self.chart, "municipality": self.area, "sex": self.gender,
+                  "goal": self.goal, "age_group": self.age_group, "year": self.year}
+        return {LINK_KEYS[f]: str(v) for f, v in fields.items() if v}
 
 
 @dataclass(frozen=True)
@@ -167,9 +162,7 @@ def step_from_link(params: dict, config: GoalsConfig) -> tuple[Step | None, list
         v = params.get(key)
         return (v[-1] if isinstance(v, list) and v else v) if v is not None else None
 
-    raw = {k: first(p)[:60] for k, p in (("page", "sida"), ("chart", "diagram"), ("municipality", "kommun"),
-                                          ("sex", "kon"), ("goal", "mal"), ("age_group", "alder"),
-                                          ("year", "ar")) if first(p) is not None}
+    raw = {f: first(key)[:60] for f, key in LINK_KEYS.items() if first(key) is not None}
     return check_step(raw, config, "Länken")
 
 
@@ -193,7 +186,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     from nyap.present.charts import room_spec
     from nyap.present.export import room_svg
     from nyap.present.tables import matrix_html, profile_html
-    from nyap.present.views import focus_age_group, shown_gender, source_line
+    from nyap.present.views import shown_gender, source_line
 
     config, region = store.config, store.region
     notices = []
@@ -206,7 +199,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     if step.chart == "oversikt":
         ev = store.overview_evaluations(year, step.age_group if step.age_group in store.age_groups else None)
         gender = step.gender if step.gender != "KM" else "T"
-        link = {"kommun": step.area, "kon": gender, "ar": str(year)}
+        link = to_query(Filters(area=step.area, gender=gender, year=year), include_goal=False)
         if step.area == config.meta.county:
             body = matrix_html(config, ev, gender, link, names, page_for)
         else:
@@ -216,10 +209,8 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
         heading = step.heading or f"Alla mål – {area_label}, läget per {year}"
         return StepView(heading, step.takeaway, "table", body, heading, source, tuple(notices))
     item = store.items[step.goal]
-    probe = store.measure(item.goal, item.track, None).measure
-    age = step.age_group if step.age_group in probe.age_groups else (
-        focus_age_group(config, step.page, item, probe) if probe.age_groups else None)
-    if step.age_group and step.age_group not in probe.age_groups:
+    age = store.age_group_on(step.page, item, step.age_group)
+    if step.age_group and age != step.age_group:
         notices.append(f"Åldersgruppen {step.age_group} finns inte för målet; visar {age or 'alla åldrar'}.")
     view = store.goal_view(item, year, age or None)
     gender, note = shown_gender(view, step.gender)

@@ -33,7 +33,9 @@ from nyap.rules.equality import gender_gap_over_time, spread_over_time
 from nyap.rules.evaluation_table import CombinedEvaluations, EvaluationTable
 from nyap.rules.goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
 from nyap.rules.goals import Goal, GoalsConfig
-from nyap.present.views import FocusItem, GoalView, all_focus_items, challenge_age_groups, goal_view
+from nyap.present.views import (
+    FocusItem, GoalView, all_focus_items, challenge_age_groups, focus_age_group, goal_view,
+)
 
 
 class Memo:
@@ -126,6 +128,15 @@ class ResultStore:
             return EvaluatedMeasure(m, evaluate_measure(m, self.years) if self.years else pd.DataFrame())
 
         return self._measures.get((goal.id, track, age_group), compute)
+
+    def age_group_on(self, challenge: str, item: FocusItem, chosen: str | None = None) -> str | None:
+        """The age group a goal measure shows on a challenge page (and in the report, a presentation
+        step, the profile's trend line): the chosen one where the data has it, else the page's
+        default; None when the data has no age groups."""
+        probe = self.measure(item.goal, item.track, None).measure
+        if not probe.age_groups:
+            return None
+        return chosen if chosen in probe.age_groups else focus_age_group(self.config, challenge, item, probe)
 
     def _evaluated(self, goal: Goal, track: str, age_group: str | None, as_of: int):
         """evaluate_all's building block, answered from the all-years evaluation."""

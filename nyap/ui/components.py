@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 import streamlit as st
@@ -10,15 +9,12 @@ from streamlit import dataframe_util
 
 from nyap.present.charts import ChartResult
 from nyap.present.export import chart_png, chart_svg, table_csv, table_xlsx
+from nyap.present.formatting import file_slug
 from nyap.present.tables import frame_html
 from nyap.ui.safe import md
 
 DEMO_FILE_NOTICE = "DEMODATA - påhittade värden, får inte användas som underlag"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("åäö", "aao"))).strip("-")[:60]
 
 
 def _browser_spec(result: ChartResult) -> dict:
@@ -70,7 +66,7 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
     st.caption(md(result.alt_text))
     # the first line of the file says where the numbers come from (or that they are invented)
     notice = DEMO_FILE_NOTICE if is_demo else result.layout.get("usermeta", {}).get("notes", [""])[0]
-    stem = ("DEMO-" if is_demo else "") + _slug(file_stem)
+    stem = ("DEMO-" if is_demo else "") + file_slug(file_stem)
     # every file is made only when its button is clicked (an image takes vl-convert a few tenths of
     # a second; most visitors never download)
     # two by two: four buttons in a row cut their labels at 1280 px ("Ladda ner data (C…")
@@ -95,10 +91,10 @@ def _excel_label(label: str) -> str:
 
 def show_download(table, stem: str, is_demo: bool, label: str = "Ladda ner tabellen (CSV)") -> None:
     notice = DEMO_FILE_NOTICE if is_demo else ""
-    name = ("DEMO-" if is_demo else "") + _slug(stem)
+    name = ("DEMO-" if is_demo else "") + file_slug(stem)
     cols = st.columns(2)
     cols[0].download_button(label, data=lambda: table_csv(table, notice), file_name=f"{name}.csv",
-                            mime="text/csv", key=f"csv_{_slug(stem)}", on_click="ignore")
+                            mime="text/csv", key=f"csv_{file_slug(stem)}", on_click="ignore")
     cols[1].download_button(_excel_label(label), data=lambda: table_xlsx(table, notice),
-                            file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"xlsx_{_slug(stem)}",
+                            file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"xlsx_{file_slug(stem)}",
                             on_click="ignore")

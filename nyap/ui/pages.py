@@ -407,10 +407,8 @@ def _trends(store: ResultStore, year: int, age, area: str, genders: tuple) -> di
     out = {}
     for ch in store.config.challenges:
         for item in focus_items(store.config, ch.name):
-            probe = store.measure(item.goal, item.track, None).measure
-            chosen = age if age in probe.age_groups else (focus_age_group(store.config, ch.name, item, probe)
-                                                          if probe.age_groups else None)
-            values = store.measure(item.goal, item.track, chosen or None).measure.values
+            values = store.measure(item.goal, item.track, store.age_group_on(ch.name, item, age)).measure.values
+            published = set(values.loc[values["value"].notna(), "year"].astype(int))
             mine = values[(values["area_code"] == area) & (values["year"] <= year)]
             for g in genders:
                 rows = mine[mine["gender"] == g]
@@ -419,7 +417,6 @@ def _trends(store: ResultStore, year: int, age, area: str, genders: tuple) -> di
                 by_year = rows.groupby("year")["value"].last()
                 by_year = by_year.where(~rows.groupby("year")["suppressed"].any())  # hidden stays hidden
                 years = range(int(by_year.index.min()), int(by_year.index.max()) + 1)
-                published = set(values.loc[values["value"].notna(), "year"].astype(int))
                 points = [(y, None if pd.isna(by_year.get(y)) else float(by_year[y])) for y in years if y in published]
                 spark = sparkline(points)
                 if spark:

@@ -17,7 +17,7 @@ import streamlit as st
 from nyap.present.tables import page_href
 from nyap.serving.page_registry import PRESENTATION, page_by_key, page_for_challenge
 from nyap.serving.presentation import (
-    Presentation, PresentationError, Step, load_presentation, presentation_file, step_from_link, step_href,
+    LINK_KEYS, Presentation, PresentationError, Step, load_presentation, presentation_file, step_from_link, step_href,
     step_view,
 )
 from nyap.serving.store import ResultStore
@@ -92,7 +92,7 @@ def render_presentation() -> None:
     store = start_page(PRESENTATION, PRESENTATION, room=True)
     config = store.config
     params = st.query_params.to_dict()
-    adhoc = any(k in params for k in ("sida", "diagram"))
+    adhoc = any(LINK_KEYS[f] in params for f in ("page", "chart"))
     notices: list[str] = []
     if adhoc:
         step, problems = step_from_link(params, config)
@@ -153,7 +153,7 @@ def _footer(store: ResultStore, steps, number: int, source: str, adhoc: bool) ->
     else:
         step = steps[0]
         back = page_by_key(store.config, step.page)
-        query = {k: v for k, v in step.query().items() if k not in ("sida", "diagram")}
+        query = {k: v for k, v in step.query().items() if k not in (LINK_KEYS["page"], LINK_KEYS["chart"])}
         nav = (f'<span><a href="{esc(page_href(back.url_path, query))}" target="_self">Tillbaka till {esc(step.page)}</a></span>'
                if back else "<span></span>")
     cols[1].html(f'<p class="nyap-room-foot"><span>{esc(source)}</span>{nav}</p>')
