@@ -151,9 +151,9 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stStatu
 .nyap-room-md { padding-bottom: 1rem; }
 .nyap-room-demo { color: #b3261e; font-weight: 700; font-size: max(14px, 1.05vw); margin: 0; }
 [data-testid="stMarkdownContainer"] p.nyap-room-h { font-family: "Source Sans Pro", "Source Sans", sans-serif;
-  font-size: 2.35vw; font-weight: 700; line-height: 1.15; margin: 0; padding: 0; color: #111; }
+  font-size: max(20px, 2.35vw); font-weight: 700; line-height: 1.15; margin: 0; padding: 0; color: #111; }
 [data-testid="stMarkdownContainer"] p.nyap-room-take { font-family: "Source Sans Pro", "Source Sans", sans-serif;
-  font-size: 1.55vw; line-height: 1.25; margin: .2vh 0 0 0; color: #222; }
+  font-size: max(15px, 1.55vw); line-height: 1.25; margin: .2vh 0 0 0; color: #222; }
 .nyap-room-chart svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 8.6vw - 7vh); margin: 0 auto; }
 .nyap-room-foot { display: flex; justify-content: space-between; gap: 2vw; font-size: max(12px, .95vw); color: #333;
   font-family: "Source Sans Pro", "Source Sans", sans-serif; margin: 0; }
@@ -173,5 +173,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stStatu
 .nyap-room-table .nyap-matrix th.area { padding: .2vh .1vw !important; }
 .nyap-room-table .nyap-profile td, .nyap-room-table .nyap-profile td.num { white-space: nowrap; }
 .nyap-room-table .nyap-scroll { overflow: visible; }
+/* a phone is not the room's screen: readable text, and the overview table scrolls in its box */
+@media (max-width: 640px) {
+  .nyap-room-table .nyap-scroll { overflow-x: auto; }
+  .nyap-room-table .nyap-table, .nyap-room-table .nyap-table th, .nyap-room-table .nyap-table td,
+  .nyap-room-table .nyap-table a { font-size: 13px !important; }
+}
 .st-key-nyap_prev button, .st-key-nyap_next button { font-size: max(14px, 1.1vw); min-height: 0; padding: .2vh 1vw; }
 """
