@@ -42,12 +42,14 @@ def test_spread_between_municipalities_equals_the_hand_computed_values(config, r
         assert spread.range == pytest.approx(max(values.values()) - min(values.values()), abs=1e-9)
         assert spread.high_area == max(values, key=values.get) and spread.low_area == min(values, key=values.get)
         assert spread.noise_sd == 0 and spread.true_sd == spread.sd  # register data: no sampling noise
-    # SD 6.51 -> 5.23 with 16 municipalities: smaller, but within twice the standard error of the
-    # change (1.96 * sqrt((6.51² + 5.23²) / 30) = 2.99), so not sold as a trend
+    # the range falls 24,3 -> 18,3 and the SD 6.51 -> 5.23: complete register counts of all 16
+    # municipalities have no sampling error, so the goal's tolerance (0,2) decides: shrinking
     assert change.change == pytest.approx(statistics.stdev(by_hand(raw, "N15428", 2022, "T", munis).values())
                                           - statistics.stdev(by_hand(raw, "N15428", 2017, "T", munis).values()))
-    assert change.threshold == pytest.approx(2.99, abs=0.01)
-    assert change.verdict == "unchanged"
+    assert round(change.baseline.range, 1) == 24.3 and round(change.latest.range, 1) == 18.3
+    assert change.uncertainty == "register"
+    assert change.threshold == pytest.approx(goal.tolerance_at(2022)) == 0.2
+    assert change.verdict == "shrinking"
 
 
 def test_the_same_municipalities_are_compared(config, real_observations, raw):

@@ -83,7 +83,8 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
          f"basåret, i målets riktning (för ett mål som ska minska är en minskning rätt håll). **○ Oförändrat** – förändringen är mindre än {tol} % av målets förändring (t.ex. "
          f"{fmt_number(config.meta.tolerance_share * 2)} procentenheter för ett mål på 2), eller, för enkätdata, "
          "ryms inom osäkerheten: skillnaden är mindre än 1,96 gånger dess standardfel (räknat ur båda årens "
-         "95 %-intervall). **⋯ Ej jämförbart (seriebrott)** – basvärdet och det senaste värdet kommer från "
+         "95 %-intervall); enkätdata utan intervall bedöms mot toleransen och sidan säger att osäkerheten är "
+         "okänd. **⋯ Ej jämförbart (seriebrott)** – basvärdet och det senaste värdet kommer från "
          "olika nyckeltal (t.ex. en ändrad enkätfråga), så ingen förändring kan utläsas. "
          "**◇ Redan vid 100 %** (eller 0 % för ett mål som ska minska) – andelen var redan vid taket på basåret, så "
          "målvärdet (som aldrig går över 100 % eller under 0 %) är lika med basvärdet: målet bedöms inte, bara en "
@@ -98,8 +99,11 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
          + (f" ({config.region.group})" if config.region.group else "") + ", och finns inte det räknar appen ett eget "
          "ovägt medelvärde av de kommuner som har värde. Ett eget medelvärde märks alltid som egen beräkning och "
          "anges aldrig som \"Källa: Kolada\". Det visar hur många kommuner det bygger på (\"medel av 5 av "
-         f"{config.region.size} kommuner\"), och en jämförelse där basåret och senaste året bygger på olika antal kommuner flaggas: "
-         "förändringen kan då bero på vilka kommuner som rapporterat."),
+         f"{config.region.size} kommuner\"). **Samma kommuner:** när länets medel basåret och senaste året bygger "
+         "på olika kommuner bedöms länets läge, förändring och skillnad mellan kvinnor och män på de kommuner som "
+         "har värden båda åren (eget medel), och sidan säger det; finns ingen sådan kommun bedöms inget. "
+         "**Samma år:** *Mot länet* jämför kommunens senaste värde med länets värde samma år, och *rank i länet* "
+         "räknas bland alla kommuner med värde det året (lika värden med en decimal delar plats)."),
         ("Seriebrott och avslutade serier",
          "När Kolada ersätter ett nyckeltal med ett nytt (t.ex. N15557 → N15613 för trygghet i åk 5) ritas serierna "
          "för sig och jämförelser över brottet markeras. Avslutade serier visar sitt sista värde; en serie räknas "
@@ -118,12 +122,13 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
          "visas därför **spridningen mellan länets kommuner** – högst minus lägst och standardavvikelsen – och "
          "**skillnaden mellan kvinnor och män**, basåret (±2 år) mot senaste året. Spridningen jämförs för *samma* "
          "kommuner båda åren (de som har värde båda åren, minst tre), så att en kommun som saknas inte ser ut som "
-         "minskade skillnader. För enkätdata räknas slumpens bidrag bort (standardavvikelsen rensas med "
-         "medelvärdet av de enskilda värdenas osäkerhet), så att små kommuners slumpvariation inte visas som "
-         "skillnader. Skillnaderna räknas som **minskar** eller **ökar** bara när förändringen av "
-         "standardavvikelsen är större än både målets tolerans och 1,96 gånger sitt eget standardfel "
-         "(som blir stort när få kommuner har värde); annars **oförändrade**. Skillnaden mellan kvinnor och män "
-         "bedöms med samma tolerans och, för enkätdata, båda årens osäkerhet."),
+         "minskade skillnader. **Registerdata** (alla elever, alla dödsfall) har inget urvalsfel: skillnaderna räknas "
+         "som **minskar** eller **ökar** när standardavvikelsen ändras mer än målets tolerans. **Enkätdata med "
+         "osäkerhetsintervall** (Liv & Hälsa): slumpens bidrag räknas bort ur standardavvikelsen, och förändringen "
+         "måste också vara större än 1,96 gånger sitt standardfel (stort när få kommuner har värde). **Enkätdata "
+         "utan intervall** (Koladas kopior av enkäter, t.ex. U01405): bedöms mot målets tolerans, och sidan säger "
+         "att osäkerheten är okänd – detsamma gäller målens status för sådana nyckeltal. Skillnaden mellan "
+         "kvinnor och män bedöms efter samma regler."),
         ("Saknade värden",
          "Ett saknat värde är saknat: det visas som \"–\" eller \"saknas\", aldrig som 0, och linjer ritas inte "
          "ihop över det."),

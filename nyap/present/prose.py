@@ -67,6 +67,11 @@ class KeyNumbers:
     lines: tuple[str, ...]
 
 
+# survey figures without intervals (Kolada's copies of surveys): judged like register counts, said plainly
+UNKNOWN_UNCERTAINTY = ("Enkätdata utan osäkerhetsintervall: osäkerheten är okänd, så läget bedöms bara mot målets "
+                       "tolerans.")
+
+
 def key_numbers(goal: Goal, ev, label: str, gender: str, as_of: int, region_size: int,
                 only_suppressed: bool = False) -> KeyNumbers:
     """The key numbers of one area (a municipality or the county) and sex."""
@@ -84,7 +89,7 @@ def key_numbers(goal: Goal, ev, label: str, gender: str, as_of: int, region_size
         before, now = coverage_text(ev, region_size, "baseline"), coverage_text(ev, region_size)
         lines.append(f"Länet här: {before} ({_year(ev, 'baseline')}), {now} ({_year(ev, 'latest')})."
                      if before != now else f"Länet här: {now}.")
-        if coverage_warning(ev, region_size):
+        if coverage_warning(ev, region_size) and ev["status"] != "no_data":  # else the reason above says it
             lines.append("⚠ " + coverage_warning(ev, region_size))
     base, latest = value_year(ev, "baseline", unit), value_year(ev, "latest", unit)
     if base != "–" or latest != "–":  # nothing to list when neither exists
@@ -95,6 +100,8 @@ def key_numbers(goal: Goal, ev, label: str, gender: str, as_of: int, region_size
         lines.append("Jämförelsen går över ett seriebrott.")
     if ev.get("uncertainty_rule") == "ci" and ev["status"] == "unchanged":
         lines.append("Förändringen ryms inom osäkerheten.")
+    if ev.get("uncertainty_rule") == "unknown":
+        lines.append(UNKNOWN_UNCERTAINTY)
     return KeyNumbers(heading, str(ev["status"]), status_label(ev, goal),
                       remaining_phrase(ev["status"], ev.get("remaining"), goal.has_target), tuple(lines))
 
@@ -126,9 +133,13 @@ def spread_sentences(change, unit: str, names: dict[str, str], size: int) -> lis
     if b.noise_sd or l.noise_sd:
         lines.append(f"Utan slumpens bidrag (enkätdata): {fmt_number(b.true_sd)} → {fmt_number(l.true_sd)}.")
     verdict = {"unchanged": "är oförändrade"}.get(change.verdict, VERDICT_WORDS[change.verdict])
+    rule = {"ci": "osäkerheten och målets tolerans", "register": "målets tolerans",
+            "unknown": "målets tolerans"}[change.uncertainty]
     lines.append(f"Skillnaderna mellan kommunerna {verdict}"
-                 + (" – förändringen ryms inom osäkerheten och målets tolerans "
-                    f"({fmt_number(change.threshold)})." if change.verdict == "unchanged" else "."))
+                 + (f" – förändringen ryms inom {rule} ({fmt_number(change.threshold)})."
+                    if change.verdict == "unchanged" else "."))
+    if change.uncertainty == "unknown":
+        lines.append(UNKNOWN_UNCERTAINTY)
     return lines
 
 
@@ -137,8 +148,13 @@ def gap_change_sentence(gap, where: str, unit: str) -> str:
     if gap.verdict == "no_data":
         return f"Skillnaden mellan kvinnor och män ({where}) kan inte bedömas: värden för båda könen saknas."
     word = {"shrinking": "minskar", "growing": "ökar", "unchanged": "oförändrad"}[gap.verdict]
-    return (f"Skillnaden mellan kvinnor och män ({where}): {fmt_number(gap.baseline)} ({gap.baseline_year}) → "
+    same = ""
+    if gap.n_municipalities:  # a county mean: over the same municipalities both years
+        n = gap.n_municipalities
+        same = f", medel av samma {'kommun' if n == 1 else f'{n} kommuner'} båda åren"
+    text = (f"Skillnaden mellan kvinnor och män ({where}{same}): {fmt_number(gap.baseline)} ({gap.baseline_year}) → "
             f"{fmt_number(gap.latest)} ({gap.latest_year}){_change_unit(unit)} – {word}.")
+    return text + (" Osäkerheten är okänd (enkätdata utan intervall)." if gap.uncertainty == "unknown" else "")
 
 
 def equality_summary(verdicts: list[str]) -> str:

@@ -19,6 +19,7 @@ NO_DATA_LABELS = {
     "no_latest": "Inget värde efter basåret",
     "before_baseline": "Före basåret",
     "no_values": "Ingen data",
+    "no_common": "Olika kommuner båda åren",
 }
 
 
@@ -54,6 +55,8 @@ def status_reason(row: dict | None, goal: Goal, as_of: int) -> str:
         if reason == "no_baseline":
             return (f"Inget basvärde: inget värde åren {first}–{last} (basåret {period.baseline_year} ± "
                     f"{BASELINE_WINDOW} år). Värden finns, men inget att jämföra med.")
+        if reason == "no_common":
+            return coverage_warning(row, 0) or "Länets medel bygger på olika kommuner basåret och senaste året."
         if reason == "no_latest":
             return (f"Inget värde efter basåret {int(row['baseline_year'])} t.o.m. {as_of}: "
                     "ingen förändring att bedöma ännu.")
@@ -67,18 +70,26 @@ def status_reason(row: dict | None, goal: Goal, as_of: int) -> str:
 
 
 def coverage_text(row: dict | None, total: int, which: str = "latest") -> str:
-    """'medel av 5 av 16 kommuner' (of the county's `total`) for a county reference that is our
-    own mean, else ''."""
+    """'medel av 5 av 16 kommuner' (of the county's `total`) for a county reference that is a
+    mean of the municipalities, else ''."""
     n = _get(row, f"{which}_n_areas")
     return "" if n is None else f"medel av {int(n)} av {total} kommuner"
 
 
 def coverage_warning(row: dict | None, total: int) -> str:
-    """A sentence when the own mean's baseline and latest value rest on different numbers of
-    municipalities (the comparison then partly measures who reported, not change)."""
-    base, latest = _get(row, "baseline_n_areas"), _get(row, "latest_n_areas")
-    if base is None or latest is None or int(base) == int(latest):
+    """A sentence when the county mean's baseline and latest year rest on different
+    municipalities: the status is then judged on those present in both years
+    (nyap/rules/goal_arithmetic.same_municipalities), or not at all when there are none."""
+    if not _get(row, "matched"):
         return ""
-    return (f"Länets medel bygger på {int(base)} av {total} kommuner år {int(row['baseline_year'])} "
-            f"men {int(latest)} av {total} år {int(row['latest_year'])}: jämförelsen gäller inte "
-            "samma kommuner.")
+    base, latest, common = _get(row, "baseline_n_areas"), _get(row, "latest_n_areas"), _get(row, "matched_n_areas")
+    by, ly = _get(row, "baseline_year"), _get(row, "latest_year")
+    if base is None or latest is None or by is None or ly is None:
+        return ""
+    of = f" av {total}" if total else ""
+    head = (f"Länets medel bygger på {int(base)}{of} kommuner år {int(by)} men {int(latest)}{of} år {int(ly)}")
+    if not common:
+        return head + ": ingen kommun har värden båda åren, så förändringen kan inte bedömas."
+    n = int(common)
+    return (head + f": läget bedöms på {'den kommun' if n == 1 else f'de {n} kommuner'} som har värden båda åren "
+            "(eget medel).")

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from nyap.rules.comparison import Rank, rank_among, versus_county
+from nyap.rules.comparison import Rank, versus_county
 from nyap.rules.evaluation_table import Evaluations
 from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number
 from nyap.rules.goals import GoalsConfig
@@ -172,13 +172,25 @@ def _value_with_year(row, field: str) -> str:
     return fmt_number(row[field]) + ("" if year is None or pd.isna(year) else f" ({int(year)})")
 
 
+def _number_or_none(row, field: str) -> float | None:
+    value = None if row is None else row.get(field)
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def county_coverage(row, total: int) -> str:
+    """'medel av 6 av 16 kommuner' for a county reference that is a mean of the municipalities
+    (in the row's current year), else ''."""
+    n = None if row is None else row.get("county_current_n")
+    return "" if n is None or pd.isna(n) else f"medel av {int(n)} av {total} kommuner"
+
+
 PROFILE_ORDERS = {"goals": "Utmaning och mål", "worst": "Status – sämst först", "difference": "Mot länet – sämst först",
                   "rank": "Rank i länet – sämst först"}
 
 
 @dataclass(frozen=True)
 class ProfileRow:
-    """One goal measure and sex of a municipality's profile, compared with the county."""
+    """One goal measure and sex of a municipality's profile, compared with the county in the same year."""
 
     challenge: str
     item: FocusItem
@@ -186,20 +198,24 @@ class ProfileRow:
     own: object  # evaluation row or None
     ref: object
     county_only: bool
-    difference: float | None
+    difference: float | None  # own − county, both in the municipality's current year
     versus: str  # bättre | sämre | som länet | ""
-    rank: Rank | None
-    gap: float | None  # women − men (on the women's row, KM only)
+    rank: Rank | None  # among the municipalities with a value that same year
+    gap: float | None  # women − men (on the women's row, KM only; same year for both)
+
+    @property
+    def year(self) -> int | None:
+        """The year of the municipality's value, which the difference and the rank are about."""
+        return None if self.own is None else self.own.current_year
 
 
 def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple[str, ...], as_of: int,
                  order: str = "goals", statuses: frozenset[str] | None = None,
                  challenge: str | None = None) -> list[ProfileRow]:
-    """The profile's rows: every goal measure (and sex) with the municipality's latest value
-    beside the county's, the direction-aware difference and the rank among the municipalities;
-    filtered by status and challenge, sorted as asked."""
-    munis = set(config.region.municipalities)
-    latest_by = _latest_by_measure(ev, munis)
+    """The profile's rows: every goal measure (and sex) with the municipality's most recent value
+    beside the county's, the direction-aware difference to the county's value of the same year and
+    the rank among the municipalities with a value that year (nyap/rules/comparison.py); filtered
+    by status and challenge, sorted as asked."""
     rows = []
     for ch in config.challenges:
         if challenge and ch.name != challenge:
@@ -210,20 +226,19 @@ def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple
             for g in genders:
                 own = ev.row(goal.id, track, area, g, ch.name)
                 ref = ev.reference_row(goal.id, track, g, ch.name)
-                diff, versus = versus_county(None if own is None else own.get("latest"),
-                                             None if ref is None else ref.get("latest"), goal, as_of)
-                latest = latest_by.get((ch.name, goal.id, track, g), {})
+                diff, versus = versus_county(_number_or_none(own, "current"), _number_or_none(own, "county_current"),
+                                             goal, as_of)
                 gap = None
                 if g == "K" and "M" in genders:
                     m_row = ev.row(goal.id, track, area, "M", ch.name)
-                    if own is not None and m_row is not None and not pd.isna(own.get("latest")) \
-                            and not pd.isna(m_row.get("latest")):
-                        gap = float(own["latest"]) - float(m_row["latest"])
+                    k_value, m_value = _number_or_none(own, "current"), _number_or_none(m_row, "current")
+                    # women − men only when both values are of the same year
+                    if k_value is not None and m_value is not None and own.current_year == m_row.current_year:
+                        gap = k_value - m_value
                 status = "no_data" if own is None else own["status"]
                 if statuses and status not in statuses:
                     continue
-                rows.append(ProfileRow(ch.name, item, g, own, ref, county_only, diff, versus,
-                                       rank_among(latest, area, goal), gap))
+                rows.append(ProfileRow(ch.name, item, g, own, ref, county_only, diff, versus, Rank.of(own), gap))
     if order == "worst":
         worst = ("wrong_way", "unchanged", "break", "at_limit", "right_way", "reached", "no_data")
         rows.sort(key=lambda r: worst.index("no_data" if r.own is None else r.own["status"]))
@@ -235,17 +250,14 @@ def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple
     return rows
 
 
-def _latest_by_measure(ev: Evaluations, municipalities: set[str]) -> dict[tuple, dict[str, float]]:
-    """Every municipality's latest value per (challenge, goal, track, sex), from the evaluation
-    table in one pass (the ranks of a profile; looking each row up took most of its time)."""
-    frame = ev.frame
-    if frame.empty:
-        return {}
-    sub = frame[frame["area_code"].isin(municipalities)]
-    out: dict[tuple, dict[str, float]] = {}
-    for key, part in sub.groupby(["challenge", "goal_id", "track", "gender"], sort=False, observed=True):
-        out[tuple(key)] = dict(zip(part["area_code"].astype(str), part["latest"]))
-    return out
+def _versus_text(r: ProfileRow, county_year: int | None) -> str:
+    """'−2,1 (sämre)', with the year when it is not the county's latest; why there is none."""
+    if r.difference is not None:
+        year = f", {r.year}" if r.year is not None and r.year != county_year else ""
+        return f"{fmt_number(r.difference)} ({r.versus}{year})"
+    if r.own is not None and r.own.current is not None and r.year is not None:
+        return f"Länet saknar värde {r.year}"
+    return "–"
 
 
 def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str, genders: tuple[str, ...],
@@ -253,9 +265,11 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
                  statuses: frozenset[str] | None = None, challenge: str | None = None,
                  trends: dict | None = None) -> str:
     """A municipality's profile: every goal with its latest value beside the county's, the
-    difference (better or worse, by the goal's direction), the rank among the county's
-    municipalities, and both statuses. With women and men: both rows and their difference."""
+    difference (better or worse, by the goal's direction) to the county in the same year, the rank
+    among the municipalities with a value that year, and both statuses. With women and men: both
+    rows and their difference."""
     km = len(genders) > 1
+    total = config.region.size
     rows_out = []
     current = None
     width = 7 + (1 if km else 0)
@@ -279,7 +293,8 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
                                      label=status_label(r.own, goal))
         ref_status = (status_html(r.ref["status"], r.ref.get("remaining"), (not goal.has_target),
                                   label=status_label(r.ref, goal)) if r.ref is not None else status_html("no_data"))
-        diff = "–" if r.difference is None else f"{fmt_number(r.difference)} ({r.versus})"
+        county_year = None if r.ref is None else r.ref.current_year
+        diff = _versus_text(r, county_year)
         cls = {"bättre": "nyap-s-right_way", "sämre": "nyap-s-wrong_way"}.get(r.versus, "")
         gap_cell = ""
         if km:
@@ -287,18 +302,23 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         spark = (trends or {}).get((r.challenge, key, r.gender))
         trend = (f'<br><img class="nyap-spark" src="{spark[0]}" alt="{escape(spark[1])}" width="84" height="22">'
                  if spark else "")
+        coverage = county_coverage(r.ref, total)
+        coverage_html = f'<br><span class="nyap-note">{escape(coverage)}</span>' if coverage else ""
+        rank_text = "–"
+        if r.rank:
+            rank_text = r.rank.text + (f" ({r.rank.year})" if r.rank.year is not None and r.rank.year != as_of else "")
         rows_out.append(
             f'<tr><th scope="row">{link}{who}<br><span class="nyap-note">{escape(unit)}</span></th>'
-            f'<td class="num">{escape(_value_with_year(r.own, "latest"))}{trend}</td>'
-            f'<td class="num">{escape(_value_with_year(r.ref, "latest"))}</td>'
+            f'<td class="num">{escape(_value_with_year(r.own, "current"))}{trend}</td>'
+            f'<td class="num">{escape(_value_with_year(r.ref, "current"))}{coverage_html}</td>'
             f'<td class="num"><span class="{cls}">{escape(diff)}</span></td>'
-            f'<td class="num">{escape(r.rank.text) if r.rank else "–"}</td>{gap_cell}'
+            f'<td class="num">{escape(rank_text)}</td>{gap_cell}'
             f'<td class="status">{own_status}</td><td class="status">{ref_status}</td></tr>')
     if not rows_out:
         rows_out.append(f'<tr><td colspan="{width}">Inga mål med det valda läget.</td></tr>')
     head = ("<th scope='col'>Mål</th>"
             f"<th scope='col'>{escape(area_name)} (år)</th><th scope='col'>Länet (år)</th>"
-            "<th scope='col'>Mot länet</th><th scope='col'>Rank i länet</th>"
+            "<th scope='col'>Mot länet samma år</th><th scope='col'>Rank i länet samma år</th>"
             + ("<th scope='col'>Kvinnor − män</th>" if km else "")
             + f"<th scope='col'>{escape(area_name)}: läge</th><th scope='col'>Länet: läge</th>")
     caption = f"{area_name} jämfört med länet ({GENDER_LABELS['KM' if km else genders[0]].lower()})"
@@ -319,43 +339,57 @@ def frame_html(frame: pd.DataFrame, caption: str, css_class: str = "") -> str:
 def overview_frame(config: GoalsConfig, ev: Evaluations, gender: str, names: dict[str, str],
                    areas: tuple[str, ...] | None = None, as_of: int | None = None) -> pd.DataFrame:
     """The overview matrix or a municipality's profile as data (CSV/Excel): one row per goal
-    measure and area, numbers as numbers. `areas` = None: the county and all its municipalities."""
+    measure and area, numbers as numbers (rounded once, here). `areas` = None: the county and all
+    its municipalities. The difference and the rank are of the area's own most recent year."""
     county = config.meta.county
+    total = config.region.size
     munis = tuple(config.region.municipalities)
     areas = areas or (county, *munis)
-    latest_by = _latest_by_measure(ev, set(munis))
     rows = []
     for ch in config.challenges:
         for item in focus_items(config, ch.name):
             goal = item.goal
             for code in areas:
-                row = (ev.reference_row(goal.id, item.track, gender, ch.name) if code == county
+                is_county = code == county
+                row = (ev.reference_row(goal.id, item.track, gender, ch.name) if is_county
                        else ev.row(goal.id, item.track, code, gender, ch.name))
 
                 def num(key):
-                    value = None if row is None else row.get(key)
-                    return None if value is None or pd.isna(value) else round(float(value), 2)
+                    value = _number_or_none(row, key)
+                    return None if value is None else round(value, 2)
 
-                ref = ev.reference_row(goal.id, item.track, gender, ch.name)
-                diff, versus = versus_county(num("latest"), None if ref is None else ref.get("latest"), goal,
-                                             as_of) if code != county and as_of else (None, "")
-                latest = latest_by.get((ch.name, goal.id, item.track, gender), {}) if code != county else {}
-                rank = rank_among(latest, code, goal) if code != county else None
+                diff, versus = (None, "")
+                if not is_county and as_of:
+                    diff, versus = versus_county(_number_or_none(row, "current"), _number_or_none(row, "county_current"),
+                                                 goal, as_of)
+                rank = None if is_county else Rank.of(row)
+                coverage = county_coverage(row, total) if is_county else ""
+                if is_county and row is not None and row.get("matched") is True and not pd.isna(row.get("matched_n_areas")):
+                    coverage += (f"; status bedömd på samma {int(row['matched_n_areas'])} kommuner "
+                                 f"{_int_text(row.get('baseline_year'))} och {_int_text(row.get('latest_year'))}")
                 rows.append({
                     "Utmaning": ch.name, "Mål": item.label, "Mål-id": item.key, "Enhet": goal.value_unit,
-                    "Kod": code, "Område": "Länet" if code == county else names.get(code, code),
+                    "Kod": code, "Område": "Länet" if is_county else names.get(code, code),
                     "Kön": GENDER_LABELS[gender],
                     "Basår": num("baseline_year"), "Basvärde": num("baseline"),
-                    "Senaste år": num("latest_year"), "Senaste värde": num("latest"),
+                    # the value the status is judged on; else the most recent one (no baseline)
+                    "Senaste år": num("latest_year") if num("latest") is not None else num("current_year"),
+                    "Senaste värde": num("latest") if num("latest") is not None else num("current"),
                     "Målvärde": num("target"), "Återstår": num("remaining"),
                     "Status": status_label(row, goal) if row is not None else status_label(None),
-                    "Skillnad mot länet": None if diff is None else round(diff, 2), "Jämfört med länet": versus,
-                    "Rank bland kommunerna": rank.rank if rank else None, "Antal kommuner med värde": rank.n if rank else None,
+                    "Länets täckning": coverage or None,
+                    "Skillnad mot länet samma år": None if diff is None else round(diff, 2), "Jämfört med länet": versus,
+                    "Rank bland kommunerna samma år": rank.rank if rank else None,
+                    "Antal kommuner med värde samma år": rank.n if rank else None,
                 })
     out = pd.DataFrame(rows)
-    for col in ("Basår", "Senaste år", "Rank bland kommunerna", "Antal kommuner med värde"):
+    for col in ("Basår", "Senaste år", "Rank bland kommunerna samma år", "Antal kommuner med värde samma år"):
         out[col] = out[col].astype("Int64")
     return out
+
+
+def _int_text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
 
 
 def _cell_text(value) -> str:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from nyap.data.cache import Cache
-from nyap.rules.goal_arithmetic import Measure, choose_source, evaluate_gender_gap, evaluate_goal, prepare_measure, usable
+from nyap.rules.goal_arithmetic import (
+    Measure, choose_source, evaluate_gender_gap, evaluate_measure, prepare_measure, usable,
+)
 from nyap.present.formatting import age_text
 from nyap.rules.evaluation_table import EvaluationRow, rows_by
 from nyap.rules.goals import Goal, GoalsConfig
@@ -143,7 +145,8 @@ def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
     region = config.region
     m = measure or prepare_measure(cache.observations, goal, track, age_group, region, meta.source_preference)
     if evaluations is None:
-        evaluations = evaluate_goal(m.with_reference, goal, as_of) if not m.with_reference.empty else pd.DataFrame()
+        evaluations = evaluate_measure(m, (as_of,))  # the same comparisons as the store's
+        evaluations = evaluations.drop(columns="as_of") if not evaluations.empty else evaluations
     gap = (evaluate_gender_gap(m.with_reference, goal, as_of) if goal.gender_gap and not m.with_reference.empty
            else pd.DataFrame())
     ids = [ref_.id for ref_ in goal.indicators if ref_.track == track]

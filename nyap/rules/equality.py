@@ -8,15 +8,19 @@ The rules, in one place for the goal page, the overview and Om data:
   (sample, ddof=1), and the number of municipalities with a value. Baseline and latest compare the
   *same* municipalities (those with a value both years), so a municipality that drops out does
   not make the spread look smaller.
-* Survey values carry sampling noise: part of the spread between small municipalities is noise.
-  The between-municipality SD is corrected by the mean sampling variance (method of moments:
-  sqrt(max(0, SD² − mean(SE²))), SE from the 95 % interval), so noise is not sold as difference.
-* A change counts as shrinking or growing only when it is larger than both the goal's own
-  tolerance (what counts as "oförändrat" for the goal) and twice the standard error of a change in
-  SD between n municipalities (SD·sqrt(1/(2(n−1))) per year): with few municipalities, a change
-  must be large to count.
+* What counts as a change depends on what the figures are (`uncertainty`):
+  - "register": complete counts (every pupil, every death): no sampling error, so a change in
+    SD larger than the goal's own tolerance counts;
+  - "ci": survey values with 95 % intervals: part of the spread between small municipalities is
+    noise, so the SD is corrected by the mean sampling variance (sqrt(max(0, SD² − mean(SE²)))),
+    and a change must exceed both the tolerance and twice the standard error of a change in SD
+    between n municipalities (SD·sqrt(1/(2(n−1))) per year);
+  - "unknown": survey values without intervals (Kolada's copies of surveys): judged by the
+    tolerance like register data, and the page says the uncertainty is unknown.
 * The gap between women and men: |K − M| for an area, baseline against latest, with the same
-  tolerance; survey gaps also need the change to exceed the combined 95 % interval.
+  tolerance; survey gaps with intervals also need the change to exceed the combined 95 % interval.
+  For a county reference that is a mean of the municipalities, the gap is taken over the
+  municipalities with values for both sexes in both years.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ class SpreadChange:
     verdict: str  # shrinking | growing | unchanged | no_data
     threshold: float  # the smallest change in SD that counts
     reason: str = ""  # why no_data
+    uncertainty: str = "register"  # register | ci | unknown (see the module docstring)
 
     @property
     def change(self) -> float | None:
@@ -100,6 +105,16 @@ def _year_rows(ok: pd.DataFrame, year: int) -> pd.DataFrame:
     return ok[ok["year"] == year].drop_duplicates("area_code", keep="last")
 
 
+def uncertainty_kind(rows: pd.DataFrame, goal: Goal) -> str:
+    """'ci' for values with intervals, 'unknown' for survey values without, else 'register'."""
+    if "ci_low" in rows and rows["ci_low"].notna().any():
+        return "ci"
+    survey = rows["indicator_id"].astype(str).isin(goal.survey_indicators).any() if "indicator_id" in rows else False
+    if survey or ("source" in rows and (rows["source"].astype(str) == "livhalsa").any()):
+        return "unknown"
+    return "register"
+
+
 def spread_over_time(values: pd.DataFrame, goal: Goal, municipalities, as_of: int, gender: str = "T") -> SpreadChange:
     """Spread between the municipalities, baseline year (± 2 years, as for a goal's baseline)
     against the latest year up to `as_of`, for the same municipalities."""
@@ -124,12 +139,14 @@ def spread_over_time(values: pd.DataFrame, goal: Goal, municipalities, as_of: in
     sb, sl = spread_at(b, base_year), spread_at(latest, latest_year)
     if sb is None or sl is None:
         return SpreadChange(sb, sl, "no_data", tolerance, "färre än tre kommuner med värde båda åren")
+    kind = uncertainty_kind(pd.concat([b, latest]), goal)
     n = len(common)
-    se_change = math.sqrt((sb.sd ** 2 + sl.sd ** 2) / (2 * (n - 1)))
-    threshold = max(tolerance, Z95 * se_change)
+    threshold = tolerance
+    if kind == "ci":  # municipalities' survey values are estimates: their SD is itself uncertain
+        threshold = max(tolerance, Z95 * math.sqrt((sb.sd ** 2 + sl.sd ** 2) / (2 * (n - 1))))
     change = sl.true_sd - sb.true_sd
-    verdict = "unchanged" if abs(change) <= threshold else ("shrinking" if change < 0 else "growing")
-    return SpreadChange(sb, sl, verdict, threshold)
+    verdict = "unchanged" if abs(change) <= threshold + 1e-9 else ("shrinking" if change < 0 else "growing")
+    return SpreadChange(sb, sl, verdict, threshold, uncertainty=kind)
 
 
 @dataclass(frozen=True)
@@ -141,14 +158,24 @@ class GapChange:
     latest: float | None
     verdict: str
     threshold: float
+    uncertainty: str = "register"
+    n_municipalities: int | None = None  # a county mean: the municipalities it is taken over
 
 
-def gender_gap_over_time(values: pd.DataFrame, goal: Goal, area: str, as_of: int) -> GapChange:
-    """|women − men| for one area, baseline year against the latest year up to `as_of`."""
+def gender_gap_over_time(values: pd.DataFrame, goal: Goal, area: str, as_of: int,
+                         municipalities=None) -> GapChange:
+    """|women − men| for one area, baseline year against the latest year up to `as_of`.
+
+    With `municipalities` (the area is the county as a mean of its municipalities), the gap is
+    that of the mean over the municipalities with values for both sexes in both years, so that the
+    two years compare the same county."""
     period = goal.period_for(as_of)
     tolerance = goal.tolerance_for(period)
     ok = _usable(values)
-    ok = ok[(ok["area_code"] == area) & ok["gender"].isin(["K", "M"]) & (ok["year"] <= as_of)]
+    ok = ok[ok["gender"].isin(["K", "M"]) & (ok["year"] <= as_of)]
+    if municipalities is not None:
+        return _mean_gap(ok[ok["area_code"].isin(list(municipalities))], goal, area, period, tolerance)
+    ok = ok[ok["area_code"] == area]
     wide = ok.pivot_table(index="year", columns="gender", values="value", aggfunc="last")
     if "K" not in wide or "M" not in wide:
         return GapChange(area, None, None, None, None, "no_data", tolerance)
@@ -159,8 +186,36 @@ def gender_gap_over_time(values: pd.DataFrame, goal: Goal, area: str, as_of: int
     by = min(near, key=lambda y: (abs(y - period.baseline_year), y))
     ly = int(wide.index.max())
     gb, gl = abs(float(wide.loc[by, "K"] - wide.loc[by, "M"])), abs(float(wide.loc[ly, "K"] - wide.loc[ly, "M"]))
-    se = ok.assign(se=_se(ok)).groupby("year")["se"].apply(lambda s: math.sqrt(float((s ** 2).sum())))
-    threshold = max(tolerance, Z95 * math.sqrt(float(se.get(by, 0.0)) ** 2 + float(se.get(ly, 0.0)) ** 2))
+    kind = uncertainty_kind(ok, goal)
+    threshold = tolerance
+    if kind == "ci":
+        se = ok.assign(se=_se(ok)).groupby("year")["se"].apply(lambda s: math.sqrt(float((s ** 2).sum())))
+        threshold = max(tolerance, Z95 * math.sqrt(float(se.get(by, 0.0)) ** 2 + float(se.get(ly, 0.0)) ** 2))
+    return _gap_change(area, by, gb, ly, gl, threshold, kind)
+
+
+def _gap_change(area, by, gb, ly, gl, threshold, kind, n=None) -> GapChange:
     change = gl - gb
-    verdict = "unchanged" if abs(change) <= threshold else ("shrinking" if change < 0 else "growing")
-    return GapChange(area, by, gb, ly, gl, verdict, threshold)
+    verdict = "unchanged" if abs(change) <= threshold + 1e-9 else ("shrinking" if change < 0 else "growing")
+    return GapChange(area, by, gb, ly, gl, verdict, threshold, kind, n)
+
+
+def _mean_gap(ok: pd.DataFrame, goal: Goal, area: str, period, tolerance: float) -> GapChange:
+    """The gap of the municipalities' mean, over those with both sexes in both years."""
+    both = ok.pivot_table(index=["year", "area_code"], columns="gender", values="value", aggfunc="last")
+    if "K" not in both or "M" not in both:
+        return GapChange(area, None, None, None, None, "no_data", tolerance)
+    both = both.dropna(subset=["K", "M"]).reset_index()
+    years = sorted(int(y) for y in both["year"].unique())
+    near = [y for y in years if abs(y - period.baseline_year) <= BASELINE_WINDOW]
+    if not near or max(years) <= min(near):
+        return GapChange(area, None, None, None, None, "no_data", tolerance)
+    by = min(near, key=lambda y: (abs(y - period.baseline_year), y))
+    ly = max(years)
+    b, latest = both[both["year"] == by].set_index("area_code"), both[both["year"] == ly].set_index("area_code")
+    common = sorted(set(b.index) & set(latest.index))
+    if not common:
+        return GapChange(area, by, None, ly, None, "no_data", tolerance, n_municipalities=0)
+    gb = abs(float(b.loc[common, "K"].mean() - b.loc[common, "M"].mean()))
+    gl = abs(float(latest.loc[common, "K"].mean() - latest.loc[common, "M"].mean()))
+    return _gap_change(area, by, gb, ly, gl, tolerance, uncertainty_kind(ok, goal), len(common))

@@ -15,7 +15,8 @@ import pandas as pd
 
 # the columns the tables read
 SHOWN = ("status", "remaining", "baseline", "baseline_year", "latest", "latest_year", "target", "no_data_reason",
-         "baseline_n_areas", "latest_n_areas", "across_break", "uncertainty_rule", "area_code", "gender")
+         "baseline_n_areas", "latest_n_areas", "matched_n_areas", "matched", "across_break", "uncertainty_rule",
+         "area_code", "gender", "current", "current_year", "county_current", "county_current_n", "rank", "rank_n")
 
 
 def _number(value) -> float | None:
@@ -74,6 +75,15 @@ class EvaluationRow:
     @property
     def latest_year(self) -> int | None:
         return _year(self.get("latest_year"))
+
+    @property
+    def current(self) -> float | None:
+        """The most recent value up to the as-of year, with or without a baseline."""
+        return _number(self.get("current"))
+
+    @property
+    def current_year(self) -> int | None:
+        return _year(self.get("current_year"))
 
     @property
     def across_break(self) -> bool:

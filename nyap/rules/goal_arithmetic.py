@@ -247,11 +247,35 @@ def _evaluate_period(values: pd.DataFrame, goal: Goal, period, years: tuple[int,
     after = ok.merge(out[keys + ["baseline_year"]], on=keys, how="inner")
     after = after[after["year"] > after["baseline_year"]]
     last = (after.sort_values(keys + ["year"], kind="stable")
-            .drop_duplicates(keys, keep="last")[keys + ["year", "value", "ci_low", "ci_high", "series_id"]]
+            .drop_duplicates(keys, keep="last")[keys + ["year", "value", "ci_low", "ci_high", "series_id",
+                                                    "indicator_id", "source"]]
             .rename(columns={"year": "latest_year", "value": "latest", "ci_low": "latest_ci_low",
-                             "ci_high": "latest_ci_high", "series_id": "latest_series"}))
+                             "ci_high": "latest_ci_high", "series_id": "latest_series",
+                             "indicator_id": "latest_indicator", "source": "latest_source"}))
     out = out.merge(last, on=keys, how="left")
+    # current: the most recent value at or before as_of whatever the baseline (a value with no
+    # baseline is still a value: the profile shows it, and ranks and county comparisons use it)
+    cur = (ok.sort_values(keys + ["year"], kind="stable").drop_duplicates(keys, keep="last")[keys + ["year", "value"]]
+           .rename(columns={"year": "current_year", "value": "current"}))
+    out = out.merge(cur, on=keys, how="left")
+    out = _judge(out, goal, period, tol)
+    # why there is no comparison: the page says which, with the years searched
+    any_value = ok.drop_duplicates(keys)[keys].assign(_any=True)
+    out = out.merge(any_value, on=keys, how="left")
+    no_data = out["status"] == "no_data"
+    out["no_data_reason"] = np.select(
+        [~no_data, out["as_of"] < period.baseline_year, out["_any"].isna(), out["baseline"].isna()],
+        ["", "before_baseline", "no_values", "no_baseline"], default="no_latest")
+    out = out.drop(columns="_any")
+    for col in ("baseline_year", "latest_year", "current_year"):
+        out[col] = out[col].astype("Int64")
+    return out
 
+
+def _judge(out: pd.DataFrame, goal: Goal, period, tol: float) -> pd.DataFrame:
+    """Target, remaining, progress and status from each row's baseline and latest value (with
+    their intervals and series): the rules in the module docstring, in one place for the areas'
+    own values and for the county mean over the same municipalities (evaluate_measure)."""
     sign = goal.sign
     change = period.change
     out["period"] = period.label
@@ -293,17 +317,12 @@ def _evaluate_period(values: pd.DataFrame, goal: Goal, period, years: tuple[int,
     if change is not None:
         limited = at_limit.to_numpy(dtype=bool)
         out.loc[limited, ["remaining", "progress"]] = np.nan
-    # why there is no comparison: the page says which, with the years searched
-    any_value = ok.drop_duplicates(keys)[keys].assign(_any=True)
-    out = out.merge(any_value, on=keys, how="left")
-    out["no_data_reason"] = np.select(
-        [~no_data, out["as_of"] < period.baseline_year, out["_any"].isna(), out["baseline"].isna()],
-        ["", "before_baseline", "no_values", "no_baseline"], default="no_latest")
-    out = out.drop(columns="_any")
-    out["uncertainty_rule"] = np.where(has_ci, "ci", "tolerance")
+    # survey figures without intervals (Kolada's copy of a survey) are judged by the goal's
+    # tolerance like register counts, but their sampling uncertainty is unknown, and we say so
+    survey = out["latest_indicator"].isin(goal.survey_indicators) | (out["latest_source"] == "livhalsa") \
+        if "latest_indicator" in out else pd.Series(False, index=out.index)
+    out["uncertainty_rule"] = np.where(has_ci, "ci", np.where(survey & ~no_data, "unknown", "tolerance"))
     out["across_break"] = across
-    out["baseline_year"] = out["baseline_year"].astype("Int64")
-    out["latest_year"] = out["latest_year"].astype("Int64")
     return out
 
 
@@ -380,6 +399,7 @@ class Measure:
     reference: pd.DataFrame  # the county reference series
     reference_kind: str  # county | group | mean | ""
     reference_code: str
+    municipalities: tuple[str, ...] = ()  # the county's municipalities (ranks, the county mean's coverage)
 
 
 def prepare_measure(observations: pd.DataFrame, goal: Goal, track: str, age_group: str | None,
@@ -394,27 +414,115 @@ def prepare_measure(observations: pd.DataFrame, goal: Goal, track: str, age_grou
     else:
         age = NO_AGE_GROUP
     with_ref, ref, kind, code = with_county_reference(values, region)
-    return Measure(goal, track, age, groups, values, with_ref, ref, kind, code)
+    return Measure(goal, track, age, groups, values, with_ref, ref, kind, code, tuple(region.municipalities))
 
 
 def evaluate_measure(measure: Measure, years) -> pd.DataFrame:
-    """evaluate_goal_years for a measure; empty when the measure has no data.
+    """evaluate_goal_years for a measure, with every comparison made like with like; empty when
+    the measure has no data.
 
-    When the county reference is our own mean, its rows say how many municipalities the mean
-    had in the baseline and the latest year (`baseline_n_areas`, `latest_n_areas`): a mean of 2
-    municipalities compared with a mean of 5 is not the same county."""
+    * The county reference as a mean of municipalities (Kolada's group or our own) is judged on the
+      municipalities with a value in both its baseline and latest year (`same_municipalities`);
+      `baseline_n_areas` / `latest_n_areas` say how many each year's mean covers, `matched_n_areas`
+      how many the judgement rests on.
+    * Every row gets the county's value in the row's own current year (`county_current`), so
+      "Mot länet" never compares two different years, and each municipality its rank among the
+      municipalities with a value that same year (`rank`, `rank_n`; nyap/rules/comparison.py).
+    """
     if measure.with_reference.empty:
         return pd.DataFrame()
     ev = evaluate_goal_years(measure.with_reference, measure.goal, years)
-    if measure.reference_kind == "mean" and not ev.empty:
-        counts = measure.reference.set_index(["year", "gender"])["n_municipalities"]
-        counts = counts[~counts.index.duplicated()].to_dict()
-        is_mean = ev["area_code"] == COMPUTED_MEAN_CODE
-        for which in ("baseline", "latest"):
-            ev[f"{which}_n_areas"] = [
-                counts.get((int(y), g), np.nan) if m and not pd.isna(y) else np.nan
-                for m, y, g in zip(is_mean, ev[f"{which}_year"], ev["gender"])]
+    if ev.empty:
+        return ev
+    ok = usable(measure.values)
+    munis = ok[ok["area_code"].isin(list(measure.municipalities))]
+    if measure.reference_kind in ("mean", "group"):
+        ev = same_municipalities(ev, measure, munis)
+    ev = _county_at_current(ev, measure, munis)
+    from nyap.rules.comparison import ranks_in_year  # comparison builds on this module
+    ranks = ranks_in_year(munis, measure.municipalities, measure.goal.sign).rename(columns={"year": "current_year"})
+    ranks["current_year"] = ranks["current_year"].astype("Int64")
+    out = ev.merge(ranks, on=["area_code", "gender", "age_group", "current_year"], how="left")
+    out.index = ev.index
+    return out
+
+
+def _values_by_year(munis: pd.DataFrame) -> dict[tuple, dict[str, float]]:
+    """{(gender, age group, year): {municipality: value}} of the usable municipality values."""
+    out: dict[tuple, dict[str, float]] = {}
+    for (g, a, y), part in munis.groupby(["gender", "age_group", "year"], observed=True, sort=False):
+        out[(str(g), str(a), int(y))] = dict(zip(part["area_code"].astype(str), part["value"].astype(float)))
+    return out
+
+
+def same_municipalities(ev: pd.DataFrame, measure: Measure, munis: pd.DataFrame) -> pd.DataFrame:
+    """The county mean's status judged on the same municipalities in both years.
+
+    A mean of the municipalities that reported is a different county each year when they are not
+    the same ones (LSS in Värmland: 1 municipality in 2018, 6 in 2022). Where the sets differ, the
+    baseline and latest of the county row become the mean of the municipalities present in both
+    years (our own computation, `matched` = True) and the status is judged on those; with no
+    municipality in both years the comparison cannot be made (`no_data`, reason `no_common`)."""
+    ev = ev.copy()
+    by_year = _values_by_year(munis)
+    is_ref = (ev["area_code"] == measure.reference_code).to_numpy()
+    for which in ("baseline", "latest"):
+        ev[f"{which}_n_areas"] = [
+            float(len(by_year.get((g, a, int(y)), {}))) if r and not pd.isna(y) else np.nan
+            for r, g, a, y in zip(is_ref, ev["gender"], ev["age_group"], ev[f"{which}_year"])]
+    ev["matched_n_areas"] = np.nan
+    ev["matched"] = False
+    changed = []
+    for i in np.flatnonzero(is_ref & ev["baseline_year"].notna().to_numpy() & ev["latest_year"].notna().to_numpy()):
+        row = ev.iloc[i]
+        g, a = str(row["gender"]), str(row["age_group"])
+        vb = by_year.get((g, a, int(row["baseline_year"])), {})
+        vl = by_year.get((g, a, int(row["latest_year"])), {})
+        common = sorted(vb.keys() & vl.keys())
+        ev.iat[i, ev.columns.get_loc("matched_n_areas")] = float(len(common))
+        if len(common) == len(vb) == len(vl):
+            continue  # the same municipalities both years: the mean as it is
+        changed.append(i)
+        if common:
+            ev.iat[i, ev.columns.get_loc("baseline")] = float(np.mean([vb[c] for c in common]))
+            ev.iat[i, ev.columns.get_loc("latest")] = float(np.mean([vl[c] for c in common]))
+        ev.iat[i, ev.columns.get_loc("matched")] = True
+    if not changed:
+        return ev
+    periods = {p.label: p for p in measure.goal.periods}
+    for label, idx in ev.iloc[changed].groupby("period").groups.items():
+        period = periods.get(label) or measure.goal.period_for(int(ev.loc[idx, "as_of"].iloc[0]))
+        part = _judge(ev.loc[idx].copy(), measure.goal, period, measure.goal.tolerance_for(period))
+        for col in ("achieved", "target", "remaining", "progress", "status", "uncertainty_rule", "across_break"):
+            ev.loc[idx, col] = part[col]
+    none = ev["matched"] & (ev["matched_n_areas"] == 0)
+    ev.loc[none, ["status", "no_data_reason"]] = ["no_data", "no_common"]
+    ev.loc[none, ["baseline", "latest", "achieved", "target", "remaining", "progress"]] = np.nan
     return ev
+
+
+def _county_at_current(ev: pd.DataFrame, measure: Measure, munis: pd.DataFrame) -> pd.DataFrame:
+    """The county reference's value (and, for a mean, how many municipalities it covers) in each
+    row's current year: what "Mot länet" compares with."""
+    ref = usable(measure.reference)
+    keys = ["current_year", "gender", "age_group"]
+    if ref.empty:
+        return ev.assign(county_current=np.nan, county_current_n=np.nan)
+    ref = ref.drop_duplicates(["year", "gender", "age_group"], keep="last")
+    if measure.reference_kind == "mean":
+        n = ref["n_municipalities"].astype(float)
+    elif measure.reference_kind == "group":
+        counts = munis.groupby(["year", "gender", "age_group"], observed=True)["area_code"].nunique()
+        n = pd.Series([float(counts.get((y, g, a), np.nan)) for y, g, a in
+                       zip(ref["year"], ref["gender"], ref["age_group"])], index=ref.index)
+    else:
+        n = pd.Series(np.nan, index=ref.index)
+    table = pd.DataFrame({"current_year": ref["year"].astype("Int64"), "gender": ref["gender"].astype(str),
+                          "age_group": ref["age_group"].astype(str), "county_current": ref["value"].astype(float),
+                          "county_current_n": n.to_numpy()})
+    out = ev.merge(table, on=keys, how="left")
+    out.index = ev.index
+    return out
 
 
 def with_combined_total(ev: pd.DataFrame, goal: Goal) -> pd.DataFrame:

@@ -39,7 +39,7 @@ GOAL_FIELDS = {
     "baseline_year", "target_year", "tolerance", "challenges", "indicator", "period", "note",
     "gender_gap", "measure",
 }
-INDICATOR_FIELDS = {"id", "source", "first_year", "last_year", "transform", "scale", "gender", "track", "note"}
+INDICATOR_FIELDS = {"id", "source", "first_year", "last_year", "transform", "scale", "gender", "track", "note", "survey"}
 PERIOD_FIELDS = {"baseline_year", "target_year", "change"}
 META_FIELDS = {
     "county", "country", "county_group", "baseline_year", "target_year", "min_n",
@@ -63,6 +63,9 @@ class IndicatorRef:
     scale: float = 1.0
     gender: str | None = None  # a KPI not split by gender that stands for one gender (K or M)
     track: str = ""  # parallel measures of one goal (e.g. hemtjänst / särskilt boende)
+    # survey data (a sample, e.g. Kolada's copy of the public-health survey): without confidence
+    # intervals its uncertainty is unknown, and the pages say so instead of implying none
+    survey: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,11 @@ class Goal:
     def measured_by_sex(self) -> bool:
         """Measured for women and men in separate KPIs (life expectancy): no total of its own."""
         return all(ref.gender for ref in self.indicators)
+
+    @property
+    def survey_indicators(self) -> tuple[str, ...]:
+        """The goal's indicators that are survey samples (`survey = true` in goals.toml)."""
+        return tuple(ref.id for ref in self.indicators if ref.survey)
 
     def tolerance_at(self, as_of: int) -> float:
         return self.tolerance_for(self.period_for(as_of))
@@ -399,6 +407,11 @@ def _parse_indicator(c: _Collector, where: str, item, known_extra: set[str]) -> 
         c.add(where, "indicator.gender", f"ska vara \"K\" eller \"M\", inte {gender!r}.")
     kw["gender"] = gender
     kw["track"] = str(item.get("track", ""))
+    survey = item.get("survey", False)
+    if not isinstance(survey, bool):
+        c.add(where, "indicator.survey", f"ska vara true eller false, inte {survey!r}.")
+    else:
+        kw["survey"] = survey
     return IndicatorRef(**kw)
 
 

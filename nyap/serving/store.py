@@ -208,7 +208,10 @@ class ResultStore:
         """The women–men gap of one area over time (only the area a page shows is computed)."""
         def compute():
             m = self.measure(item.goal, item.track, age_group).measure
-            return gender_gap_over_time(m.with_reference, item.goal, area, as_of)
+            # the county as a mean of its municipalities: the gap over the same ones both years
+            mean = area == m.reference_code and m.reference_kind in ("mean", "group")
+            return gender_gap_over_time(m.with_reference, item.goal, area, as_of,
+                                        municipalities=m.municipalities if mean else None)
 
         return self._extra.get(("gender_gap", item.key, as_of, age_group, area), compute)
 

@@ -231,8 +231,8 @@ def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
     if lines:
         st.markdown("#### Jämlikhet över tid")
         st.markdown("\n".join(f"- {md(line)}" for line in lines))
-        st.caption("Minskar eller ökar bara när förändringen är större än osäkerheten och målets tolerans – "
-                   "se Om data, \"Jämlikhet över tid\".")
+        st.caption("Minskar eller ökar bara när förändringen är större än målets tolerans (och, för enkätdata med "
+                   "osäkerhetsintervall, än osäkerheten) – se Om data, \"Jämlikhet över tid\".")
 
 
 def _key_numbers(ctx: PageContext, view: GoalView) -> None:
