@@ -92,7 +92,11 @@ def key_numbers(goal: Goal, ev, label: str, gender: str, as_of: int, region_size
         if coverage_warning(ev, region_size) and ev["status"] != "no_data":  # else the reason above says it
             lines.append("⚠ " + coverage_warning(ev, region_size))
     base, latest = value_year(ev, "baseline", unit), value_year(ev, "latest", unit)
-    if base != "–" or latest != "–":  # nothing to list when neither exists
+    if latest == "–" and value_year(ev, "current", unit) != "–":
+        # a value without a baseline (or no later one) is still the area's most recent value
+        lines.append(f"Senaste värde {value_year(ev, 'current', unit)}"
+                     + (f" · basvärde {base}" if base != "–" else ""))
+    elif base != "–" or latest != "–":  # nothing to list when neither exists
         lines.append(f"Basvärde {base} · senaste {latest}")
     if goal.has_target and not pd.isna(ev.get("target")) and ev["status"] != "at_limit":
         lines.append(f"Målvärde {fmt_value(ev['target'], unit)}")

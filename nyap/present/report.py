@@ -161,10 +161,14 @@ def _summary_table(store, area: str, sections: list[GoalSection]) -> str:
 
 
 def _latest(s: GoalSection, code: str, g: str) -> str:
+    """The most recent value with its year (with or without a baseline), and for a county mean
+    how many municipalities it covers."""
     ev = s.view.evaluation(code, g) if code else None
-    if ev is None or ev.get("latest") is None or pd.isna(ev.get("latest")):
+    if ev is None or ev.get("current") is None or pd.isna(ev.get("current")):
         return "–"
-    return f"{fmt_value(ev['latest'], s.view.goal.value_unit)} ({int(ev['latest_year'])})"
+    text = f"{fmt_value(ev['current'], s.view.goal.value_unit)} ({int(ev['current_year'])})"
+    n = ev.get("county_current_n") if code == s.view.reference_code else None
+    return text if n is None or pd.isna(n) else f"{text}, medel av {int(n)} av {s.view.region.size} kommuner"
 
 
 def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_demo: bool, data_date: str) -> str:

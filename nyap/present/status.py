@@ -93,3 +93,15 @@ def coverage_warning(row: dict | None, total: int) -> str:
     n = int(common)
     return (head + f": läget bedöms på {'den kommun' if n == 1 else f'de {n} kommuner'} som har värden båda åren "
             "(eget medel).")
+
+
+def same_municipalities_note(row: dict | None, total: int) -> str:
+    """'bedömt på samma 1 av 16 kommuner 2018 och 2022' for a county mean judged on the
+    municipalities present in both years (short: cells, tooltips, downloads), else ''."""
+    if not _get(row, "matched") or _get(row, "matched_n_areas") is None:
+        return ""
+    n, by, ly = int(_get(row, "matched_n_areas")), _get(row, "baseline_year"), _get(row, "latest_year")
+    if not n:
+        return "olika kommuner basåret och senaste året"
+    years = f" {int(by)} och {int(ly)}" if by is not None and ly is not None else ""
+    return f"bedömt på samma {n} av {total} kommuner{years}"

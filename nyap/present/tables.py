@@ -17,7 +17,7 @@ from nyap.rules.evaluation_table import Evaluations
 from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number
 from nyap.rules.goals import GoalsConfig
 from nyap.present.prose import aim_short, remaining_phrase
-from nyap.present.status import status_label
+from nyap.present.status import same_municipalities_note, status_label
 from nyap.present.views import FocusItem, focus_items
 
 
@@ -82,7 +82,10 @@ def goal_list_html(items: list[FocusItem], ev: Evaluations, area: str, area_name
             elif row is None:
                 cells.append(f"<td>{status_html('no_data')}</td>")
             else:
-                cells.append(f"<td>{status_html(row['status'], row.get('remaining'), (not goal.has_target), label=status_label(row, goal))}</td>")
+                note = same_municipalities_note(row, region.size) if kind == "ref" else ""
+                note_html = f'<br><span class="nyap-note">{escape(note)}</span>' if note else ""
+                cells.append(f"<td>{status_html(row['status'], row.get('remaining'), (not goal.has_target), label=status_label(row, goal))}"
+                             f"{note_html}</td>")
         q = dict(link_query, mal=item.key)
         label = escape(item.label + _age_suffix(ev, goal.id, item.track))
         target = aim_short(goal, as_of)
@@ -110,6 +113,7 @@ def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: d
     head = '<th scope="col">Mål</th><th scope="col" class="area">Länet</th>' + "".join(
         f'<th scope="col" class="area">{escape(names.get(c, c))}</th>' for c in munis)
     body = []
+    any_matched = False
     for ch, item in _by_challenge(config, body, len(munis) + 2):
         goal, track, key = item.goal, item.track, item.key
         label = item.label + _age_suffix(ev, goal.id, track, ch.name)
@@ -122,7 +126,9 @@ def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: d
             return None if page is None else page_href(page, dict(link_query, kommun=code, mal=key))
 
         county = config.meta.county
-        cells = [_cell(ref, (not goal.has_target), "county", goal, href(county), "Länet")]
+        cells = [_cell(ref, (not goal.has_target), "county", goal, href(county), "Länet",
+                       same_municipalities_note(ref, config.region.size))]
+        any_matched = any_matched or bool(same_municipalities_note(ref, config.region.size))
         if ev.county_only(goal.id, track, ch.name):
             cells.append(f'<td class="cell nyap-note" colspan="{len(munis)}">{COUNTY_ONLY} '
                          '(nyckeltalet redovisas bara för regioner)</td>')
@@ -133,11 +139,14 @@ def matrix_html(config: GoalsConfig, ev: Evaluations, gender: str, link_query: d
         body.append(f'<tr><th scope="row">{link}<br><span class="nyap-note">{escape(goal.value_unit)}</span></th>'
                     f'{"".join(cells)}</tr>')
     caption = f"Alla mål × länet och kommunerna ({GENDER_LABELS[gender].lower()})"
+    foot = ('<p class="nyap-note">* Länets medel bygger på olika kommuner basåret och senaste året: läget bedöms på '
+            'de kommuner som har värden båda åren (se målets sida).</p>') if any_matched else ""
     return scroll_box(f'<table class="nyap-table nyap-matrix"><caption>{escape(caption)}</caption><thead><tr>{head}</tr>'
-                      f'</thead><tbody>{"".join(body)}</tbody></table>', caption)
+                      f'</thead><tbody>{"".join(body)}</tbody></table>', caption) + foot
 
 
-def _cell(row, direction_only: bool, cls: str, goal=None, href: str | None = None, area: str = "") -> str:
+def _cell(row, direction_only: bool, cls: str, goal=None, href: str | None = None, area: str = "",
+          note: str = "") -> str:
     if row is None:
         status, rem = "no_data", None
     else:
@@ -146,7 +155,9 @@ def _cell(row, direction_only: bool, cls: str, goal=None, href: str | None = Non
     label = status_label(row, goal)
     phrase = remaining_phrase(status, rem, not direction_only)
     rem_text = "nått" if phrase == "målet nått" else phrase.removesuffix(" kvar")
-    title = label + (f", {phrase}" if phrase and phrase != "målet nått" else "")
+    title = label + (f", {phrase}" if phrase and phrase != "målet nått" else "") + (f" ({note})" if note else "")
+    if note:
+        rem_text += "*"  # explained under the matrix
     if href:
         # a matrix has some 500 cells: the link carries the cell's words once (its label), not
         # repeated as a tooltip on the cell and the symbol (the legend above says the symbols)

@@ -1,0 +1,160 @@
+"""Every comparison like with like, on the real Kolada extract (tests/fixtures/kolada/
+varmland_values_2024-08.csv, Källa: Kolada): the county mean over the same municipalities in both
+years, ranks among every municipality with a value in the same year, "Mot länet" against the
+county's value of the same year. Each expectation is computed by hand from the CSV."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from nyap.data.cache import load_cache
+from nyap.present.prose import gap_change_sentence, key_numbers, spread_sentences
+from nyap.present.tables import matrix_html, overview_frame, profile_html, profile_rows
+from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE
+from nyap.serving.page_registry import page_for_challenge
+from nyap.serving.store import ResultStore
+
+EXTRACT = "varmland_values_2024-08.csv"
+
+
+@pytest.fixture(scope="module")
+def raw(kolada_dir) -> pd.DataFrame:
+    return pd.read_csv(kolada_dir / EXTRACT, dtype={"municipality_id": str})
+
+
+@pytest.fixture(scope="module")
+def store(config, real_cache_dir) -> ResultStore:
+    return ResultStore(load_cache(real_cache_dir), config)
+
+
+def by_hand(raw, kpi: str, year: int, gender: str, areas) -> dict[str, float]:
+    rows = raw[(raw["kpi"] == kpi) & (raw["year"] == year) & (raw["gender"] == gender)
+               & raw["municipality_id"].isin(list(areas)) & raw["value"].notna()]
+    return dict(zip(rows["municipality_id"], rows["value"].astype(float)))
+
+
+def test_the_county_lss_view_compares_the_same_municipalities(store, config, raw):
+    """U28532 (LSS): 1 municipality (Säffle) has a value in 2018, 6 in 2022. The county's mean
+    changed from 72,0 to 70,7 only because five others reported; Säffle itself went 72 -> 74:
+    judged on the same municipality the county reaches the +2 goal instead of moving the wrong way."""
+    munis = config.region.municipalities
+    b, latest = by_hand(raw, "U28532", 2018, "T", munis), by_hand(raw, "U28532", 2022, "T", munis)
+    assert set(b) == {"1785"} and len(latest) == 6
+    ev = store.overview_evaluations(2022)
+    county = ev.reference_row("lss", "", "T", "Vuxenlivet")
+    assert county["area_code"] == COMPUTED_MEAN_CODE
+    assert (county.baseline_year, county.latest_year) == (2018, 2022)
+    assert county["baseline_n_areas"] == 1 and county["latest_n_areas"] == 6 and county["matched_n_areas"] == 1
+    assert county.baseline == pytest.approx(b["1785"]) and county.latest == pytest.approx(latest["1785"])
+    assert county.status == "reached"
+    # the full means of the two years would have said "wrong way": the flip the issue describes
+    assert sum(latest.values()) / len(latest) < b["1785"]
+    # the page says so, in words, next to the status
+    words = key_numbers(config.goal("lss"), county, "Länet", "T", 2022, config.region.size)
+    text = " ".join(words.lines)
+    assert "1 av 16 kommuner år 2018 men 6 av 16 år 2022" in text and "den kommun som har värden båda åren" in text
+    # the matrix marks the county cell and explains the mark under the table
+    html = matrix_html(config, ev, "T", {}, store.region.names(), page_for_challenge(config))
+    assert "bedömt på samma 1 av 16 kommuner 2018 och 2022" in html
+    assert "Länets medel bygger på olika kommuner basåret och senaste året" in html
+    # and the download says the coverage
+    frame = overview_frame(config, ev, "T", store.region.names(), as_of=2022)
+    row = frame[(frame["Mål-id"] == "lss") & (frame["Kod"] == config.meta.county)].iloc[0]
+    assert "medel av 6 av 16 kommuner" in row["Länets täckning"]
+    assert "samma 1 kommuner 2018 och 2022" in row["Länets täckning"]
+
+
+def test_kristinehamn_trust_is_ranked_among_all_sixteen(store, config, raw):
+    """Tillit = 100 − U01413. All 16 municipalities have a 2022 value; only 3 have a baseline,
+    which is what the rank used to count ('1 av 3')."""
+    values = {a: 100 - v for a, v in by_hand(raw, "U01413", 2022, "T", config.region.municipalities).items()}
+    assert len(values) == 16
+    expected = 1 + sum(1 for v in values.values() if round(v, 1) > round(values["1781"], 1))
+    assert expected == 6
+    ev = store.overview_evaluations(2022)
+    rows = {r.item.key: r for r in profile_rows(config, ev, "1781", ("T",), 2022)}
+    assert rows["tillit"].rank.text == "6 av 16" and rows["tillit"].rank.year == 2022
+    frame = overview_frame(config, ev, "T", store.region.names(), ("1781",), 2022)
+    tillit = frame[frame["Mål-id"] == "tillit"].iloc[0]
+    assert tillit["Rank bland kommunerna samma år"] == 6 and tillit["Antal kommuner med värde samma år"] == 16
+
+
+def test_a_rank_only_counts_municipalities_of_the_same_year(store, config, raw):
+    """Stillasittande (U01425): Kil's latest value is from 2022; three municipalities have only
+    2021 values and may not be counted above Kil."""
+    munis = config.region.municipalities
+    in_2022 = by_hand(raw, "U01425", 2022, "T", munis)
+    own = in_2022["1715"]
+    expected = 1 + sum(1 for v in in_2022.values() if round(v, 1) < round(own, 1))  # lower is better
+    rows = {r.item.key: r for r in profile_rows(config, store.overview_evaluations(2022), "1715", ("T",), 2022)}
+    assert rows["stillasittande"].rank.text == f"{expected} av {len(in_2022)}"
+    assert rows["stillasittande"].rank.n == 7
+
+
+def test_kil_special_housing_is_compared_with_the_county_of_the_same_year(store, config, raw):
+    """U23505 (särskilt boende): Kil's latest value is from 2018 (62,3); the county's latest is
+    2022 (64,5). 'Mot länet' must compare with the county's 2018 mean instead."""
+    munis = config.region.municipalities
+    kil = by_hand(raw, "U23505", 2018, "T", ["1715"])["1715"]
+    county_2018 = by_hand(raw, "U23505", 2018, "T", munis)
+    mean_2018 = sum(county_2018.values()) / len(county_2018)
+    ev = store.overview_evaluations(2022)
+    rows = {r.item.key: r for r in profile_rows(config, ev, "1715", ("T",), 2022)}
+    row = rows["aldreomsorg.2"]
+    assert row.year == 2018
+    assert row.difference == pytest.approx(kil - mean_2018)
+    assert row.versus == "sämre"  # lower index than the county's 2018 mean
+    html = profile_html(config, ev, "1715", "Kil", ("T",), {}, page_for_challenge(config), 2022)
+    assert "(sämre, 2018)" in html
+    assert f"medel av {len(by_hand(raw, 'U23505', 2022, 'T', munis))} av 16 kommuner" in html
+
+
+def test_a_value_without_a_baseline_is_shown(store, config, raw):
+    """Kil has 2022 values for trygghet åk 5 (N15613, new in 2022) and tillit, but no baseline:
+    the profile shows the value, not '–'."""
+    trygg = by_hand(raw, "N15613", 2022, "T", ["1715"])["1715"]
+    tillit = 100 - by_hand(raw, "U01413", 2022, "T", ["1715"])["1715"]
+    ev = store.overview_evaluations(2022)
+    html = profile_html(config, ev, "1715", "Kil", ("T",), {}, page_for_challenge(config), 2022)
+    for value in (trygg, tillit):
+        assert f"{value:.1f}".replace(".", ",") + " (2022)" in html
+    row = ev.row("tillit", "", "1715", "T", "Vuxenlivet")
+    assert row.status == "no_data" and row.current == pytest.approx(tillit)
+    words = key_numbers(config.goal("tillit"), row, "Kil", "T", 2022, 16)
+    assert any(line.startswith("Senaste värde 77,7") for line in words.lines)
+
+
+def test_the_county_gender_gap_compares_the_same_municipalities(store, config, raw):
+    """N00973 (nyanlända): women's and men's values exist for 12 municipalities in 2017 but 4 in
+    2022. The county's gap is taken over the 4 with both sexes both years."""
+    munis = config.region.municipalities
+    common = [a for a in by_hand(raw, "N00973", 2022, "K", munis)
+              if all(a in by_hand(raw, "N00973", y, g, munis) for y in (2017, 2022) for g in ("K", "M"))]
+    assert len(common) == 4
+
+    def gap(year):
+        k, m = by_hand(raw, "N00973", year, "K", common), by_hand(raw, "N00973", year, "M", common)
+        return abs(sum(k.values()) / len(k) - sum(m.values()) / len(m))
+
+    result = store.gender_gap(store.items["nyanlanda"], 2022, None, COMPUTED_MEAN_CODE)
+    assert result.n_municipalities == 4
+    assert result.baseline == pytest.approx(gap(2017)) and result.latest == pytest.approx(gap(2022))
+    assert "medel av samma 4 kommuner båda åren" in gap_change_sentence(result, "Länet", "%")
+
+
+def test_survey_figures_without_intervals_say_their_uncertainty_is_unknown(store, config):
+    """U01425 is Kolada's copy of a survey: no intervals, so neither the status nor the equality
+    verdict may suggest that the uncertainty was taken into account."""
+    item = store.items["stillasittande"]
+    view = store.goal_view(item, 2022)
+    county = view.reference_evaluation("T")
+    assert county["uncertainty_rule"] == "unknown"
+    words = key_numbers(item.goal, county, "Länet", "T", 2022, 16)
+    assert any("osäkerheten är okänd" in line for line in words.lines)
+    change = store.spreads(item, 2022)["T"]
+    assert change.uncertainty == "unknown"
+    assert any("osäkerheten är okänd" in line for line in spread_sentences(change, "%", store.region.names(), 16))
+    # register data never claims an uncertainty it does not have
+    school = store.goal_view(store.items["behorighet"], 2022).reference_evaluation("T")
+    assert school["uncertainty_rule"] == "tolerance"
