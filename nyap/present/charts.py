@@ -23,7 +23,7 @@ from nyap.present.formatting import (
 )
 from nyap.present.fonts import CHART_FONT
 from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE, usable
-from nyap.present.prose import remaining_phrase
+from nyap.present.prose import join_names, remaining_phrase, tied_at, value_year
 from nyap.present.status import coverage_text, coverage_warning, status_label
 from nyap.present.views import GoalView, latest_values_for_year
 
@@ -500,8 +500,9 @@ def describe_trend(view, area, genders, area_names, county_view) -> str:
         ev = view.evaluation(view.reference_code if county_view else area, g)
         if ev and not pd.isna(ev.get("latest")):
             who = name + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
-            parts.append(f"{who}: {fmt_value(ev['latest'], goal.value_unit)} år {int(ev['latest_year'])}, "
-                         f"basvärde {fmt_value(ev['baseline'], goal.value_unit)} år {int(ev['baseline_year'])}"
+            # "84,4 år (2022)", not "84,4 år år 2022" (a unit in years)
+            parts.append(f"{who}: {value_year(ev, 'latest', goal.value_unit)}, "
+                         f"basvärde {value_year(ev, 'baseline', goal.value_unit)}"
                          + ("" if pd.isna(ev.get("target")) else f", målvärde {fmt_value(ev['target'], goal.value_unit)}")
                          + f". Status: {status_label(ev, goal).lower()}.")
     if view.series_breaks:
@@ -627,7 +628,14 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     extremes = ""
     if not present.empty:
         high, low = present.iloc[0], present.iloc[-1]
-        extremes = (f"Högst {who(high)} {fmt_value(high['value'], goal.value_unit)}, lägst {who(low)} "
+        # every municipality that reads the same as the highest (lowest) value is named: a tie
+        # shown as one name would single out one of them
+        groups = {who(r): r["value"] for r in present.to_dict("records")}
+
+        def tied(value) -> str:
+            return join_names(tied_at(groups, value))
+
+        extremes = (f"Högst {tied(high['value'])} {fmt_value(high['value'], goal.value_unit)}, lägst {tied(low['value'])} "
                     f"{fmt_value(low['value'], goal.value_unit)}"
                     + (" (lägre är bättre). " if goal.sign < 0 else ". "))
     alt_text = (f"{'Punktdiagram' if goal.unit == 'år' else 'Stapeldiagram'}: {goal.text}, "
