@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from nyap import DEFAULT_GOALS_FILE
 from nyap.rules.goals import load_goals
 from nyap.present.charts import goal_gap_chart, municipalities_chart, trend_chart
-from nyap.present.export import chart_png, table_csv
+from nyap.present.export import chart_png, chart_svg, table_csv
 from nyap.present.formatting import (
     COUNTRY_COLOUR, COUNTY_COLOUR, GENDER_COLOURS, HIGHLIGHT, STATUS_STYLE, contrast_ratio, fmt_number,
     fmt_signed,
@@ -152,3 +153,46 @@ def test_remaining_distance_never_rounds_to_zero_before_the_goal_is_reached(conf
     assert "0,0 kvar" not in status_html(ev.status, ev.remaining)
     assert "&lt;\u00a00,1 kvar" in status_html(ev.status, ev.remaining)  # "< 0,1", HTML-escaped
     assert fmt_remaining(0.0) == "0,0" and fmt_remaining(0.04) == "<\u00a00,1" and fmt_remaining(0.05) == "0,1"
+
+
+def test_goal_gap_rows_from_an_older_year_carry_that_year(config, demo_cache, items):
+    """Real Kolada (U23505): Forshaga's latest value is from 2019, Torsby's from 2020. In the 2022
+    goal-gap chart their statuses say so ("Uppnått (2019)"), the caption explains the year, and
+    the title names the years of the latest values; rows from 2022 carry no year."""
+    from .full_extract import full_cache
+
+    cache = full_cache(demo_cache)
+    view = goal_view(cache, config, items["aldreomsorg.2"], 2022)
+    result = goal_gap_chart(view, "1715", ("T",), NAMES, source_line(view, False), False)
+    rows = {r["name"]: r for rows in result.spec["datasets"].values() for r in rows if "status_text" in r}
+    forshaga = view.evaluation("1763", "T")
+    assert rows["Forshaga"]["status_text"] == f"{STATUS_STYLE[forshaga['status']][2]} (2019)"
+    assert rows["Torsby"]["status_text"].endswith("(2020)")
+    assert rows["Eda"]["status_text"] == STATUS_STYLE[view.evaluation("1730", "T")["status"]][2]
+    table = result.table.set_index("Område")
+    assert table.loc["Forshaga", "Status"].endswith("(2019)") and table.loc["Forshaga", "Senaste år"] == 2019
+    subtitle = " ".join(result.spec["title"]["subtitle"])
+    assert "inte från 2022" in subtitle and "2019" in subtitle
+    assert "senaste 2018–2022" in result.spec["title"]["text"][-1]
+
+
+def test_every_exported_chart_names_the_year_of_its_figures(config, demo_cache, items):
+    """Title lines of the trend, all-municipalities, goal-gap and map charts (an exported image
+    carries its title): the tobacco goal's figures end in 2021, and each chart says 2021."""
+    from nyap.data.geometry import county_features
+    from nyap.present.charts import map_chart
+
+    from .full_extract import full_cache
+
+    view = goal_view(full_cache(demo_cache), config, items["tobaksrok"], 2022)
+    src = source_line(view, False, "2024-08-30")
+    charts = {"trend": trend_chart(view, "1715", ("T",), NAMES, src, False),
+              "kommuner": municipalities_chart(view, 2022, "1715", ("T",), NAMES, src, False),
+              "malgap": goal_gap_chart(view, "1715", ("T",), NAMES, src, False),
+              "karta": map_chart(view, 2022, "1715", "T", NAMES, src, False, county_features("0017"), "status")}
+    for name, result in charts.items():
+        last_line = result.spec["title"]["text"][-1]
+        assert "2021" in last_line, (name, last_line)
+    assert re.search(r"över tid 20\d\d–2021$", charts["trend"].spec["title"]["text"][-1])
+    svg = chart_svg(charts["malgap"].spec)
+    assert "senaste 2021" in svg

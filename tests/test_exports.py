@@ -224,3 +224,47 @@ def test_png_and_svg_carry_title_source_line_and_demo_mark(store, demo_cache):
     # the image: the demo subtitle is drawn in its red above the chart, the real one is not red
     assert _red_in_title_band(chart_png(spec)) > 500
     assert _red_in_title_band(chart_png(real.spec)) == 0
+
+
+def test_a_missing_value_is_an_empty_cell_never_the_word_saknas(store, demo_cache, config):
+    """Tables write a missing value as "saknas" on screen and in the CSV (real Kolada: Forshaga
+    has no 2022 value for särskilt boende). In Excel it is an empty cell, in a number column
+    (the bars' values) and in a text column (the map's labels) alike."""
+    from nyap.data.geometry import county_features
+    from nyap.present.charts import map_chart
+
+    from .full_extract import full_cache
+
+    real = ResultStore(full_cache(demo_cache), config)
+    view = real.goal_view(real.items["aldreomsorg.2"], 2022)
+    bars = real.goal_charts(view, "1763", ("T",), NAMES, source_line(view, False)).bars
+    mapped = map_chart(view, 2022, "1763", "T", NAMES, "Källa: Kolada", False, county_features("0017"), "value")
+    for table in (bars.table, mapped.table):
+        assert (table == "saknas").any().any(), "the test needs a table that says saknas"
+        ws = workbook(table, "Källa: Kolada")
+        header = [cell.value for cell in ws[2]]
+        rows = body(ws)
+        assert all(v != "saknas" for row in rows for v in row)
+        col = next(c for c in table.columns if (table[c] == "saknas").any())
+        for row, src in zip(rows, table[col]):
+            if src == "saknas":
+                assert row[header.index(col)] is None
+    # the CSV still says it in words (the screen's convention)
+    assert "saknas" in table_csv(bars.table).decode("utf-8-sig")
+
+
+def test_the_overview_and_profile_downloads_start_with_source_and_date(config, demo_cache):
+    """Like a chart's download: the first line names the source and the data date (or the demo
+    mark), in the CSV and as the workbook's first row."""
+    from nyap.present.tables import overview_frame
+    from nyap.present.views import table_notice
+
+    store = ResultStore(demo_cache, config)
+    table = overview_frame(config, store.overview_evaluations(2022), "T", NAMES, ("1715", config.meta.county), 2022)
+    real = table_notice(False, "2024-08-30", 2022)
+    assert real.startswith("Källa: Kolada m.fl., hämtad 2024-08-30") and "2022" in real and "DEMO" not in real
+    assert "egen beräkning" in real  # statuses and targets are not Kolada's numbers
+    assert table_notice(True, "2024-08-30", 2022) == DEMO_FILE_NOTICE
+    assert table_csv(table, real).decode("utf-8-sig").splitlines()[0] == f"# {real}"
+    ws = workbook(table, real)
+    assert ws["A1"].value == real and [c.value for c in ws[2]][:2] == ["Utmaning", "Mål"]

@@ -291,3 +291,22 @@ def test_a_refused_group_id_only_costs_the_group(config, cache_dir):
         cache, report = run_refresh(config, cache_dir, base)
     assert value(cache, "N15428", "1780", 2022) == [pytest.approx(89.12601626)]
     assert any("G33624 kunde inte hämtas" in w for w in report.warnings)
+
+
+def test_an_ended_or_vanished_kpi_without_values_is_not_said_to_show_latest_data(config, real_cache_dir):
+    """The refresh summary says "målet visar senaste data" only for a KPI that has values. The
+    patient-survey KPIs (U71455 …) ended in 2024 and have no values for the county's areas: the
+    summary says they have none, as "Om data" does."""
+    import re
+
+    cache = load_cache(real_cache_dir)
+    warnings = cache.manifest["warnings"]
+    about = [w for w in warnings if re.match(r"^[A-Z]\d{5} (finns inte längre|är en avslutad serie)", w)]
+    assert any(w.startswith("U71455 är en avslutad serie") for w in about)
+    checked = 0
+    for w in about:
+        kpi = w.split()[0]
+        has_values = bool(cache.observations.loc[cache.observations["indicator_id"] == kpi, "value"].notna().any())
+        assert ("visar senaste data" in w) == has_values, w
+        checked += not has_values
+    assert checked  # at least one KPI without values was said to have none

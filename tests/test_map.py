@@ -60,3 +60,34 @@ def test_suppressed_survey_groups_are_grey_and_say_so(config, demo_cache):
     assert props["1737"]["value"] is None and props["1737"]["label"].startswith("..")
     assert result.table.set_index("Kod").loc["1737", "Värde (%)"].startswith("..")
     assert f"{store.region.names()['1737']} .. för få svar" in result.alt_text  # the text alternative says so too
+
+
+def test_a_status_from_an_older_year_is_grey_on_the_status_map(config, demo_cache):
+    """Real Kolada (U23505, särskilt boende): Forshaga's latest value is from 2019 and its status
+    then was "Uppnått". Under a 2022 map that status is not the state of 2022: grey, and the
+    words say which year the latest value is from."""
+    from .full_extract import full_cache
+
+    store = ResultStore(full_cache(demo_cache), config)
+    view = store.goal_view(store.items["aldreomsorg.2"], 2022)
+    ev = view.evaluation("1763", "T")
+    assert int(ev["latest_year"]) == 2019 and ev["status"] != "no_data"  # the evaluation row says so
+    for mode in ("status", "value"):
+        result = map_chart(view, 2022, "1715", "T", store.region.names(), "Källa: Kolada", False,
+                           county_features("0017"), mode)
+        props = {f["properties"]["code"]: f["properties"] for f in result.spec["layer"][0]["data"]["values"]}
+        assert props["1763"]["status"] == "Inget värde 2022 (senaste 2019)"
+        assert props["1763"]["status_group"] == "Ingen data"  # the colour the legend calls grey
+        assert result.table.set_index("Kod").loc["1763", "Läge mot målet"] == "Inget värde 2022 (senaste 2019)"
+    colour = result.spec["layer"][0]["encoding"]["color"]
+    status_map = map_chart(view, 2022, "1715", "T", store.region.names(), "Källa: Kolada", False,
+                           county_features("0017"), "status")
+    colour = status_map.spec["layer"][0]["encoding"]["color"]
+    assert colour["field"] == "properties.status_group"
+    scale = dict(zip(colour["scale"]["domain"], colour["scale"]["range"]))
+    assert scale["Ingen data"] == "#d9dde2"
+    # a municipality with a 2022 value keeps its status and colour
+    eda = view.evaluation("1730", "T")
+    assert int(eda["latest_year"]) == 2022
+    props = {f["properties"]["code"]: f["properties"] for f in status_map.spec["layer"][0]["data"]["values"]}
+    assert props["1730"]["status_group"] != "Ingen data" and "Inget värde" not in props["1730"]["status"]

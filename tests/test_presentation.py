@@ -205,3 +205,41 @@ def test_outside_text_in_a_room_chart_stays_text(config, demo_cache):
     view = step_view(store, step, page_for_challenge(config))
     assert "<img" not in view.body and "<script" not in view.body and "&lt;img" in view.body
     assert view.body.count("</svg>") == 1
+
+
+# ------------------------------------------------------------------ the year on every slide
+
+def test_a_slide_whose_figures_are_from_2021_says_2021(config, demo_cache):
+    """Real Kolada: the tobacco goal's KPI U01901 ended with 2021 data. A step "läget per 2022"
+    showing it must say the figures are from 2021, not let the room read them as 2022."""
+    from .full_extract import full_cache
+
+    store = ResultStore(full_cache(demo_cache), config)
+    assert max(store.years) == 2022
+    pages = page_for_challenge(config)
+    for chart in ("kommuner", "malgap", "trend"):
+        step, _ = step_from_link({"sida": "Barnalivet", "diagram": chart, "mal": "tobaksrok", "ar": "2022"}, config)
+        view = step_view(store, step, pages)
+        assert view.years == "Läget per 2022 · Senaste värde 2021", chart
+    # a goal with 2022 figures says 2022, and says nothing of 2021
+    step, _ = step_from_link({"sida": "Ungdomslivet", "diagram": "kommuner", "mal": "behorighet", "ar": "2022"}, config)
+    assert step_view(store, step, pages).years == "Värden från 2022"
+
+
+def test_every_step_of_the_sample_talk_names_its_year(config, demo_cache, talk):
+    store = ResultStore(demo_cache, config)
+    for step in talk.steps:
+        view = step_view(store, step, page_for_challenge(config))
+        assert re.search(r"\b20\d\d\b", view.years), (step, view.years)
+
+
+def test_the_overview_slide_carries_the_key_to_its_symbols(config, demo_cache, talk):
+    from nyap.rules.statuses import STATUS_STYLE
+
+    store = ResultStore(demo_cache, config)
+    for area in (config.meta.county, "1715"):  # the county's matrix and a municipality's profile
+        step, _ = step_from_link({"sida": "Översikt", "diagram": "oversikt", "kommun": area}, config)
+        view = step_view(store, step, page_for_challenge(config))
+        key = view.body.split("<table")[0]
+        for symbol, _, label in STATUS_STYLE.values():
+            assert f"{symbol} {label}" in key

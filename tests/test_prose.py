@@ -37,3 +37,43 @@ def test_key_numbers_in_words(config):
     assert "Målvärde 91,2\u00a0%" in k.lines
     none = key_numbers(goal, None, "Kil", "T", 2022, 16)
     assert none.status == "no_data" and none.lines == ()
+
+
+def test_a_tie_names_every_municipality_at_the_shown_precision(config, demo_cache):
+    """Real Kolada (N00973, nyanlända i arbete eller studier, 2022): Hammarö and Torsby both read
+    0,0. "lägst: Torsby (0,0)" would single out one of them; both are named, in the spread
+    sentence and in the all-municipalities chart's text alternative."""
+    from nyap.present.views import source_line
+    from nyap.serving.store import ResultStore
+
+    from .full_extract import full_cache
+
+    store = ResultStore(full_cache(demo_cache), config)
+    item = store.items["nyanlanda"]
+    view = store.goal_view(item, 2022)
+    names = store.region.names()
+    latest = view.values[(view.values["year"] == 2022) & (view.values["gender"] == "T")
+                         & view.values["area_code"].isin(["1761", "1737"])]
+    assert sorted(latest["value"].round(1)) == [0.0, 0.0]  # the real figures tie
+    from nyap.present.prose import spread_sentences
+
+    lines = spread_sentences(store.spreads(item, 2022)["T"], view.goal.value_unit, names, 16, view.values, "T")
+    assert "lägst: Hammarö och Torsby (0,0)" in lines[1]
+    bars = store.goal_charts(view, "1715", ("T",), names, source_line(view, False)).bars
+    assert "lägst Hammarö och Torsby 0,0" in bars.alt_text
+
+
+def test_a_value_in_years_is_not_followed_by_another_year(config, demo_cache):
+    """Life expectancy is in years: the trend's text says "84,4 år (2022)", never "år år 2022"."""
+    from nyap.present.charts import trend_chart
+    from nyap.present.views import source_line
+    from nyap.serving.store import ResultStore
+
+    from .full_extract import full_cache
+
+    store = ResultStore(full_cache(demo_cache), config)
+    view = store.goal_view(store.items["medellivslangd"], 2022)
+    result = trend_chart(view, "1715", ("K", "M"), store.region.names(), source_line(view, False), False)
+    assert view.goal.value_unit == "år"
+    assert "år år" not in result.alt_text
+    assert "år (2022)" in result.alt_text and "år (2017)" in result.alt_text

@@ -168,3 +168,43 @@ def test_unknown_municipality_is_a_swedish_message(tmp_path):
                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "Okänd kommunkod" in run.stderr and "Traceback" not in run.stderr
     assert not list(Path(tmp_path).iterdir())
+
+
+@pytest.fixture(scope="module")
+def real_kil_report(config, demo_cache):
+    """Kil's report on the whole real extract (Kolada's god hälsa has no age groups there; the
+    L-type goals karies, självmord and the patient surveys have no values at all)."""
+    from .full_extract import full_cache
+
+    store = ResultStore(full_cache(demo_cache), config)
+    return store, report_html(store, "1715")
+
+
+def test_a_goal_without_county_data_is_not_called_county_only(real_kil_report):
+    """N80401 (karies) is a regions-only KPI (type L) without any value in the extract: the first
+    page says "Ingen data" for Kil, not "Bara länet" beside the county's "Ingen data"; the goal
+    section does not say the county is shown either."""
+    from nyap.present.views import why_no_municipalities
+
+    store, page = real_kil_report
+    row = re.search(r'<tr data-goal="karies"[^>]*>(.*?)</tr>', page).group(1)
+    assert "Bara länet" not in row and "Ingen data" in row
+    view = store.goal_view(store.items["karies"], max(store.years))
+    assert view.evaluations.empty or (view.evaluations["status"] == "no_data").all()
+    why = why_no_municipalities(view)
+    assert "Kolada-typ L" not in why and "inga värden" in why.lower()
+
+
+def test_a_goal_with_identical_figures_on_several_pages_is_listed_once(real_kil_report, config):
+    """God hälsa is on three challenge pages; without age groups in the data the three rows on
+    the first page would be the same figures three times: it is listed once, under its first
+    challenge. Every other goal keeps its row."""
+    _, page = real_kil_report
+    parser = _Cards()
+    parser.feed(page)
+    god = [ch for ch, key in parser.summary_rows if key == "god_halsa"]
+    home = next(g for g in config.goals if g.id == "god_halsa").challenges[0].name
+    assert god == [home]
+    others = {(ch.name, item.key) for ch in config.challenges for item in focus_items(config, ch.name)
+              if item.goal.id != "god_halsa"}
+    assert others <= parser.summary_rows

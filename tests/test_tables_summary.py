@@ -100,3 +100,43 @@ def test_finding_a_goal_by_a_word_or_an_indicator_id(config, demo_cache):
     assert hits and hits[0].item_key == "tobaksrok" and "U01901" in hits[0].why
     assert {h.challenge for h in find(config, cat, "god hälsa")} >= {"Ungdomslivet", "Vuxenlivet", "Äldrelivet"}
     assert find(config, cat, "finnsinte") == [] and find(config, cat, "   ") == []
+
+
+def test_the_headline_counts_every_status_so_the_parts_add_up():
+    """A share already at 100 % ("Redan vid 100 %") is counted too: the numbers in the sentence
+    add up to the number of goals (Kil, women: 23 of 24 before)."""
+    import re
+
+    from nyap.rules.statuses import STATUSES
+
+    rows = pd.DataFrame({"goal_id": [f"g{i}" for i in range(len(STATUSES) + 2)],
+                         "status": [*STATUSES, "at_limit", "right_way"]})
+    sentence = summary_sentence(rows, "i Kil")
+    assert "1 redan vid 100 %" not in sentence and "2 redan vid 100 %" in sentence
+    # "N av TOTAL mål …": the first two numbers are the good ones and the whole
+    good, total, *parts = [int(n) for n in re.findall(r"\d+", sentence.replace("100 %", ""))]
+    reached = parts.pop(0)  # "(varav 1 uppnått)" is part of the good ones
+    assert reached == 1 and good + sum(parts) == total == len(rows), sentence
+
+
+def test_a_goal_with_identical_rows_on_several_pages_is_a_repeat(config, demo_cache):
+    """God hälsa is on three challenge pages (an age group per page). Without age groups in the
+    data (Kolada's U01405) the three pages' rows are identical: the later pages' rows are
+    repeats. With age groups (the Liv & Hälsa extract) they differ and none is."""
+    from nyap.present.views import repeated_focus_items
+    from nyap.serving.store import ResultStore
+
+    from .full_extract import full_cache
+
+    real = ResultStore(full_cache(demo_cache), config)
+    frame = real.overview_evaluations(2022).frame
+    home = next(g for g in config.goals if g.id == "god_halsa").challenges
+    assert len(home) > 1
+    repeated = repeated_focus_items(config, frame)
+    assert {(c.name, "god_halsa") for c in home[1:]} <= repeated
+    assert ("god_halsa" not in {k for _, k in repeated if _ == home[0].name})
+    assert all(key.split(".")[0] == "god_halsa" for _, key in repeated)  # no goal on one page only
+    demo = ResultStore(demo_cache, config)
+    demo_frame = demo.overview_evaluations(2022).frame
+    if demo.age_groups:
+        assert not {k for _, k in repeated_focus_items(config, demo_frame)} & {"god_halsa"}

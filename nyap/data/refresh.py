@@ -147,16 +147,22 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
     report.requests = client.requests_made
     obs = items_to_observations(items, report)
 
-    # vanished and ended KPIs: report, and keep their last data from the previous real cache
+    # vanished and ended KPIs: report, and keep their last data from the previous real cache.
+    # "the goal shows the latest data" only for a KPI that has values; one without says so
+    def has_values(kpi: str) -> bool:
+        return bool(obs.loc[obs["indicator_id"] == kpi, "value"].notna().any())
+
     for kpi in kpi_ids:
         if kpi not in meta:
             report.vanished.append(kpi)
-            report.warnings.append(f"{kpi} finns inte längre i Koladas katalog (/kpi); målet visar senaste data med en anmärkning.")
+            report.warnings.append(f"{kpi} finns inte längre i Koladas katalog (/kpi); " + (
+                "målet visar senaste data med en anmärkning." if has_values(kpi) else "inga värden hämtades."))
         else:
             m = ENDED_TITLE.search(str(meta[kpi].get("title", "")))
             if m:
                 report.ended[kpi] = int(m.group(1))
-                report.warnings.append(f"{kpi} är en avslutad serie (t.o.m. {m.group(1)} enligt titeln); målet visar senaste data.")
+                report.warnings.append(f"{kpi} är en avslutad serie (t.o.m. {m.group(1)} enligt titeln); " + (
+                    "målet visar senaste data." if has_values(kpi) else "Kolada har inga värden för den."))
     if old is not None and "kolada" not in old.demo_sources:
         keep_ids = [k for k in report.vanished if obs[obs["indicator_id"] == k]["value"].notna().sum() == 0]
         carried = old.observations[(old.observations["source"] == "kolada")

@@ -23,7 +23,7 @@ from nyap.present.formatting import (
 )
 from nyap.present.fonts import CHART_FONT
 from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE, usable
-from nyap.present.prose import remaining_phrase
+from nyap.present.prose import join_names, remaining_phrase, tied_at, value_year
 from nyap.present.status import coverage_text, coverage_warning, status_label
 from nyap.present.views import GoalView, latest_values_for_year
 
@@ -344,7 +344,12 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                 align="right", dx=8, dy=int(dy), fontSize=16, fontWeight="bold", color="#111111")
                 .encode(x=alt.X("year:Q"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
 
-    title = wrap(view.item.label) + [_scope(main_name, genders, view) + " – över tid"]
+    # the years drawn, in the title: an exported image travels without the page's year filter
+    drawn_years = sorted((set(usable(main)["year"].astype(int)) if not main.empty else set())
+                         | (set(usable(others)["year"].astype(int)) if not others.empty else set()))
+    span = "" if not drawn_years else f" {drawn_years[0]}" + (
+        f"–{drawn_years[-1]}" if drawn_years[-1] != drawn_years[0] else "")
+    title = wrap(view.item.label) + [_scope(main_name, genders, view) + " – över tid" + span]
     notes = []
     if _has_values(others) and not km:
         notes.append("Tunna grå linjer: övriga kommuner. Svart romb: målvärdet.")
@@ -495,8 +500,9 @@ def describe_trend(view, area, genders, area_names, county_view) -> str:
         ev = view.evaluation(view.reference_code if county_view else area, g)
         if ev and not pd.isna(ev.get("latest")):
             who = name + ("" if g == "T" else f" ({GENDER_LABELS[g].lower()})")
-            parts.append(f"{who}: {fmt_value(ev['latest'], goal.value_unit)} år {int(ev['latest_year'])}, "
-                         f"basvärde {fmt_value(ev['baseline'], goal.value_unit)} år {int(ev['baseline_year'])}"
+            # "84,4 år (2022)", not "84,4 år år 2022" (a unit in years)
+            parts.append(f"{who}: {value_year(ev, 'latest', goal.value_unit)}, "
+                         f"basvärde {value_year(ev, 'baseline', goal.value_unit)}"
                          + ("" if pd.isna(ev.get("target")) else f", målvärde {fmt_value(ev['target'], goal.value_unit)}")
                          + f". Status: {status_label(ev, goal).lower()}.")
     if view.series_breaks:
@@ -622,7 +628,14 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     extremes = ""
     if not present.empty:
         high, low = present.iloc[0], present.iloc[-1]
-        extremes = (f"Högst {who(high)} {fmt_value(high['value'], goal.value_unit)}, lägst {who(low)} "
+        # every municipality that reads the same as the highest (lowest) value is named: a tie
+        # shown as one name would single out one of them
+        groups = {who(r): r["value"] for r in present.to_dict("records")}
+
+        def tied(value) -> str:
+            return join_names(tied_at(groups, value))
+
+        extremes = (f"Högst {tied(high['value'])} {fmt_value(high['value'], goal.value_unit)}, lägst {tied(low['value'])} "
                     f"{fmt_value(low['value'], goal.value_unit)}"
                     + (" (lägre är bättre). " if goal.sign < 0 else ". "))
     alt_text = (f"{'Punktdiagram' if goal.unit == 'år' else 'Stapeldiagram'}: {goal.text}, "
@@ -662,8 +675,13 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         return None
     # words only: the point's colour and shape carry the status symbol, and the chart font has
     # every letter of the words (tests/test_fonts.py)
+    # a status judged on a value older than the chosen year carries that year ("Uppnått (2020)"):
+    # the row must not read as the state of the chosen year
+    rows["older_year"] = pd.Series([int(y) if not pd.isna(y) and int(y) != view.as_of else None
+                                    for y in rows["latest_year"]], index=rows.index, dtype=object)
     rows["status_text"] = [status_label(r, goal)
                            + (" (inom osäkerheten)" if r["status"] == "unchanged" and r["uncertainty_rule"] == "ci" else "")
+                           + (f" ({r['older_year']})" if r["older_year"] is not None else "")
                            for r in rows.to_dict("records")]
     rows["remaining_text"] = [remaining_phrase(st, r, goal.has_target) for r, st in zip(rows["remaining"], rows["status"])]
     rows["label"] = rows["status_text"] + np.where(rows["remaining_text"] != "", " · " + rows["remaining_text"], "")
@@ -732,11 +750,19 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         color=alt.Color("status_label:N", scale=status_scale, legend=None), tooltip=tooltip))
     chart = alt.layer(*layers).properties(height=alt.Step(50), width="container")
     scope = _scope("alla kommuner", genders, view)
-    headline = (f"Målgapet – {scope}: basår {period.baseline_year} → senaste → mål {period.target_year}"
-                if goal.has_target else f"Förändring sedan basåret {period.baseline_year} – {scope} (mål: bara riktning)")
+    # the year(s) of the latest values, in the title: an exported image names the year of its figures
+    latest_years = sorted({int(y) for y in rows["latest_year"].dropna()})
+    latest_span = "" if not latest_years else " " + (str(latest_years[0]) if len(latest_years) == 1
+                                                      else f"{latest_years[0]}–{latest_years[-1]}")
+    headline = (f"Målgapet – {scope}: basår {period.baseline_year} → senaste{latest_span} → mål {period.target_year}"
+                if goal.has_target else f"Förändring från basåret {period.baseline_year} till senaste{latest_span} – {scope} (mål: bara riktning)")
     title = wrap(view.item.label) + [headline[0].upper() + headline[1:]]
     notes = ["Ring: basvärdet. Fylld symbol: senaste värdet (färg och form = status)"
              + ("" if (not goal.has_target) else ", svart streck = målvärdet") + "."]
+    older = sorted({y for y in rows["older_year"] if y is not None})
+    if older:
+        notes.append(f"Ett årtal i parentes efter statusen ({', '.join(map(str, older))}): senaste värdet är från det "
+                     f"året, inte från {view.as_of}.")
     notes += coverage_notes
     notes += missing_notes
     # numbers stay numbers (Swedish Excel computes with them: the CSV writes a decimal comma and an
@@ -753,7 +779,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         "Målvärde": rows["target"].round(2),
         "Återstår": rows["remaining"].round(2),
         "Förändring": (goal.sign * rows["achieved"]).round(2),
-        "Status": [status_label(r, goal) for r in rows.to_dict("records")],
+        "Status": rows["status_text"].tolist(),
         "Jämförelse över seriebrott": np.where(rows["across_break"].astype(bool), "ja", ""),
         "_name": rows["name"],
     }).set_index("_name").loc[order].reset_index(drop=True)
@@ -858,7 +884,15 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
         label = (f"{SUPPRESSED_MARK} för få svar" if suppressed else
                  "saknas" if value is None else fmt_number(value))
         shown_status = status_label(ev, goal) if ev is not None else status_label(None)
-        props = {**f["properties"], "name": name, "value": value, "label": label, "status": shown_status}
+        status_key = str(ev["status"]) if ev is not None else "no_data"
+        latest_year = ev.get("latest_year") if ev is not None else None
+        if status_key != "no_data" and latest_year is not None and not pd.isna(latest_year) and int(latest_year) < used:
+            # a status judged on an older value is not the status of the map's year: grey, and
+            # the words say which year it is from (Forshaga: "Uppnått" from 2019 under "2022")
+            shown_status = f"Inget värde {used} (senaste {int(latest_year)})"
+            status_key = "no_data"
+        props = {**f["properties"], "name": name, "value": value, "label": label, "status": shown_status,
+                 "status_group": STATUS_STYLE[status_key][2]}
         shapes.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
         table.append({"Kod": code, "Kommun": name, "År": used, "Kön": GENDER_LABELS[gender],
                       f"Värde ({goal.value_unit})": label, "Läge mot målet": shown_status})
@@ -872,7 +906,9 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
                alt.Tooltip("properties.status:N", title="Läge mot målet")]
     if mode == "status":
         keys = [k for k in STATUS_STYLE]
-        colour = alt.Color("properties.status:N", title="Läge mot målet", scale=alt.Scale(
+        # coloured by the status group (the plain status words), so that a specific label ("Inget
+        # basvärde", "Inget värde 2022 (senaste 2019)") is grey like no data, not a new colour
+        colour = alt.Color("properties.status_group:N", title="Läge mot målet", scale=alt.Scale(
             domain=[STATUS_STYLE[k][2] for k in keys], range=[STATUS_STYLE[k][1] if k != "no_data" else MISSING_COLOUR
                                                             for k in keys]),
             legend=alt.Legend(orient="bottom", columns=2))
@@ -902,7 +938,7 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
     title = wrap(view.item.label) + [f"Länets kommuner {used} – {what}" + (
         "" if gender == "T" else f" ({GENDER_LABELS[gender].lower()})")]
     notes = [f"Målet: {better} är bättre. Grå: värde saknas eller för få svar." if mode == "value"
-             else "Grå: ingen bedömning (data saknas)."]
+             else f"Grå: ingen bedömning för {used} (data saknas eller är från ett tidigare år)."]
     frame = pd.DataFrame(table)
     shown = frame[frame[f"Värde ({goal.value_unit})"] != "saknas"]
     alt_text = (f"Karta över länets kommuner {used} för {view.item.label.lower()}: "

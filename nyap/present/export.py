@@ -84,6 +84,9 @@ def table_csv(table: pd.DataFrame, notice: str = "") -> bytes:
 _SWEDISH_NUMBER = re.compile(r"[-\u2212]?\d+(?:,\d+)?")
 _DECIMAL = re.compile(r"\d,\d")
 _MARKERS = {SUPPRESSED_MARK, "saknas", "–", ""}
+# what the screen and the CSV write for a missing value: in a workbook it is an empty cell (Excel's
+# AVERAGE and COUNT skip it; a text "saknas" among numbers is neither missing nor a number)
+_MISSING_TEXTS = {"saknas", "–", ""}
 
 
 def _swedish_number_column(values: pd.Series) -> bool:
@@ -103,8 +106,10 @@ def _blank(value) -> bool:
 
 def _from_swedish(text: str):
     t = text.strip()
+    if t in _MISSING_TEXTS:
+        return None
     if t in _MARKERS:
-        return t or None
+        return t
     return float(t.replace(MINUS, "-").replace(",", "."))
 
 
@@ -122,7 +127,7 @@ def _cells(column: pd.Series) -> list:
                 for v in column.astype(object)]
     if _swedish_number_column(column):
         return [None if _blank(v) else _from_swedish(v) for v in column]
-    return [None if _blank(v) else _text(v) for v in column]
+    return [None if _blank(v) or (isinstance(v, str) and v.strip() in _MISSING_TEXTS) else _text(v) for v in column]
 
 
 def table_xlsx(table: pd.DataFrame, notice: str = "") -> bytes:

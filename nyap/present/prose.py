@@ -121,18 +121,52 @@ def _change_unit(unit: str) -> str:
     return " procentenheter" if unit == "%" else f" {unit}"
 
 
-def spread_sentences(change, unit: str, names: dict[str, str], size: int) -> list[str]:
-    """The spread between the municipalities in words (nyap/rules/equality.py decides)."""
+def join_names(names) -> str:
+    """'Hammarö', 'Hammarö och Torsby', 'Eda, Hammarö och Torsby', in Swedish alphabetical order
+    (Å, Ä, Ö last)."""
+    names = sorted(set(names), key=lambda n: n.lower().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"})))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1] if names else ""
+
+
+def tied_at(values: dict[str, float], extreme: float, decimals: int = 1) -> list[str]:
+    """The keys whose value reads the same as `extreme` at the shown precision: a tie is named
+    whole ("lägst: Hammarö och Torsby (0,0)"), never as one of them."""
+    shown = fmt_number(extreme, decimals)
+    return [k for k, v in values.items() if v is not None and not pd.isna(v) and fmt_number(float(v), decimals) == shown]
+
+
+def _year_values(values: pd.DataFrame | None, gender: str, year: int, other_year: int) -> dict[str, float]:
+    """Each municipality's value in `year`, for those with a value in both years (the spread's
+    municipalities)."""
+    if values is None or values.empty:
+        return {}
+    ok = values[values["value"].notna() & (values["gender"] == gender)]
+    if "suppressed" in ok:
+        ok = ok[~ok["suppressed"].astype(bool)]
+    both = set(ok.loc[ok["year"] == year, "area_code"]) & set(ok.loc[ok["year"] == other_year, "area_code"])
+    rows = ok[(ok["year"] == year) & ok["area_code"].isin(both)].drop_duplicates("area_code", keep="last")
+    return dict(zip(rows["area_code"].astype(str), rows["value"].astype(float)))
+
+
+def spread_sentences(change, unit: str, names: dict[str, str], size: int, values: pd.DataFrame | None = None,
+                     gender: str = "T") -> list[str]:
+    """The spread between the municipalities in words (nyap/rules/equality.py decides). With the
+    measure's `values`, municipalities tied at the shown precision are all named."""
     if change.baseline is None or change.latest is None:
         return [f"Skillnaderna mellan kommunerna kan inte bedömas: {change.reason}."]
     b, l = change.baseline, change.latest
     u = _change_unit(unit)
+    latest = _year_values(values, gender, l.year, b.year)
+
+    def who(code: str, extreme: float) -> str:
+        return join_names([names.get(c, c) for c in set(tied_at(latest, extreme)) | {code}])
+
     lines = [
         f"Spridning mellan kommunerna ({l.n} av {size} kommuner med värde både {b.year} och {l.year}): "
         f"högst − lägst {fmt_number(b.range)} → {fmt_number(l.range)}{u}, standardavvikelse "
         f"{fmt_number(b.sd)} → {fmt_number(l.sd)}.",
-        f"Högst {l.year}: {names.get(l.high_area, l.high_area)} ({fmt_number(l.high)}), lägst: "
-        f"{names.get(l.low_area, l.low_area)} ({fmt_number(l.low)}).",
+        f"Högst {l.year}: {who(l.high_area, l.high)} ({fmt_number(l.high)}), lägst: "
+        f"{who(l.low_area, l.low)} ({fmt_number(l.low)}).",
     ]
     if b.noise_sd or l.noise_sd:
         lines.append(f"Utan slumpens bidrag (enkätdata): {fmt_number(b.true_sd)} → {fmt_number(l.true_sd)}.")

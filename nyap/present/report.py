@@ -26,7 +26,7 @@ from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, file_slug, fmt_
 from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, key_numbers
 from nyap.present.summary import headline_rows, summary_sentence
 from nyap.present.views import (
-    FocusItem, GoalView, caveats, focus_items, shown_gender, source_line, why_no_municipalities,
+    FocusItem, GoalView, caveats, focus_items, repeated_focus_items, shown_gender, source_line, why_no_municipalities,
 )
 
 REPORT_NAME = "Aktuellt perspektiv"
@@ -123,14 +123,18 @@ def _chart_png(view: GoalView, area: str, genders: tuple[str, ...], names: dict[
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii"), result.alt_text
 
 
-def _summary_table(store, area: str, sections: list[GoalSection]) -> str:
-    """Page one: every goal with the area's status and remaining distance beside the county's."""
+def _summary_table(store, area: str, sections: list[GoalSection], repeated: set[tuple[str, str]] = frozenset()) -> str:
+    """Page one: every goal with the area's status and remaining distance beside the county's.
+    `repeated` (views.repeated_focus_items): a goal on several challenge pages with identical
+    figures there is listed once, under its first challenge."""
     county_view = area == store.config.meta.county
     area_label = report_area_label(store, area)
     head = ["Mål"] + ([f"{area_label}: senaste", f"{area_label}: läge"] if not county_view else []) + \
            ["Länet: senaste", "Länet: läge"]
     rows, current = [], None
     for s in sections:
+        if (s.challenge, s.item.key) in repeated:
+            continue
         if s.challenge != current:
             current = s.challenge
             rows.append(f'<tr class="ch"><th colspan="{len(head)}" scope="colgroup">{esc(current)}</th></tr>')
@@ -144,7 +148,9 @@ def _summary_table(store, area: str, sections: list[GoalSection]) -> str:
                     cells += [f'<td class="num">{esc(_latest(s, area, g))}</td>', f"<td>{_status(own[0])}</td>"]
                 else:
                     # L-type KPIs exist only for the county; otherwise the municipality simply has no data
-                    county_only = any(m.get("kpi_type") == "L" for m in s.view.indicators)
+                    # ...but a goal without a county value either is not "county only": it has no data
+                    county_only = (any(m.get("kpi_type") == "L" for m in s.view.indicators)
+                                   and bool(ref) and ref[0].status != "no_data")
                     cells += ['<td class="num">–</td>',
                               '<td class="note">Bara länet (Kolada-typ L)</td>' if county_only
                               else f"<td>{_status(key_numbers(s.view.goal, None, '', g, s.view.as_of, 0))}</td>"]
@@ -270,7 +276,7 @@ def report_html(store, area: str, as_of: int | None = None) -> str:
     out.append(f'<p class="lead">{esc(headline)}</p>')
     out.append('<p class="note">Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll. '
                "Status och återstående avstånd räknas som i appen (samma regler, samma data).</p>")
-    out.append(_summary_table(store, area, sections))
+    out.append(_summary_table(store, area, sections, repeated_focus_items(config, ev.frame)))
     current = None
     for s in sections:
         if s.challenge != current:

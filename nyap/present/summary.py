@@ -74,6 +74,10 @@ def summary_sentence(rows: pd.DataFrame, where: str = "i länet") -> str:
         text += f" (varav {counts['reached']} {'uppnått' if counts['reached'] == 1 else 'uppnådda'})"
     text += f"; {counts['unchanged']} {'oförändrat' if counts['unchanged'] == 1 else 'oförändrade'}, " \
             f"{counts['wrong_way']} åt fel håll"
+    if counts["at_limit"]:
+        # a share already at its limit is neither better nor worse: counted in words of its own,
+        # so that the parts add up to the whole
+        text += f", {counts['at_limit']} {STATUS_LABELS['at_limit'].lower()}"
     if counts["break"]:
         text += f", {counts['break']} ej jämförbara (seriebrott)"
     if counts["no_data"]:

@@ -205,9 +205,12 @@ def shown_gender(view: GoalView, requested: str) -> tuple[str, str | None]:
 
 
 def why_no_municipalities(view: GoalView) -> str | None:
-    """L-type goals: say why there are no municipality values."""
+    """L-type goals: say why there are no municipality values. A goal without any value (not
+    for the county either) is not "county only": it has no data."""
     if view.has_municipalities:
         return None
+    if usable(view.values).empty and (view.reference.empty or usable(view.reference).empty):
+        return "Det finns inga värden för det här måttet – varken för kommunerna eller länet."
     types = {m.get("kpi_type") for m in view.indicators}
     if "L" in types:
         return ("Nyckeltalet finns bara för regioner (Kolada-typ L), inte för enskilda kommuner. "
@@ -313,3 +316,46 @@ def latest_values_for_year(view: GoalView, year: int, genders: tuple[str, ...]) 
     rows["suppressed"] = rows["suppressed"].fillna(False).astype(bool)
     return rows, used
 
+
+
+def repeated_focus_items(config: GoalsConfig, evaluations: pd.DataFrame) -> set[tuple[str, str]]:
+    """(challenge, focus item key) of each goal measure listed on several challenge pages whose
+    rows on that page are identical to its rows on the goal's first challenge (god hälsa without
+    age groups in the data: the same figures on Ungdomslivet, Vuxenlivet and Äldrelivet). A list
+    of all goals (the profile, its download, the report's first page) shows such a measure once,
+    under its first challenge. With age groups the rows differ and every page keeps its row.
+    `evaluations`: the overview's evaluation rows (a "challenge" column), e.g.
+    store.overview_evaluations(year, age).frame."""
+    if evaluations.empty or "challenge" not in evaluations:
+        return set()
+    repeated = set()
+    for goal in config.goals:
+        if len(goal.challenges) < 2:
+            continue
+        home = goal.challenges[0].name
+        for i, track in enumerate(goal.tracks, 1):
+            key = goal.id if i == 1 else f"{goal.id}.{i}"
+            rows = evaluations[(evaluations["goal_id"] == goal.id) & (evaluations["track"] == track)]
+
+            def on(challenge: str) -> pd.DataFrame:
+                part = rows[rows["challenge"] == challenge].drop(columns="challenge")
+                return part.sort_values(["area_code", "gender"]).reset_index(drop=True)
+
+            first = on(home)
+            for ch in goal.challenges[1:]:
+                other = on(ch.name)
+                if not first.empty and first.astype(str).equals(other.astype(str)):
+                    repeated.add((ch.name, key))
+    return repeated
+
+
+def table_notice(is_demo: bool, data_date: str, as_of: int | None = None) -> str:
+    """The first line of a table download that is not a chart's (the overview, a profile): where
+    the figures come from and when they were fetched, as a chart's download says; the demo mark
+    when demo data is shown. Statuses, targets and own county means are our own arithmetic, not
+    Kolada's."""
+    if is_demo:
+        return "DEMODATA - påhittade värden, får inte användas som underlag"
+    line = "Källa: Kolada m.fl." + (f", hämtad {data_date}" if data_date else "")
+    line += ". Status, målvärden och länets egna medelvärden: egen beräkning"
+    return line + (f". Läget per {as_of}." if as_of else ".")

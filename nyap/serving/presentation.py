@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pandas as pd
+
 from nyap import PROJECT_ROOT
 from nyap.problems import ProblemsError
 from nyap.present.views import focus_items
@@ -179,6 +181,61 @@ class StepView:
     alt: str  # the chart's text alternative
     source: str
     notices: tuple[str, ...] = ()
+    # the year(s) the figures on the slide are from, said on the slide itself: a step "läget per
+    # 2022" can show figures from 2021 (a series that ended), and the room must not read them as 2022
+    years: str = ""
+
+
+def status_key_html() -> str:
+    """The key to the status symbols ✔ ● ○ ✖ ◇ ⋯ – for a slide: symbol and word for each status
+    (the page's legend also explains the remaining numbers, which the room's matrix does not show)."""
+    from html import escape
+
+    from nyap.rules.statuses import STATUS_STYLE
+
+    return ('<p class="nyap-legend">'
+            + "".join(f'<span class="nyap-s-{k}">{escape(sym)} {escape(label)}</span>'
+                      for k, (sym, _, label) in STATUS_STYLE.items()) + "</p>")
+
+
+def years_phrase(as_of: int, years) -> str:
+    """'Värden från 2022' when the figures are from the chosen year; 'Läget per 2022 · Senaste
+    värde 2021' (or a range) when they are older; '' when nothing is shown."""
+    found = sorted({int(y) for y in years if y is not None and not pd.isna(y)})
+    if not found:
+        return f"Läget per {as_of}: inga värden"
+    if found == [as_of]:
+        return f"Värden från {as_of}"
+    shown = str(found[0]) if len(found) == 1 else f"{found[0]}–{found[-1]}"
+    return f"Läget per {as_of} · Senaste {'värde' if len(found) == 1 else 'värden'} {shown}"
+
+
+def _latest_years(view, step_chart: str, area: str, genders: tuple[str, ...]) -> set:
+    """The years of the figures a chart step shows: the last year of each line (trend), the year
+    of the bars (all municipalities), or each row's latest value (goal gap)."""
+    from nyap.present.views import latest_values_for_year
+    from nyap.rules.goal_arithmetic import usable
+
+    if step_chart == "kommuner":
+        return {latest_values_for_year(view, view.as_of, genders)[1]}
+    if step_chart == "malgap":
+        ev = view.evaluations
+        if ev.empty:
+            return set()
+        rows = ev[ev["area_code"].isin([*view.region.municipalities, view.reference_code])
+                  & ev["gender"].isin(genders) & (ev["status"] != "no_data")]
+        return set(rows["latest_year"].dropna())
+    codes = [view.region.country] + ([area] if view.region.is_municipality(area) and view.has_municipalities else [])
+    frames = [usable(view.values[view.values["area_code"].isin(codes)])]
+    if not view.reference.empty:
+        frames.append(usable(view.reference))
+    years = set()
+    for f in frames:
+        f = f[(f["year"] <= view.as_of) & f["gender"].isin(genders)]
+        if not f.empty:
+            # each line's last year: a line that ended (a KPI ended in 2021) shows its last value
+            years |= set(f.groupby("area_code")["year"].max())
+    return years
 
 
 def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
@@ -207,7 +264,13 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
                                 ("K", "M") if step.gender == "KM" else (gender,), link, page_for, year)
         source = "DEMODATA – påhittade värden." if store.cache.is_demo else f"Källa: Kolada m.fl., hämtad {data_date}."
         heading = step.heading or f"Alla mål – {area_label}, läget per {year}"
-        return StepView(heading, step.takeaway, "table", body, heading, source, tuple(notices))
+        # the room cannot hover for the matrix's words: the key to its symbols is on the slide
+        body = status_key_html() + body
+        frame = ev.frame
+        shown = frame[(frame["area_code"] == (frame["reference_code"] if step.area == config.meta.county else step.area))
+                      & (frame["gender"] == gender) & (frame["status"] != "no_data")] if not frame.empty else frame
+        years = years_phrase(year, shown["latest_year"] if not shown.empty else [])
+        return StepView(heading, step.takeaway, "table", body, heading, source, tuple(notices), years)
     item = store.items[step.goal]
     age = store.age_group_on(step.page, item, step.age_group)
     if step.age_group and age != step.age_group:
@@ -225,11 +288,14 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
         result = charts.trend
     heading = step.heading or f"{item.label} – {area_label}"
     if result is None:
-        return StepView(heading, step.takeaway, "table", "", "Det finns inga värden att visa.", source, tuple(notices))
+        return StepView(heading, step.takeaway, "table", "", "Det finns inga värden att visa.", source, tuple(notices),
+                        years_phrase(year, []))
+    shown_chart = step.chart if result is not charts.trend else "trend"
+    years = years_phrase(year, _latest_years(view, shown_chart, step.area, genders))
     height = {"trend": 640, "kommuner": 700, "malgap": 780}[step.chart if result is not charts.trend else "trend"]
     svg = room_svg(room_spec(result.spec, height))
     meta = result.layout.get("usermeta", {})
     subtitle = " ".join(meta.get("heading", [])[-1:])
     # the chart's reading notes (what the lines and marks are) follow the source line
     source = " · ".join([source, *meta.get("notes", [])[1:]])
-    return StepView(heading, step.takeaway or subtitle, "chart", svg, result.alt_text, source, tuple(notices))
+    return StepView(heading, step.takeaway or subtitle, "chart", svg, result.alt_text, source, tuple(notices), years)

@@ -89,8 +89,10 @@ def _excel_label(label: str) -> str:
     return label.replace("CSV för Excel", "Excel") if "CSV för Excel" in label else label.replace("CSV", "Excel")
 
 
-def show_download(table, stem: str, is_demo: bool, label: str = "Ladda ner tabellen (CSV)") -> None:
-    notice = DEMO_FILE_NOTICE if is_demo else ""
+def show_download(table, stem: str, is_demo: bool, label: str = "Ladda ner tabellen (CSV)",
+                  notice: str | None = None) -> None:
+    """`notice`: the file's first line (source and date); by default only the demo mark."""
+    notice = DEMO_FILE_NOTICE if is_demo else (notice or "")
     name = ("DEMO-" if is_demo else "") + file_slug(stem)
     cols = st.columns(2)
     cols[0].download_button(label, data=lambda: table_csv(table, notice), file_name=f"{name}.csv",

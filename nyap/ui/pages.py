@@ -30,7 +30,8 @@ from nyap.present.prose import (
 )
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
-    SOURCE_LABELS, GoalView, caveats, focus_age_group, focus_items, other_sources, shown_gender, source_line, why_no_municipalities,
+    SOURCE_LABELS, GoalView, caveats, focus_age_group, focus_items, other_sources, shown_gender, source_line, table_notice,
+    why_no_municipalities,
 )
 from nyap.ui.components import show_chart, show_download
 from nyap.ui.safe import esc, md, paragraphs
@@ -222,7 +223,8 @@ def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
         for g, change in spreads.items():
             prefix = "" if g == "T" else f"{GENDER_LABELS[g]}: "
             lines += [prefix + t if i == 0 else t for i, t in
-                      enumerate(spread_sentences(change, view.goal.value_unit, ctx.names, view.region.size))]
+                      enumerate(spread_sentences(change, view.goal.value_unit, ctx.names, view.region.size,
+                                                 view.values, g))]
     code = ctx.filters.area if view.has_municipalities and not ctx.county_view else view.reference_code
     gap = store.gender_gap(view.item, view.as_of, view.age_group or None, code) if code else None
     if gap is not None and gap.verdict != "no_data":
@@ -322,7 +324,9 @@ def render_overview() -> None:
         what = "alla-mal-lanet" if ctx.county_view else f"alla-mal-{ctx.area_label()}"
         show_download(table, f"{what}-{GENDER_LABELS[g]}-{f.year}", store.cache.is_demo,
                       label=f"Ladda ner {'översikten' if ctx.county_view else 'profilen'} som tabell "
-                            f"({GENDER_LABELS[g].lower()}, CSV för Excel)")
+                            f"({GENDER_LABELS[g].lower()}, CSV för Excel)",
+                      notice=table_notice(store.cache.is_demo, str(store.cache.manifest.get("created", ""))[:10],
+                                          f.year))
     if f.year >= config.meta.baseline_year:
         _report_downloads(store, f.area, f.year, ctx.area_label() if not ctx.county_view else store.region.county_name)
 

@@ -119,7 +119,8 @@ def render_presentation() -> None:
     # markdown, not st.html: every step then uses Streamlit's markdown renderer from the first
     # screen on, so the first chart step does not wait for it to load (a grey skeleton in front of the room)
     st.markdown(f'<div class="nyap-room-md"><p class="nyap-room-h" role="heading" aria-level="1">{esc(view.heading)}</p>'
-                + (f'<p class="nyap-room-take">{esc(view.takeaway)}</p>' if view.takeaway else "") + "</div>",
+                + (f'<p class="nyap-room-take">{esc(view.takeaway)}</p>' if view.takeaway else "")
+                + (f'<p class="nyap-room-year">{esc(view.years)}</p>' if view.years else "") + "</div>",
                 unsafe_allow_html=True)
     for n in notices + list(view.notices):
         st.caption(f"⚠ {md(n)}")

@@ -154,7 +154,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stStatu
   font-size: max(20px, 2.35vw); font-weight: 700; line-height: 1.15; margin: 0; padding: 0; color: #111; }
 [data-testid="stMarkdownContainer"] p.nyap-room-take { font-family: "Source Sans Pro", "Source Sans", sans-serif;
   font-size: max(15px, 1.55vw); line-height: 1.25; margin: .2vh 0 0 0; color: #222; }
-.nyap-room-chart svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 8.6vw - 7vh); margin: 0 auto; }
+[data-testid="stMarkdownContainer"] p.nyap-room-year { font-family: "Source Sans Pro", "Source Sans", sans-serif;
+  font-size: max(14px, 1.2vw); font-weight: 600; line-height: 1.2; margin: .2vh 0 0 0; color: #0b4f8a; }
+/* the key to the overview's status symbols, on the slide itself */
+.nyap-room-table .nyap-legend { font-size: 1.5vh !important; margin: 0 0 .4vh 0; }
+.nyap-room-chart svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 10vw - 8vh); margin: 0 auto; }
 .nyap-room-foot { display: flex; justify-content: space-between; gap: 2vw; font-size: max(12px, .95vw); color: #333;
   font-family: "Source Sans Pro", "Source Sans", sans-serif; margin: 0; }
 .nyap-room-foot a { color: #0b4f8a; margin-left: .5vw; }
