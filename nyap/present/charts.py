@@ -23,7 +23,7 @@ from nyap.present.formatting import (
 )
 from nyap.present.fonts import CHART_FONT
 from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE, usable
-from nyap.present.prose import join_names, remaining_phrase, tied_at, value_year
+from nyap.present.prose import UNKNOWN_UNCERTAINTY, join_names, remaining_phrase, tied_at, value_year
 from nyap.present.status import coverage_text, coverage_warning, status_label
 from nyap.present.views import GoalView, latest_values_for_year
 
@@ -689,10 +689,10 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     if "latest_n_areas" in rows:
         # the county's own mean: how many municipalities it covers, flagged when that changed
         for r in rows[rows["area_code"] == view.reference_code].to_dict("records"):
-            if coverage_text(r, view.region.size):
-                coverage_notes.append(f"{r['name']}: {coverage_text(r, view.region.size)} {_int_or(r['latest_year'])}"
-                                      + (f", {coverage_text(r, view.region.size, 'baseline')} {_int_or(r['baseline_year'])} – "
-                                         "inte samma kommuner" if coverage_warning(r, view.region.size) else "") + ".")
+            if coverage_warning(r, view.region.size):  # judged on the municipalities present both years
+                coverage_notes.append(f"{r['name']}: {coverage_warning(r, view.region.size)}")
+            elif coverage_text(r, view.region.size):
+                coverage_notes.append(f"{r['name']}: {coverage_text(r, view.region.size)} båda åren.")
     rows["chosen"] = (rows["area_code"] == area) | ((not view.region.is_municipality(area)) & (rows["area_code"] == view.reference_code))
     rows["is_ref"] = rows["area_code"] == view.reference_code
     for c in ("baseline", "latest", "target", "remaining", "achieved"):
@@ -764,6 +764,8 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
         notes.append(f"Ett årtal i parentes efter statusen ({', '.join(map(str, older))}): senaste värdet är från det "
                      f"året, inte från {view.as_of}.")
     notes += coverage_notes
+    if (rows["uncertainty_rule"] == "unknown").any():
+        notes.append(UNKNOWN_UNCERTAINTY)
     notes += missing_notes
     # numbers stay numbers (Swedish Excel computes with them: the CSV writes a decimal comma and an
     # ordinary minus); area and sex in their own columns, with the area's code
