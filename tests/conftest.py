@@ -62,8 +62,8 @@ def kolada_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def real_observations(kolada_dir) -> pd.DataFrame:
-    """The real Värmland values as observations (source kolada), nulls kept as NaN."""
-    raw = pd.read_csv(kolada_dir / "varmland_values_subset.csv", dtype={"municipality_id": str})
+    """The real Värmland values (the whole extract) as observations (source kolada), nulls kept as NaN."""
+    raw = pd.read_csv(kolada_dir / "varmland_values_2024-08.csv", dtype={"municipality_id": str})
     return pd.DataFrame({
         "source": "kolada",
         "indicator_id": raw["kpi"],

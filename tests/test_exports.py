@@ -224,3 +224,34 @@ def test_png_and_svg_carry_title_source_line_and_demo_mark(store, demo_cache):
     # the image: the demo subtitle is drawn in its red above the chart, the real one is not red
     assert _red_in_title_band(chart_png(spec)) > 500
     assert _red_in_title_band(chart_png(real.spec)) == 0
+
+
+def test_files_from_the_shipped_cache_name_the_extract(default_cache, config):
+    """The shipped cache's charts, and the CSV, Excel and SVG made of them, say "Kolada, uttag
+    augusti 2024" (the manifest's source label), never a fetch date or DEMODATA."""
+    from nyap.present.views import cache_source_line
+
+    real = ResultStore(default_cache, config)
+    view = real.goal_view(real.items["behorighet"], 2022, None)
+    source = cache_source_line(view, default_cache)
+    assert source.startswith("Källa: Kolada, uttag augusti 2024 (N15428)") and "hämtad" not in source
+    c = real.goal_charts(view, "1780", ("T",), NAMES, source)
+    notice = c.gap.layout["usermeta"]["notes"][0]  # what the page's download buttons write first
+    assert notice == source
+    csv_first = table_csv(c.gap.table, notice).decode("utf-8-sig").splitlines()[0]
+    assert "Kolada, uttag augusti 2024" in csv_first
+    ws = workbook(c.gap.table, notice)
+    assert "Kolada, uttag augusti 2024" in str(ws.cell(1, 1).value)
+    svg = html.unescape(chart_svg(c.trend.spec))
+    assert "Kolada, uttag augusti 2024" in svg and "DEMO" not in svg
+    # Karlstad's behörighet in 2022 is the extract's figure
+    raw = pd.read_csv(config_root() / "tests" / "fixtures" / "kolada" / "varmland_values_2024-08.csv",
+                      dtype={"municipality_id": str})
+    expected = raw[(raw["kpi"] == "N15428") & (raw["municipality_id"] == "1780") & (raw["year"] == 2022)
+                   & (raw["gender"] == "T")]["value"].item()
+    assert view.evaluation("1780", "T")["latest"] == pytest.approx(expected)
+
+
+def config_root():
+    from nyap import PROJECT_ROOT
+    return PROJECT_ROOT
