@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test demo-cache check refresh bench load serve screenshots clean
+.PHONY: run test demo-cache real-cache check refresh bench load serve screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: $(VENV)/.dev-installed
 # Rebuild the shipped demonstration cache (deterministic).
 demo-cache: $(VENV)/.runtime-installed
 	$(BIN)/python -m nyap demo-cache
+
+# Rebuild the shipped default cache from the real Kolada extract (August 2024) through the
+# project's own refresh path, replayed on 127.0.0.1 (no internet needed).
+real-cache: $(VENV)/.runtime-installed
+	$(BIN)/python scripts/build_real_cache.py
 
 # Validate goals.toml and the cache, print a summary.
 check: $(VENV)/.runtime-installed

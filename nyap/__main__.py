@@ -83,10 +83,17 @@ def cmd_check(args) -> int:
             return 1
         print(f"{talk_path}: {len(talk.steps)} steg – OK.")
     cache = load_cache(Path(args.cache))
-    kind = "DEMODATA" if cache.is_demo else "riktiga data"
+    kind = "DEMODATA" if cache.is_demo else f"riktiga data: {cache.origin_text}"
     print(f"{args.cache}: {len(cache.observations)} observationer ({kind}), skapad {cache.manifest.get('created')}.")
     for line in goal_summary_lines(cache, config, args.year):
         print(line)
+    from nyap.present.missing import missing_data_notes
+
+    notes = missing_data_notes(cache, config)
+    if notes:
+        print("Mål utan data – varför och vad som skulle ge data:")
+        for goal_id, note in notes.items():
+            print(f"  {goal_id}: {note}")
     return 0
 
 

@@ -1,4 +1,6 @@
-"""Shared fixtures: the project's goals, the demo cache, and the real Kolada data in tests/fixtures."""
+"""Shared fixtures: the project's goals, the shipped default cache (real Kolada figures, extract of
+August 2024), the invented demo cache built into a temporary directory, and the real Kolada data in
+tests/fixtures."""
 
 from __future__ import annotations
 
@@ -24,8 +26,33 @@ def config():
 
 
 @pytest.fixture(scope="session")
-def demo_cache():
+def demo_cache_dir(config, tmp_path_factory) -> Path:
+    """The invented demo cache (`python -m nyap demo-cache`, deterministic), built into a temporary
+    directory: what tests of demo-only features use (suppression, survey intervals, age groups,
+    Liv & Hälsa examples). data/cache holds real figures."""
+    from nyap.data.demo import write_demo_cache
+
+    target = tmp_path_factory.mktemp("demo-cache") / "cache"
+    write_demo_cache(target, config)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_cache(demo_cache_dir):
+    return load_cache(demo_cache_dir)
+
+
+@pytest.fixture(scope="session")
+def default_cache():
+    """The shipped cache in data/cache: real Kolada figures (make real-cache)."""
     return load_cache(DEFAULT_CACHE_DIR)
+
+
+@pytest.fixture
+def on_demo_data(demo_cache_dir, monkeypatch):
+    """The app (AppTest, a served app) reads the demo cache instead of data/cache."""
+    monkeypatch.setenv("NYAP_CACHE_DIR", str(demo_cache_dir))
+    return demo_cache_dir
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +62,8 @@ def kolada_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def real_observations(kolada_dir) -> pd.DataFrame:
-    """The real Värmland values as observations (source kolada), nulls kept as NaN."""
-    raw = pd.read_csv(kolada_dir / "varmland_values_subset.csv", dtype={"municipality_id": str})
+    """The real Värmland values (the whole extract) as observations (source kolada), nulls kept as NaN."""
+    raw = pd.read_csv(kolada_dir / "varmland_values_2024-08.csv", dtype={"municipality_id": str})
     return pd.DataFrame({
         "source": "kolada",
         "indicator_id": raw["kpi"],

@@ -22,10 +22,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 SHARED = Path(__file__).resolve().parent / "fixtures" / "kolada"  # real Kolada figures (see its README)
+# the whole public extract (31 KPIs, August 2024): what the server replays unless told otherwise
+EXTRACT_FILE = "varmland_values_2024-08.csv"
+EXTRACT_LABEL = "Kolada, uttag augusti 2024"  # how the app names figures that come from this extract
 
 
 class KoladaData:
-    def __init__(self, folder: Path = SHARED):
+    def __init__(self, folder: Path = SHARED, values_file: str = EXTRACT_FILE):
         self.meta: dict[str, dict] = {}
         with open(folder / "kpi_metadata.csv", encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
@@ -39,13 +42,14 @@ class KoladaData:
         with open(folder / "municipalities_v3.csv", encoding="utf-8") as fh:
             self.municipalities = [{"id": r["id"], "title": r["title"], "type": r["type"]} for r in csv.DictReader(fh)]
         values: dict[tuple[str, int, str], list[dict]] = defaultdict(list)
-        with open(folder / "varmland_values_subset.csv", encoding="utf-8") as fh:
+        with open(folder / values_file, encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
                 values[(r["kpi"], int(r["year"]), r["municipality_id"])].append({
                     "gender": r["gender"], "count": 1, "status": "",
                     "value": float(r["value"]) if r["value"] else None, "isdeleted": False,
                 })
         self.items = [{"kpi": k, "period": y, "municipality": m, "values": v} for (k, y, m), v in sorted(values.items())]
+        self.kpis = tuple(sorted({k for k, _, _ in values}))  # the KPIs the replayed file holds
 
 
 class Faults:
@@ -204,20 +208,49 @@ def fake_kolada(faults: Faults | None = None, port: int = 0):
         server.server_close()
 
 
-def refresh_from_fake(config, target: Path, faults: Faults | None = None):
-    """A copy of the shipped cache at `target`, refreshed from this fake server (the real figures),
-    quietly: what a user's refresh makes. Returns (cache, report)."""
+# what the manifest of a cache built from the extract records (scripts/build_real_cache.py): the
+# label every page, file and report names the figures by, and where and when they were taken
+EXTRACT_MANIFEST = {
+    "source_label": EXTRACT_LABEL,
+    "extract": {
+        "label": EXTRACT_LABEL,
+        "date": "2024-08",
+        "period": "augusti 2024",
+        "file": f"tests/fixtures/kolada/{EXTRACT_FILE}",
+        "origin": "Offentliga Kolada-värden (Källa: Kolada, RKA) ur en offentlig skrapning av Koladas API i "
+                  "augusti 2024; nyckeltalens metadata ur en offentlig kopia av v3-katalogen (mars 2026). "
+                  "Återspelat lokalt genom appens egen uppdatering (make real-cache).",
+    },
+}
+# the years a cache built from the extract asks for (fixed, so the build does not depend on today)
+EXTRACT_YEARS = (2010, 2024)
+EXTRACT_MANIFEST.update(
+    # not the replay server's passing port: where the figures really come from
+    api_base=f"lokal återspelning av {EXTRACT_MANIFEST['extract']['file']}",
+    sources=[{"name": "kolada", "description": "Kolada (RKA), uttag augusti 2024 (offentlig skrapning av API v3)",
+              "extract": "2024-08", "file": EXTRACT_MANIFEST["extract"]["file"], "years": list(EXTRACT_YEARS)}],
+)
+
+
+def refresh_from_fake(config, target: Path, faults: Faults | None = None, start_from: Path | None = None,
+                      manifest_extra: dict | None = None, progress_stream=None):
+    """A cache at `target` refreshed from this fake server (the whole real extract, every KPI it
+    holds: the goals' and the rest as extras) through the project's own refresh path, quietly.
+    `start_from`: a cache copied to `target` first (the cache a user's refresh replaces).
+    Returns (cache, report)."""
     import os
     import shutil
 
-    from nyap import DEFAULT_CACHE_DIR
     from nyap.data.kolada import KoladaClient
     from nyap.data.refresh import refresh
 
-    shutil.copytree(DEFAULT_CACHE_DIR, target)
+    if start_from is not None:
+        shutil.copytree(start_from, target)
+    extra = tuple(k for k in KoladaData().kpis if k not in config.kolada_ids())
     with fake_kolada(faults) as (base, _), open(os.devnull, "w") as quiet:
         client = KoladaClient(base, timeout=3.0, max_per_second=100, retries=2, backoff=0.01)
-        return refresh(config, target, client, 2010, 2024, progress_stream=quiet)
+        return refresh(config, target, client, *EXTRACT_YEARS, extra_kpis=extra,
+                       progress_stream=progress_stream or quiet, manifest_extra=manifest_extra)
 
 
 def main() -> None:

@@ -17,7 +17,18 @@ CONFIG = load_goals(DEFAULT_GOALS_FILE)
 
 
 @pytest.mark.parametrize("page", list(PAGE_FILES))
-def test_every_page_renders_with_demo_notice(page):
+def test_every_page_renders_on_the_real_default_cache_without_a_demo_mark(page):
+    at = open_app(page)
+    assert_clean(at)
+    everything = page_text(at) + " ".join(str(e.proto) for e in at.get("html"))
+    assert "DEMODATA" not in everything and "Demodata" not in everything and "påhittade" not in everything
+    assert not any("Demodata" in w.value for w in at.warning)
+    if page != "Presentation":  # the room has no sidebar; its steps name the source (test_presentation)
+        assert "Data: Kolada, uttag augusti 2024" in [c.value for c in at.sidebar.caption]
+
+
+@pytest.mark.parametrize("page", list(PAGE_FILES))
+def test_every_page_renders_with_demo_notice(page, on_demo_data):
     at = open_app(page)
     assert_clean(at)
     if page == "Presentation":  # a room sees a one-line mark above the heading, no notice box
@@ -39,9 +50,11 @@ def test_challenge_page_lists_every_goal_and_draws_three_charts(page):
     assert challenge.aim in text
     n = len(charts(at))
     # L-type goals (county only) draw one chart and say why; others draw four
-    assert n in (1, 4)  # over time, all municipalities, goal gap, map
+    assert n in (0, 1, 4)  # over time, all municipalities, goal gap, map
     if n == 1:
         assert "Kolada-typ L" in text
+    if n == 0:  # the goal in focus has no values in the extract: the page says why and what brings data
+        assert "finns inte i Kolada-uttaget (augusti 2024)" in text and "make refresh" in text
 
 
 def test_every_goal_in_focus_renders(subtests=None):
@@ -51,7 +64,11 @@ def test_every_goal_in_focus_renders(subtests=None):
         for key in box.options:
             at.selectbox(key=f"{page}__goal").set_value(key).run()
             assert_clean(at)
-            assert charts(at), (page, key)
+            if not charts(at):  # no values in the extract: the reason and the remedy instead
+                text = page_text(at)
+                assert "Det finns inga värden att visa" in text, (page, key)
+                assert ("finns inte i Kolada-uttaget (augusti 2024)" in text
+                        or "kräver ett regionalt uttag" in text), (page, key)
 
 
 def test_municipality_filter_changes_the_charts_data():
@@ -106,7 +123,7 @@ def test_goal_in_focus_is_chosen_and_kept_in_the_link():
     assert at.query_params["mal"] == "uva"
 
 
-def test_age_group_filter_only_for_survey_goals_and_page_default():
+def test_age_group_filter_only_for_survey_goals_and_page_default(on_demo_data):  # demo-only features: age groups, survey, suppression
     at = open_app("Äldrelivet", {"mal": "god_halsa"})
     assert_clean(at)
     age = at.selectbox(key="Äldrelivet__age")
@@ -121,7 +138,7 @@ def test_age_group_filter_only_for_survey_goals_and_page_default():
     assert not [s for s in at.selectbox if s.key == "Äldrelivet__age"]  # no age groups in Kolada data
 
 
-def test_ungdomslivet_starts_at_18_29_for_god_halsa():
+def test_ungdomslivet_starts_at_18_29_for_god_halsa(on_demo_data):  # demo-only features: age groups, survey, suppression
     at = open_app("Ungdomslivet", {"mal": "god_halsa"})
     assert at.selectbox(key="Ungdomslivet__age").value == "18-29"
 
@@ -166,7 +183,7 @@ def test_selection_survives_page_switches():
     assert at.selectbox(key="Ungdomslivet__goal").value == "uva"
 
 
-def test_l_type_goal_says_why_there_are_no_municipality_values():
+def test_l_type_goal_says_why_there_are_no_municipality_values(on_demo_data):  # demo-only features: age groups, survey, suppression
     at = open_app("Barnalivet", {"kommun": "1780", "mal": "karies"})
     assert_clean(at)
     assert "finns bara för regioner" in page_text(at)
@@ -175,7 +192,7 @@ def test_l_type_goal_says_why_there_are_no_municipality_values():
     assert "Karlstad" not in set(data.get("name", []))
 
 
-def test_overview_matrix_has_every_goal_and_links_to_its_section():
+def test_overview_matrix_has_every_goal_and_links_to_its_section(on_demo_data):  # demo-only features: age groups, survey, suppression
     at = open_app("Översikt")
     assert_clean(at)
     html = page_text(at)
@@ -193,7 +210,7 @@ def test_overview_with_a_municipality_is_its_profile():
     assert "Karlstad – alla mål" in html and "av 24 mål rör sig åt rätt håll i Karlstad" in html
 
 
-def test_om_data_lists_every_indicator():
+def test_om_data_lists_every_indicator(on_demo_data):  # demo-only features: age groups, survey, suppression
     at = open_app("Om data")
     assert_clean(at)
     html = page_text(at)
@@ -203,7 +220,7 @@ def test_om_data_lists_every_indicator():
     assert "konfidensintervall" in html and "egen beräkning" in html
 
 
-def test_suppressed_values_never_reach_a_chart_or_table():
+def test_suppressed_values_never_reach_a_chart_or_table(on_demo_data):  # demo-only features: age groups, survey, suppression
     at = open_app("Äldrelivet", {"mal": "god_halsa", "kommun": "1762", "kon": "KM"})
     assert_clean(at)
     seen_suppressed = 0
@@ -223,7 +240,7 @@ def test_suppressed_values_never_reach_a_chart_or_table():
     assert tables and any("<td>..</td>" in t for t in tables)
 
 
-def test_survey_goal_says_which_source_is_shown():
+def test_survey_goal_says_which_source_is_shown(on_demo_data):  # demo-only features: age groups, survey, suppression
     at = open_app("Vuxenlivet", {"mal": "god_halsa"})
     assert_clean(at)
     text = page_text(at)
@@ -262,3 +279,22 @@ def test_overview_and_profile_offer_their_table_for_excel():
     assert "Ladda ner profilen som tabell (män, CSV för Excel)" in labels
     county = open_app("Översikt")
     assert "Ladda ner översikten som tabell (totalt, CSV för Excel)" in [b.proto.label for b in county.get("download_button")]
+
+
+def test_goals_without_data_in_the_extract_say_why_on_their_page_and_the_overview():
+    """Real figures: karies (N80401) is not in the extract; overvikt4 needs the child health
+    care's extract. The goal page and the overview say so, with what would bring data."""
+    at = open_app("Barnalivet", {"mal": "karies"})
+    assert_clean(at)
+    text = page_text(at)
+    assert ("N80401 finns inte i Kolada-uttaget (augusti 2024). Uppdatera från Kolada (make refresh) "
+            "eller importera ett regionalt uttag.") in text.replace("\\", "")
+    at = open_app("Översikt")
+    html = " ".join(h.proto.body for h in at.get("html"))
+    for goal_id in ("karies", "overvikt4", "placerade", "sjalvmord", "npe_kontinuitet", "npe_respekt", "npe_stod",
+                    "trygg5", "hjalp5", "nyfiken5"):
+        assert CONFIG.goal(goal_id).text.replace("&", "&amp;") in html.split('class="nyap-missing"')[1], goal_id
+    assert "BHV_overvikt4 kräver ett regionalt uttag (Region Värmland, barnhälsovården)" in html
+    assert "N15557 (t.o.m. 2021) finns inte i Kolada-uttaget (augusti 2024), så målet saknar basvärde" in html
+    # a goal with values says nothing of the kind
+    assert CONFIG.goal("behorighet").text not in html.split('class="nyap-missing"')[1]

@@ -14,14 +14,69 @@ from nyap.data.cache import Cache, CacheError, load_cache, load_cache_or_backup,
 
 
 @pytest.fixture
-def cache_copy(tmp_path):
+def cache_copy(tmp_path, demo_cache_dir):
     target = tmp_path / "cache"
-    shutil.copytree(DEFAULT_CACHE_DIR, target)
+    shutil.copytree(demo_cache_dir, target)
     return target
 
 
-def test_shipped_cache_is_demo_data_and_loads(demo_cache):
-    assert demo_cache.is_demo
+EXTRACT = DEFAULT_CACHE_DIR.parent.parent / "tests" / "fixtures" / "kolada" / "varmland_values_2024-08.csv"
+
+
+def test_the_default_cache_is_the_real_kolada_extract(default_cache):
+    """data/cache is real: never demo, labelled with the extract, every KPI of the extract, and
+    every value exactly as in the extract (2010 on, the years the build asks for)."""
+    cache = default_cache
+    assert not cache.is_demo and not cache.demo_sources
+    assert cache.source_label == "Kolada, uttag augusti 2024"
+    assert cache.origin_text == "Kolada, uttag augusti 2024"
+    assert cache.manifest["extract"]["date"] == "2024-08"
+    raw = pd.read_csv(EXTRACT, dtype={"municipality_id": str})
+    assert raw["kpi"].nunique() == 31
+    obs = cache.observations
+    assert set(obs["source"].astype(str)) == {"kolada"}
+    assert set(raw["kpi"]) == set(obs["indicator_id"].astype(str))
+    raw = raw[raw["year"] >= 2010]
+    key = ["indicator_id", "area_code", "year", "gender"]
+    mine = obs[key + ["value"]].astype({"indicator_id": str, "area_code": str, "gender": str, "year": int})
+    theirs = pd.DataFrame({"indicator_id": raw["kpi"], "area_code": raw["municipality_id"].str.zfill(4),
+                           "year": raw["year"].astype(int), "gender": raw["gender"], "value": raw["value"]})
+    both = mine.merge(theirs, on=key, how="outer", suffixes=("", "_csv"), indicator=True)
+    assert (both["_merge"] == "both").all(), both[both["_merge"] != "both"].head()
+    same = (both["value"] == both["value_csv"]) | (both["value"].isna() & both["value_csv"].isna())
+    assert same.all(), both[~same].head()
+    # missing is missing: the extract's nulls stay NaN, never 0
+    assert obs["value"].isna().sum() == theirs["value"].isna().sum() > 0
+    # the county's reference for K-type KPIs is not invented: no group rows, no 0017 rows for K
+    assert not obs["area_code"].astype(str).str.startswith("G").any()
+    k_type = set(cache.indicators.loc[cache.indicators["kpi_type"] == "K", "id"])
+    assert not ((obs["area_code"] == "0017") & obs["indicator_id"].isin(k_type)).any()
+
+
+def test_make_real_cache_rebuilds_the_shipped_cache(tmp_path, default_cache):
+    """scripts/build_real_cache.py (make real-cache) gives the shipped cache again, beside an old
+    cache that it swaps out atomically (kept as the backup)."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "cache"
+    shutil.copytree(DEFAULT_CACHE_DIR, target)
+    (target / "manifest.json").write_text((target / "manifest.json").read_text(encoding="utf-8")
+                                          .replace('"created": "', '"created": "old-'), encoding="utf-8")
+    script = DEFAULT_CACHE_DIR.parent.parent / "scripts" / "build_real_cache.py"
+    done = subprocess.run([sys.executable, str(script), "--cache", str(target)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Kolada, uttag augusti 2024" in done.stdout
+    built = load_cache(target)
+    assert built.manifest["data_version"] == default_cache.manifest["data_version"]
+    assert built.source_label == default_cache.source_label and not built.is_demo
+    assert json.loads((target.with_name("cache.backup") / "manifest.json").read_text())["created"].startswith("old-")
+    assert not list(tmp_path.glob("cache.tmp*"))
+
+
+def test_the_demo_cache_is_demo_data_and_loads(demo_cache):
+    assert demo_cache.is_demo and demo_cache.origin_text == "demodata" and not demo_cache.source_label
     assert demo_cache.manifest["sources"][0]["name"] == "demo"
     assert len(demo_cache.observations) == demo_cache.manifest["tables"]["observations"]["rows"]
     assert str(demo_cache.observations["area_code"].dtype) == "category"

@@ -16,7 +16,7 @@ from nyap.rules.goal_arithmetic import prepare_measure
 
 @pytest.fixture(scope="module")
 def raw(kolada_dir) -> pd.DataFrame:
-    return pd.read_csv(kolada_dir / "varmland_values_subset.csv", dtype={"municipality_id": str})
+    return pd.read_csv(kolada_dir / "varmland_values_2024-08.csv", dtype={"municipality_id": str})
 
 
 def measure(config, real_observations, goal_id):

@@ -261,10 +261,41 @@ def test_the_overview_and_profile_downloads_start_with_source_and_date(config, d
 
     store = ResultStore(demo_cache, config)
     table = overview_frame(config, store.overview_evaluations(2022), "T", NAMES, ("1715", config.meta.county), 2022)
-    real = table_notice(False, "2024-08-30", 2022)
-    assert real.startswith("Källa: Kolada m.fl., hämtad 2024-08-30") and "2022" in real and "DEMO" not in real
+    real = table_notice(False, "Kolada, uttag augusti 2024", 2022)
+    assert real.startswith("Källa: Kolada, uttag augusti 2024") and "2022" in real and "DEMO" not in real
     assert "egen beräkning" in real  # statuses and targets are not Kolada's numbers
-    assert table_notice(True, "2024-08-30", 2022) == DEMO_FILE_NOTICE
+    assert table_notice(True, "demodata", 2022) == DEMO_FILE_NOTICE
     assert table_csv(table, real).decode("utf-8-sig").splitlines()[0] == f"# {real}"
     ws = workbook(table, real)
     assert ws["A1"].value == real and [c.value for c in ws[2]][:2] == ["Utmaning", "Mål"]
+
+
+def test_files_from_the_shipped_cache_name_the_extract(default_cache, config):
+    """The shipped cache's charts, and the CSV, Excel and SVG made of them, say "Kolada, uttag
+    augusti 2024" (the manifest's source label), never a fetch date or DEMODATA."""
+    from nyap.present.views import cache_source_line
+
+    real = ResultStore(default_cache, config)
+    view = real.goal_view(real.items["behorighet"], 2022, None)
+    source = cache_source_line(view, default_cache)
+    assert source.startswith("Källa: Kolada, uttag augusti 2024 (N15428)") and "hämtad" not in source
+    c = real.goal_charts(view, "1780", ("T",), NAMES, source)
+    notice = c.gap.layout["usermeta"]["notes"][0]  # what the page's download buttons write first
+    assert notice == source
+    csv_first = table_csv(c.gap.table, notice).decode("utf-8-sig").splitlines()[0]
+    assert "Kolada, uttag augusti 2024" in csv_first
+    ws = workbook(c.gap.table, notice)
+    assert "Kolada, uttag augusti 2024" in str(ws.cell(1, 1).value)
+    svg = html.unescape(chart_svg(c.trend.spec))
+    assert "Kolada, uttag augusti 2024" in svg and "DEMO" not in svg
+    # Karlstad's behörighet in 2022 is the extract's figure
+    raw = pd.read_csv(config_root() / "tests" / "fixtures" / "kolada" / "varmland_values_2024-08.csv",
+                      dtype={"municipality_id": str})
+    expected = raw[(raw["kpi"] == "N15428") & (raw["municipality_id"] == "1780") & (raw["year"] == 2022)
+                   & (raw["gender"] == "T")]["value"].item()
+    assert view.evaluation("1780", "T")["latest"] == pytest.approx(expected)
+
+
+def config_root():
+    from nyap import PROJECT_ROOT
+    return PROJECT_ROOT

@@ -187,7 +187,7 @@ def test_report_counts_values_and_explains_each_empty_kpi(config, tmp_path):
     faults.nulled = {"N02797"}
     faults.years_of = {"N20402": (2010, 2019)}
     cache, report = _refresh(config, tmp_path / "cache", faults)
-    raw = pd.read_csv(os.path.join(os.path.dirname(__file__), "fixtures", "kolada", "varmland_values_subset.csv"))
+    raw = pd.read_csv(os.path.join(os.path.dirname(__file__), "fixtures", "kolada", "varmland_values_2024-08.csv"))
     u = raw[(raw["kpi"] == "U01425") & (raw["year"] >= 2010)]
     # U01425 has nulls: entries and values differ, and the report says values
     assert report.rows_per_indicator["U01425"] == len(u)
@@ -197,7 +197,8 @@ def test_report_counts_values_and_explains_each_empty_kpi(config, tmp_path):
     # why each KPI is empty
     assert "alla utan värde (null)" in report.empty_reasons["N02797"]
     assert "finns inte i Koladas katalog" in report.empty_reasons["N15557"]
-    assert "utan poster" in report.empty_reasons["N00973"]
+    # N33871 (placerade) is in Kolada's catalogue but not in the extract: no entries at all
+    assert "utan poster" in report.empty_reasons["N33871"]
     assert "N02797: " in lines
     # an ended series from its last year with data, not only from its title
     assert report.ended["N20402"] == 2019

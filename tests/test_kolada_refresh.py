@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from nyap import DEFAULT_CACHE_DIR, PROJECT_ROOT
+from nyap import PROJECT_ROOT
 from nyap.data.cache import load_cache
 from nyap.data.kolada import KoladaClient, KoladaError, chunks
 from nyap.data.refresh import refresh
@@ -20,9 +20,10 @@ from nyap.data.refresh import refresh
 from .fake_kolada import fake_kolada
 
 @pytest.fixture
-def cache_dir(tmp_path):
+def cache_dir(tmp_path, demo_cache_dir):
+    """A copy of the demo cache (what a refresh or an import replaces or joins)."""
     target = tmp_path / "cache"
-    shutil.copytree(DEFAULT_CACHE_DIR, target)
+    shutil.copytree(demo_cache_dir, target)
     return target
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nyap import DEFAULT_CACHE_DIR, PROJECT_ROOT
+from nyap import PROJECT_ROOT
 from nyap.data.cache import load_cache
 from nyap.data.livhalsa import ExtractError, import_extract, read_extract
 
@@ -18,9 +18,10 @@ HEADER = "indikator;omrade_kod;ar;kon;aldersgrupp;andel;ki_nedre;ki_ovre;antal_s
 
 
 @pytest.fixture
-def cache_dir(tmp_path):
+def cache_dir(tmp_path, demo_cache_dir):
+    """A copy of the demo cache (what a refresh or an import replaces or joins)."""
     target = tmp_path / "cache"
-    shutil.copytree(DEFAULT_CACHE_DIR, target)
+    shutil.copytree(demo_cache_dir, target)
     return target
 
 

@@ -82,7 +82,8 @@ def all_reports(tmp_path_factory):
     return out
 
 
-def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_reports, store, config):
+def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_reports, default_cache, config):
+    store = ResultStore(default_cache, config)  # the command above reads the shipped cache
     year = max(store.years)
     ev = store.overview_evaluations(year, None)
     htmls = sorted(all_reports.glob("*.html"))
@@ -124,10 +125,33 @@ def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_repo
     assert checked > 17 * 40  # the municipality's and the county's card of every measure, women/men where split
 
 
-def test_pdf_has_the_demo_mark_on_every_page_and_every_challenge(all_reports, config):
+def test_pdf_of_the_shipped_cache_names_the_extract_and_has_no_demo_mark(all_reports, config):
     if not pdf_available():
         pytest.skip("Pango is not installed (apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
     pdf = next(all_reports.glob("*kil.pdf"))
+    assert not pdf.name.startswith("DEMO-")
+    texts = [page.extract_text() for page in PdfReader(pdf).pages]
+    whole = "\n".join(texts)
+    assert "DEMODATA" not in whole
+    assert "Kolada, uttag augusti 2024" in whole.replace("\n", " ")
+    for i, t in enumerate(texts, 1):
+        assert f"Sida {i} av {len(texts)}" in t
+    html = next(all_reports.glob("*kil.html")).read_text("utf-8")
+    assert DEMO_PAGE_MARK not in html and "hämtad" not in html
+    # a goal without data in the extract says why and what would bring data
+    assert "N80401 finns inte i Kolada-uttaget (augusti 2024)" in html
+    assert "Kräver ett regionalt uttag".lower() in html.lower()
+
+
+def test_pdf_has_the_demo_mark_on_every_page_and_every_challenge(demo_cache_dir, config, tmp_path):
+    if not pdf_available():
+        pytest.skip("Pango is not installed (apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
+    run = subprocess.run([sys.executable, "-m", "nyap", "--cache", str(demo_cache_dir), "report", "--kommun", "1715",
+                          "--out", str(tmp_path)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    all_reports = tmp_path
+    pdf = next(all_reports.glob("*kil.pdf"))
+    assert pdf.name.startswith("DEMO-")
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 10
     texts = [page.extract_text() for page in reader.pages]
@@ -146,7 +170,8 @@ def test_a_real_data_report_names_its_source_and_has_no_demo_mark(config, real_c
     store = ResultStore(load_cache(real_cache_dir), config)
     page = report_html(store, "1715")
     assert "DEMODATA" not in page
-    assert "Källa: Kolada (" in page and "hämtad " in page
+    # a live refresh is labelled with its date, not with the extract
+    assert "Källa: Kolada (" in page and "hämtad " in page and "uttag augusti 2024" not in page
     # missing is missing: a goal without values in the fixtures says so, never a 0
     assert "Ingen data" in page or "Inget basvärde" in page
 

@@ -88,6 +88,28 @@ class Cache:
         return bool(self.manifest.get("demo", False))
 
     @property
+    def source_label(self) -> str:
+        """How the cache names its Kolada figures when they come from a recorded extract (the
+        shipped cache: "Kolada, uttag augusti 2024"); "" for a live refresh or demo data."""
+        label = self.manifest.get("source_label")
+        return str(label).strip() if isinstance(label, str) and not self.is_demo else ""
+
+    @property
+    def data_date(self) -> str:
+        """The day the cache was made (YYYY-MM-DD), the date a live refresh is labelled with."""
+        return str(self.manifest.get("created", ""))[:10]
+
+    @property
+    def origin_text(self) -> str:
+        """Where the figures come from, in one phrase for a page, a report or a file:
+        "Kolada, uttag augusti 2024", "Kolada m.fl., hämtad 2026-11-23" or "demodata"."""
+        if self.is_demo:
+            return "demodata"
+        if self.source_label:
+            return self.source_label
+        return "Kolada m.fl." + (f", hämtad {self.data_date}" if self.data_date else "")
+
+    @property
     def data_version(self) -> str:
         """Small token that changes whenever the cache content changes (for UI caching)."""
         return str(self.manifest.get("data_version", ""))

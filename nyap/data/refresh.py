@@ -114,7 +114,10 @@ def items_to_observations(items: list[dict], report: RefreshReport) -> pd.DataFr
 
 
 def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_year: int = 2010,
-            last_year: int | None = None, extra_kpis: tuple[str, ...] = (), progress_stream=None) -> tuple[Cache, RefreshReport]:
+            last_year: int | None = None, extra_kpis: tuple[str, ...] = (), progress_stream=None,
+            manifest_extra: dict | None = None) -> tuple[Cache, RefreshReport]:
+    """Fetch, convert, validate and swap in. `manifest_extra` adds fields to the manifest, e.g. the
+    `source_label` and `extract` of a recorded extract replayed locally (scripts/build_real_cache.py)."""
     last_year = last_year or date.today().year
     kpi_ids = list(dict.fromkeys(list(config.kolada_ids()) + list(extra_kpis)))
     region = config.region
@@ -212,6 +215,7 @@ def refresh(config: GoalsConfig, cache_dir: Path, client: KoladaClient, first_ye
              "warnings": report.warnings, "row_counts": report.rows_per_indicator,
              "vanished": report.vanished, "ended": report.ended, "value_counts": report.values_per_indicator,
              "empty_reasons": report.empty_reasons}
+    extra.update(manifest_extra or {})
     return write_cache(cache, cache_dir, extra), report
 
 

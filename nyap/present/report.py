@@ -25,6 +25,7 @@ from nyap.present.fonts import FONT_DIR, register_for_export
 from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, file_slug, fmt_value
 from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, key_numbers
 from nyap.present.summary import headline_rows, summary_sentence
+from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.views import (
     FocusItem, GoalView, caveats, focus_items, repeated_focus_items, shown_gender, source_line, why_no_municipalities,
 )
@@ -177,7 +178,8 @@ def _latest(s: GoalSection, code: str, g: str) -> str:
     return text if n is None or pd.isna(n) else f"{text}, medel av {int(n)} av {s.view.region.size} kommuner"
 
 
-def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_demo: bool, data_date: str) -> str:
+def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_demo: bool, data_date: str,
+                  source_label: str = "") -> str:
     view, goal = s.view, s.view.goal
     parts = [f'<section class="goal" data-goal="{esc(s.item.key)}" data-challenge="{esc(s.challenge)}"><h3>{esc(s.item.label)}</h3>']
     unit = f" Enhet: {goal.value_unit}." + (f" Åldersgrupp {view.age_label}." if view.age_group else "")
@@ -187,6 +189,9 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
     why = why_no_municipalities(view)
     if why and area != store.config.meta.county:
         parts.append(f'<p class="note">{esc(why)}</p>')
+    missing = missing_data_note(store.cache, store.config, goal, s.item.track)
+    if missing:
+        parts.append(f'<p class="note missing">{esc(missing)}</p>')
     cards = []
     for code, g, k in s.numbers:
         lines = "".join(f"<li>{esc(line)}</li>" for line in k.lines)
@@ -205,7 +210,7 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
         parts.append(f'<figure><img src="{uri}" alt="{esc(alt_text)}"><figcaption>{esc(alt_text)}</figcaption></figure>')
     else:
         parts.append(f'<p class="note">{esc(alt_text)}</p>')
-    notes = [source_line(view, is_demo, data_date)] + caveats(view)
+    notes = [source_line(view, is_demo, data_date, source_label)] + caveats(view)
     parts.append('<ul class="notes">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></section>")
     return "".join(parts)
 
@@ -270,13 +275,18 @@ def report_html(store, area: str, as_of: int | None = None) -> str:
         out.append(f'<p class="demo">{esc(DEMO_PAGE_MARK)}. Rapporten visar hur sammanställningen ser ut, '
                    "inte verkliga resultat.</p>")
     out.append(f"<h1>{esc(title)}</h1>")
-    source = "demodata" if is_demo else f"Kolada m.fl., data hämtad {data_date}"
+    source = cache.origin_text
     out.append(f"<p>{esc(config.meta.title)} – alla mål per utmaning. Läget per {as_of}, målperiod {config.meta.baseline_year}–{config.meta.target_year}. "
                f"Källa: {esc(source)}.</p>")
     out.append(f'<p class="lead">{esc(headline)}</p>')
     out.append('<p class="note">Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll. '
                "Status och återstående avstånd räknas som i appen (samma regler, samma data).</p>")
     out.append(_summary_table(store, area, sections, repeated_focus_items(config, ev.frame)))
+    missing = missing_data_notes(cache, config)
+    if missing:
+        out.append('<ul class="notes missing">' + "".join(f"<li>{esc(config.goal(g).text)}: {esc(n)}</li>"
+                                                        for g, n in missing.items())
+                   + "</ul>")
     current = None
     for s in sections:
         if s.challenge != current:
@@ -285,7 +295,7 @@ def report_html(store, area: str, as_of: int | None = None) -> str:
             current = s.challenge
             ch = next(c for c in config.challenges if c.name == current)
             out.append(f'<div class="challenge"><h2>{esc(current)}</h2><p class="aim">{esc(ch.aim)}</p>')
-        out.append(_section_html(store, area, s, names, is_demo, data_date))
+        out.append(_section_html(store, area, s, names, is_demo, data_date, cache.source_label))
     if current is not None:
         out.append("</div>")
     out.append("</body></html>")

@@ -89,7 +89,7 @@ def goal_summary_lines(cache: Cache, config: GoalsConfig, as_of: int | None = No
     as_of = as_of or latest_year(cache)
     ev = evaluate_all(cache.observations, config, as_of)
     rows = county_rows(ev).drop_duplicates(["goal_id", "track"])
-    lines = [f"Läget {as_of} ({'demodata' if cache.is_demo else 'Kolada m.fl.'}): {summary_sentence(rows)}"]
+    lines = [f"Läget {as_of} ({cache.origin_text}): {summary_sentence(rows)}"]
     for goal in config.goals:
         for _, r in rows[rows["goal_id"] == goal.id].iterrows():
             label = goal.id + (f" ({r['track']})" if r["track"] else "")

@@ -163,21 +163,31 @@ def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
 
 # --------------------------------------------------------------------------- texts
 
-def source_line(view: GoalView, is_demo: bool, data_date: str = "") -> str:
-    """'Källa: Kolada (N15428)…' — only Kolada numbers are attributed to Kolada."""
+def source_line(view: GoalView, is_demo: bool, data_date: str = "", source_label: str = "") -> str:
+    """'Källa: Kolada (N15428), hämtad 2026-11-23' — only Kolada numbers are attributed to Kolada.
+    `source_label` names a recorded extract instead of a fetch date ("Kolada, uttag augusti 2024",
+    the shipped cache): 'Källa: Kolada, uttag augusti 2024 (N15428)'."""
     if is_demo:
         return "DEMODATA – påhittade värden, inte Kolada eller Liv & Hälsa."
     parts = []
     for source in view.sources:
         ids = ", ".join(m["id"] for m in view.indicators if _source_of(m) == source) or ""
-        label = "Källa: " + SOURCE_LABELS.get(source, source)
+        name = source_label if source == "kolada" and source_label else SOURCE_LABELS.get(source, source)
+        label = "Källa: " + name
         parts.append(f"{label} ({ids})" if ids and source == "kolada" else label)
     line = "; ".join(parts) or "Inga värden i cachen för målets nyckeltal"
-    if data_date:
+    if source_label and not view.sources:
+        line += f" ({source_label})"
+    elif data_date and not source_label:
         line += f", hämtad {data_date}"
     if view.reference_kind == "mean":
         line += ". Länets kommuner, ovägt medel: egen beräkning"
     return line + "."
+
+
+def cache_source_line(view: GoalView, cache: Cache) -> str:
+    """The source line of a goal's charts, files and report section for this cache."""
+    return source_line(view, cache.is_demo, cache.data_date, cache.source_label)
 
 
 def _source_of(meta: dict) -> str:
@@ -349,13 +359,13 @@ def repeated_focus_items(config: GoalsConfig, evaluations: pd.DataFrame) -> set[
     return repeated
 
 
-def table_notice(is_demo: bool, data_date: str, as_of: int | None = None) -> str:
+def table_notice(is_demo: bool, origin: str, as_of: int | None = None) -> str:
     """The first line of a table download that is not a chart's (the overview, a profile): where
-    the figures come from and when they were fetched, as a chart's download says; the demo mark
-    when demo data is shown. Statuses, targets and own county means are our own arithmetic, not
-    Kolada's."""
+    the figures come from (`origin`: the cache's origin text, e.g. "Kolada, uttag augusti 2024"),
+    as a chart's download says; the demo mark when demo data is shown. Statuses, targets and own
+    county means are our own arithmetic, not Kolada's."""
     if is_demo:
         return "DEMODATA - påhittade värden, får inte användas som underlag"
-    line = "Källa: Kolada m.fl." + (f", hämtad {data_date}" if data_date else "")
+    line = f"Källa: {origin}" if origin else "Källa: Kolada m.fl."
     line += ". Status, målvärden och länets egna medelvärden: egen beräkning"
     return line + (f". Läget per {as_of}." if as_of else ".")

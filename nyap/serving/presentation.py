@@ -262,7 +262,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
         else:
             body = profile_html(config, ev, step.area, names.get(step.area, step.area),
                                 ("K", "M") if step.gender == "KM" else (gender,), link, page_for, year)
-        source = "DEMODATA – påhittade värden." if store.cache.is_demo else f"Källa: Kolada m.fl., hämtad {data_date}."
+        source = "DEMODATA – påhittade värden." if store.cache.is_demo else f"Källa: {store.cache.origin_text}."
         heading = step.heading or f"Alla mål – {area_label}, läget per {year}"
         # the room cannot hover for the matrix's words: the key to its symbols is on the slide
         body = status_key_html() + body
@@ -280,7 +280,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     if note:
         notices.append(note)
     genders = ("K", "M") if gender == "KM" else (gender,)
-    source = source_line(view, store.cache.is_demo, data_date)
+    source = source_line(view, store.cache.is_demo, data_date, store.cache.source_label)
     charts = store.goal_charts(view, step.area, genders, names, source)
     result = {"trend": charts.trend, "kommuner": charts.bars, "malgap": charts.gap}[step.chart]
     if result is None and step.chart != "trend":

@@ -11,6 +11,7 @@ import streamlit as st
 
 from nyap.data.geometry import GeometryError, county_features
 from nyap.present.catalogue import indicator_catalogue, method_notes
+from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.search import find
 from nyap.present.sparkline import sparkline
 from nyap.present.charts import MAP_MODES, map_chart, map_for_area
@@ -30,8 +31,8 @@ from nyap.present.prose import (
 )
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
-    SOURCE_LABELS, GoalView, caveats, focus_age_group, focus_items, other_sources, shown_gender, source_line, table_notice,
-    why_no_municipalities,
+    SOURCE_LABELS, GoalView, cache_source_line, caveats, focus_age_group, focus_items, other_sources, shown_gender,
+    source_line, table_notice, why_no_municipalities,
 )
 from nyap.ui.components import show_chart, show_download
 from nyap.ui.safe import esc, md, paragraphs
@@ -164,13 +165,16 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
     why = why_no_municipalities(view)
     if why:
         st.info(md(why))
+    missing = store.call(_missing_note, view.item.key)
+    if missing:
+        st.info(md(missing))
     for note in caveats(view):
         st.caption("ℹ " + md(note))
     _key_numbers(ctx, view)
 
     charts_shown = ["trend"] + (["kommuner", "malgap"] if view.has_municipalities else [])
     st.html(presentation_links(store.config, ctx, charts_shown))
-    source = source_line(view, ctx.cache.is_demo, str(ctx.cache.manifest.get("created", ""))[:10])
+    source = cache_source_line(view, ctx.cache)
     genders = f.genders
     stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
     charts = store.goal_charts(view, f.area, genders, ctx.names, source, f.compare)
@@ -317,6 +321,9 @@ def render_overview() -> None:
         order, statuses, challenge = _profile_controls(config)
         st.html(store.call(_profile, f.year, age, f.area, genders, tuple(link.items()), order, statuses, challenge))
     st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
+    missing = store.call(_missing_notes_html)
+    if missing:
+        st.html(missing)
     st.html(presentation_links(config, ctx, ["oversikt"]))
     for g in genders:
         # the matrix or the profile as data, for Excel (numbers as numbers, one row per goal and area)
@@ -325,8 +332,7 @@ def render_overview() -> None:
         show_download(table, f"{what}-{GENDER_LABELS[g]}-{f.year}", store.cache.is_demo,
                       label=f"Ladda ner {'översikten' if ctx.county_view else 'profilen'} som tabell "
                             f"({GENDER_LABELS[g].lower()}, CSV för Excel)",
-                      notice=table_notice(store.cache.is_demo, str(store.cache.manifest.get("created", ""))[:10],
-                                          f.year))
+                      notice=table_notice(store.cache.is_demo, store.cache.origin_text, f.year))
     if f.year >= config.meta.baseline_year:
         _report_downloads(store, f.area, f.year, ctx.area_label() if not ctx.county_view else store.region.county_name)
 
@@ -350,6 +356,22 @@ def _report_downloads(store: ResultStore, area: str, year: int, label: str) -> N
 
 # Shared results of the overview and Om data: computed once per data version for everyone
 # (store.call keys them by these functions' own arguments).
+
+def _missing_note(store: ResultStore, item_key: str) -> str:
+    item = store.items[item_key]
+    return missing_data_note(store.cache, store.config, item.goal, item.track)
+
+
+def _missing_notes_html(store: ResultStore) -> str:
+    """Why the goals without data have none, and what would bring it (below the matrix/profile)."""
+    notes = missing_data_notes(store.cache, store.config)
+    if not notes:
+        return ""
+    texts = {g.id: g.text for g in store.config.goals}
+    items = "".join(f"<li><strong>{esc(texts[g])}</strong>: {esc(n)}</li>" for g, n in notes.items())
+    return (f'<div class="nyap-missing"><p class="nyap-note">{len(notes)} mål saknar data i cachen – varför, och '
+            f"vad som skulle ge data:</p><ul>{items}</ul></div>")
+
 
 def _headline(store: ResultStore, year: int, age, area: str | None, gender: str, where: str) -> str:
     ev = store.overview_evaluations(year, age)
@@ -465,6 +487,9 @@ def render_about() -> None:
         st.markdown("**Cachen innehåller demodata.** Alla värden är påhittade för att visa hur appen fungerar. "
                     "De följer Koladas struktur (kommuner, län, riket, kön, åldersgrupper, saknade värden och "
                     "seriebrott) men är inte riktiga siffror.")
+    if cache.source_label:
+        st.markdown(f"Källa: **{md(cache.source_label)}** – cachen är byggd från det uttaget med appens egen "
+                    "uppdatering (`make real-cache`). `make refresh` hämtar aktuella siffror från Kolada.")
     st.markdown(f"Data skapad **{md(str(m.get('created', ''))[:16].replace('T', ' '))}**; "
                 + md("; ".join(str(s.get("description", s.get("name", ""))) for s in m.get("sources", [])
                                if isinstance(s, dict))))
