@@ -71,8 +71,11 @@ def test_deep_link_is_the_first_request_after_a_server_start(browser, name):
         assert selected(page, "Kommun") == "Karlstad" and selected(page, "Läget per år") == "2021"
         wait_for_query(page, kommun="1780", kon="K", ar="2021")
         if name in ("Barnalivet", "Ungdomslivet", "Vuxenlivet", "Äldrelivet"):
-            page.wait_for_selector("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg",
-                                   timeout=30_000)
+            # the goal in focus draws its charts, or (no values in the shipped extract, e.g.
+            # självmord on Vuxenlivet) says why and what would bring data
+            chart = page.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg")
+            chart.or_(page.get_by_text("finns inte i Kolada-uttaget (augusti 2024)")).first.wait_for(
+                state="visible", timeout=30_000)
         page.close()
     outside = [u for u in requests if not re.match(r"^(http://127\.0\.0\.1:\d+/|data:|blob:|about:)", u)]
     assert not outside, outside[:5]

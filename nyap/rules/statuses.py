@@ -19,7 +19,7 @@ STATUS_STYLE = {
     "wrong_way": ("✖", "#b3261e", "Rör sig åt fel håll"),
     "at_limit": ("◇", "#00695c", "Redan vid 100 %"),
     "break": ("⋯", "#6a3d9a", "Ej jämförbart (seriebrott)"),
-    "no_data": ("–", "#767676", "Ingen data"),
+    "no_data": ("–", "#616161", "Ingen data"),  # 5.6:1 on the tinted focus row and county column
 }
 STATUSES = tuple(STATUS_STYLE)
 STATUS_LABELS = {key: label for key, (_, _, label) in STATUS_STYLE.items()}

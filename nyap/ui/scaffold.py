@@ -168,8 +168,6 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
             draw = st.radio if p.widget == "radio" else st.selectbox
             chosen[p.field] = draw(p.label, choices[p.field], key=keys[p.field], format_func=shown_as[p.field],
                                    help=p.help)
-        # where the figures come from, on every page: the shipped extract, a refresh's date, or demo
-        st.caption("Data: " + md(cache.origin_text))
     filters = Filters(area=chosen["area"], gender=chosen["gender"], year=int(chosen["year"]), age_group=state["age"],
                       goal=st.session_state.get(keys["goal"]) if goals else None,
                       compare=tuple(chosen["compare"]))
