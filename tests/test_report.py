@@ -19,7 +19,7 @@ from nyap.data.cache import load_cache
 from nyap.present.prose import remaining_phrase
 from nyap.present.report import DEMO_PAGE_MARK, css_string, pdf_available, report_html
 from nyap.present.status import status_label
-from nyap.present.views import focus_items
+from nyap.present.views import focus_items, repeated_focus_items
 from nyap.serving.store import ResultStore
 
 
@@ -99,7 +99,10 @@ def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_repo
         area = next((c for c in region.municipalities if region.names()[c] == name), config.meta.county)
         # every goal measure of every challenge page, in the summary and in its own section
         expected = {(ch.name, item.key) for ch in config.challenges for item in focus_items(config, ch.name)}
-        assert set(parser.goals) == expected == parser.summary_rows, path.name
+        # page one lists a goal with identical rows on several pages once (god hälsa without age groups)
+        repeated = repeated_focus_items(config, ev.frame)
+        assert ("Äldrelivet", "god_halsa") in repeated
+        assert set(parser.goals) == expected and parser.summary_rows == expected - repeated, path.name
         for ch in config.challenges:
             for goal in config.goals_for(ch.name):
                 for i, track in enumerate(goal.tracks, 1):
