@@ -107,7 +107,7 @@ def test_kil_special_housing_is_compared_with_the_county_of_the_same_year(store,
     assert row.versus == "sämre"  # lower index than the county's 2018 mean
     html = profile_html(config, ev, "1715", "Kil", ("T",), {}, page_for_challenge(config), 2022)
     assert "(sämre, 2018)" in html
-    assert f"medel av {len(by_hand(raw, 'U23505', 2022, 'T', munis))} av 16 kommuner" in html
+    assert f'aria-label="medel av {len(by_hand(raw, "U23505", 2022, "T", munis))} av 16 kommuner"' in html
 
 
 def test_a_value_without_a_baseline_is_shown(store, config, raw):

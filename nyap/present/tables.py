@@ -317,7 +317,10 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         trend = (f'<br><img class="nyap-spark" src="{spark[0]}" alt="{escape(spark[1])}" width="84" height="22">'
                  if spark else "")
         coverage = county_coverage(r.ref, total)
-        coverage_html = f'<br><span class="nyap-note">{escape(coverage)}</span>' if coverage else ""
+        # short in the narrow column ("medel av 6 av 16 kommuner" in words for screen readers)
+        short = coverage.removeprefix("medel av ").removesuffix(" kommuner")
+        coverage_html = (f'<br><span class="nyap-note" title="{escape(coverage)}" aria-label="{escape(coverage)}">'
+                         f'medel {escape(short)}</span>' if coverage else "")
         rank_text = "–"
         if r.rank:
             rank_text = r.rank.text + (f" ({r.rank.year})" if r.rank.year is not None and r.rank.year != as_of else "")
