@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nyap.rules.goals import load_goals
+from nyap.present.views import focus_items
 from nyap import DEFAULT_GOALS_FILE
 
 import pandas as pd
@@ -300,3 +301,14 @@ def test_goals_without_data_in_the_extract_say_why_on_their_page_and_the_overvie
     assert "N15557 (t.o.m. 2021) finns inte i Kolada-uttaget (augusti 2024), så målet saknar basvärde" in html
     # a goal with values says nothing of the kind
     assert CONFIG.goal("behorighet").text not in html.split('class="nyap-missing"')[1]
+
+
+def test_a_challenge_page_opens_on_a_goal_with_data():
+    """Real figures: Vuxenlivet's first goal (självmord) has no values in the extract; without a
+    goal in the link the page opens on the first goal that has data, with its charts."""
+    at = open_app("Vuxenlivet")
+    assert_clean(at)
+    focus = next(s for s in at.selectbox if s.value in {i.key for i in focus_items(CONFIG, "Vuxenlivet")})
+    assert focus.value == "stillasittande"
+    linked = open_app("Vuxenlivet", {"mal": "sjalvmord"})  # a link to it still opens it
+    assert next(s for s in linked.selectbox if s.value == "sjalvmord")

@@ -30,10 +30,11 @@ class FilterOptions:
     years: tuple[int, ...]
     age_groups: tuple[str, ...] = ()
     goals: tuple[str, ...] = ()  # focus ids on this page
+    default_goal: str | None = None  # the goal in focus without a link (the first with data)
 
     def defaults(self) -> Filters:
-        return Filters(area=self.areas[0], gender="T", year=max(self.years), age_group=None,
-                       goal=self.goals[0] if self.goals else None)
+        goal = self.default_goal if self.default_goal in self.goals else (self.goals[0] if self.goals else None)
+        return Filters(area=self.areas[0], gender="T", year=max(self.years), age_group=None, goal=goal)
 
 
 def _first(value) -> str:

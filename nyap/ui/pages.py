@@ -90,7 +90,11 @@ def render_challenge(name: str) -> None:
     items = focus_items(config, name)
     # a prepared link to a goal (…&mal=karies) opens at that goal, not at the top of the page
     linked_goal = selection()["page"] != name and BY_FIELD["goal"].key in st.query_params
-    ctx = shared_filters(store, name, goals=tuple(i.key for i in items))
+    # without a goal in the link, open on the first goal that has data (on real figures the first
+    # goal of a page may have none, e.g. självmord: only the reason, no chart, in front of a room)
+    with_data = [i.key for i in items if not store.measure(i.goal, i.track, None).measure.with_reference.empty]
+    ctx = shared_filters(store, name, goals=tuple(i.key for i in items),
+                         default_goal=with_data[0] if with_data else None)
     st.title(md(name))
     st.html(f'<p class="nyap-aim">{esc(challenge.aim)}</p>')
 

@@ -116,17 +116,18 @@ def start_page(title: str, page_key: str, room: bool = False) -> ResultStore:
     return store
 
 
-def filter_options(store: ResultStore, goals: tuple[str, ...] = ()) -> FilterOptions:
+def filter_options(store: ResultStore, goals: tuple[str, ...] = (), default_goal: str | None = None) -> FilterOptions:
     # years and age groups were scanned once for the data version, by the store
     return FilterOptions(areas=(store.config.meta.county,) + tuple(store.region.municipalities), years=store.years,
-                         age_groups=store.age_groups, goals=goals)
+                         age_groups=store.age_groups, goals=goals, default_goal=default_goal)
 
 
-def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = ()) -> PageContext:
+def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (),
+                   default_goal: str | None = None) -> PageContext:
     """Resolve the filters (link > carried selection > defaults), draw them in the sidebar,
     store the result for the next page and write it into the link."""
     config, cache = store.config, store.cache
-    options = filter_options(store, goals)
+    options = filter_options(store, goals, default_goal)
     state = selection()
     shared = state["shared"]
     entering = state["page"] != page_key
