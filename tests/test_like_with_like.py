@@ -158,3 +158,31 @@ def test_survey_figures_without_intervals_say_their_uncertainty_is_unknown(store
     # register data never claims an uncertainty it does not have
     school = store.goal_view(store.items["behorighet"], 2022).reference_evaluation("T")
     assert school["uncertainty_rule"] == "tolerance"
+
+
+def test_kolada_group_mean_is_also_judged_on_the_same_municipalities(config):
+    """Where Kolada serves its own group mean (G33624), the same rule holds: a group value over
+    different municipalities in the two years is replaced, for the judgement, by the mean of the
+    municipalities present in both years; with the same ones both years Kolada's value stands."""
+    import numpy as np
+
+    from nyap.rules.goal_arithmetic import evaluate_measure, prepare_measure
+
+    goal = config.goal("lss")  # U28532, +2
+    rows = [("G33624", 2017, 60.0), ("G33624", 2022, 58.0),  # Kolada: 1 municipality, then 3
+            ("1715", 2017, 60.0), ("1715", 2022, 63.0), ("1730", 2022, 50.0), ("1737", 2022, 61.0)]
+    obs = pd.DataFrame({
+        "source": "kolada", "indicator_id": "U28532", "area_code": [r[0] for r in rows],
+        "year": [r[1] for r in rows], "period": [str(r[1]) for r in rows], "gender": "T", "age_group": "",
+        "value": [r[2] for r in rows], "ci_low": np.nan, "ci_high": np.nan, "n": np.nan, "suppressed": False,
+        "series_id": "U28532"})
+    m = prepare_measure(obs, goal, "", None, config.region, config.meta.source_preference)
+    assert m.reference_kind == "group"
+    county = evaluate_measure(m, (2022,)).set_index("area_code").loc["G33624"]
+    assert bool(county["matched"]) and county["matched_n_areas"] == 1
+    assert (county["baseline"], county["latest"]) == (60.0, 63.0) and county["status"] == "reached"
+    assert county["current"] == 58.0  # the county's own 2022 value is still what the page shows as latest
+    same = obs[~obs["area_code"].isin(["1730", "1737"])]  # Kil alone both years: the group is Kil
+    m2 = prepare_measure(same, goal, "", None, config.region, config.meta.source_preference)
+    county2 = evaluate_measure(m2, (2022,)).set_index("area_code").loc["G33624"]
+    assert not bool(county2["matched"]) and county2["latest"] == 58.0 and county2["status"] == "wrong_way"
