@@ -7,12 +7,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from nyap import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE, PROJECT_ROOT
-from nyap.data.cache import NO_AGE_GROUP, load_cache
+from nyap.data.cache import load_cache
 from nyap.rules.goals import load_goals
 
 # Real Kolada figures for Värmland (Källa: Kolada; origin in tests/fixtures/kolada/README.md)
@@ -61,22 +60,11 @@ def kolada_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_observations(kolada_dir) -> pd.DataFrame:
+def real_observations() -> pd.DataFrame:
     """The real Värmland values (the whole extract) as observations (source kolada), nulls kept as NaN."""
-    raw = pd.read_csv(kolada_dir / "varmland_values_2024-08.csv", dtype={"municipality_id": str})
-    return pd.DataFrame({
-        "source": "kolada",
-        "indicator_id": raw["kpi"],
-        "area_code": raw["municipality_id"].str.zfill(4),
-        "year": raw["year"].astype(int),
-        "period": raw["year"].astype(str),
-        "gender": raw["gender"],
-        "age_group": NO_AGE_GROUP,
-        "value": raw["value"].astype(float),
-        "ci_low": np.nan, "ci_high": np.nan, "n": np.nan,
-        "suppressed": False,
-        "series_id": raw["kpi"],
-    })
+    from .full_extract import full_observations
+
+    return full_observations()
 
 
 @pytest.fixture(scope="session")
