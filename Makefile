@@ -26,7 +26,7 @@ run: $(VENV)/.runtime-installed
 	MALLOC_ARENA_MAX=2 $(BIN)/python -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 # Rebuild the shipped demonstration cache (deterministic).
 demo-cache: $(VENV)/.runtime-installed
