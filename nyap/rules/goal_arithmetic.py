@@ -41,6 +41,7 @@ import pandas as pd
 
 from nyap.data.cache import NO_AGE_GROUP
 from nyap.rules.statuses import STATUS_LABELS, STATUSES, STATUS_ORDER, worst_first  # noqa: F401  (re-exported)
+from nyap.rules.comparison import ranks_in_year
 from nyap.rules.goals import Goal, GoalsConfig
 from nyap.data.region import Region
 
@@ -439,7 +440,6 @@ def evaluate_measure(measure: Measure, years) -> pd.DataFrame:
     if measure.reference_kind in ("mean", "group"):
         ev = same_municipalities(ev, measure, munis)
     ev = _county_at_current(ev, measure, munis)
-    from nyap.rules.comparison import ranks_in_year  # comparison builds on this module
     ranks = ranks_in_year(munis, measure.municipalities, measure.goal.sign).rename(columns={"year": "current_year"})
     ranks["current_year"] = ranks["current_year"].astype("Int64")
     out = ev.merge(ranks, on=["area_code", "gender", "age_group", "current_year"], how="left")
@@ -473,11 +473,11 @@ def same_municipalities(ev: pd.DataFrame, measure: Measure, munis: pd.DataFrame)
     ev["matched_n_areas"] = np.nan
     ev["matched"] = False
     changed = []
+    genders, ages = ev["gender"].astype(str).to_numpy(), ev["age_group"].astype(str).to_numpy()
+    base_years, latest_years = ev["baseline_year"].to_numpy(), ev["latest_year"].to_numpy()
     for i in np.flatnonzero(is_ref & ev["baseline_year"].notna().to_numpy() & ev["latest_year"].notna().to_numpy()):
-        row = ev.iloc[i]
-        g, a = str(row["gender"]), str(row["age_group"])
-        vb = by_year.get((g, a, int(row["baseline_year"])), {})
-        vl = by_year.get((g, a, int(row["latest_year"])), {})
+        vb = by_year.get((genders[i], ages[i], int(base_years[i])), {})
+        vl = by_year.get((genders[i], ages[i], int(latest_years[i])), {})
         common = sorted(vb.keys() & vl.keys())
         ev.iat[i, ev.columns.get_loc("matched_n_areas")] = float(len(common))
         if len(common) == len(vb) == len(vl):
