@@ -1,26 +1,34 @@
-"""The cached loader at the I/O edge, keyed by the cache's data version (manifest hash) and the
-goals file's content. At most two versions are kept (the current one and the one it
-replaced, while sessions switch over), so memory doesn't grow with every refresh."""
+"""The loaded data at the I/O edge, keyed by the cache's data version (manifest hash) and the
+goals file's content. At most two versions are kept (the current one and the one it replaced,
+while sessions switch over), so memory doesn't grow with every refresh.
+
+A plain module-level holder, not st.cache_resource: Streamlit's "clear_cache" websocket message
+(which any visitor's browser can send, menu item or not) empties st.cache_resource, and the store
+is everyone's prepared work — one visitor must not be able to throw it away for the room.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
-
-import streamlit as st
 
 from nyap import cache_dir as configured_cache_dir, goals_file
 from nyap.data.cache import load_cache_or_backup, version_token
 from nyap.rules.goals import load_goals
+from nyap.serving.memo import Memo
+from nyap.serving.report_jobs import ReportJobs, ReportKey
 from nyap.serving.store import ResultStore
 
+_STORES = Memo(max_entries=2)
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+
 def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tuple[ResultStore, str | None]:
     cache, notice = load_cache_or_backup(Path(cache_dir))
     store = ResultStore(cache, load_goals(Path(goals_path)))
-    # the default evaluations for everyone, prepared beside the first visitor's own request
+    # what the pages and the shipped talk need, prepared beside the first requests
     threading.Thread(target=store.warm, name="nyap-warm", daemon=True).start()
     return store, notice
 
@@ -31,10 +39,37 @@ def _goals_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
+def _version() -> tuple[str, str, str, str]:
+    cache_dir, path = configured_cache_dir(), goals_file()
+    return str(cache_dir), version_token(cache_dir), str(path), _goals_digest(path)
+
+
 def get_data() -> tuple[ResultStore, str | None]:
     """The shared results of the current data version (nyap/serving/store.py, with its cache and goals)
     and, when the backup is in use, a notice saying why. One manifest read per run: a new cache
     version or an edited goals.toml gives a new store; a broken one raises CacheError/GoalsError
-    (not cached, so fixing the file is picked up on the next run)."""
-    cache_dir, path = configured_cache_dir(), goals_file()
-    return _load(str(cache_dir), version_token(cache_dir), str(path), _goals_digest(path))
+    (not kept, so fixing the file is picked up on the next run)."""
+    version = _version()
+    return _STORES.get(version, lambda: _load(*version))
+
+
+# ------------------------------------------------------------------ reports (off the web process)
+
+_JOBS: ReportJobs | None = None
+_JOBS_LOCK = threading.Lock()
+
+
+def report_jobs() -> ReportJobs:
+    """The server's report workers (NYAP_REPORT_WORKERS, default 1: a 2-core server keeps a core
+    for the pages)."""
+    global _JOBS
+    with _JOBS_LOCK:
+        if _JOBS is None:
+            _JOBS = ReportJobs(workers=max(1, int(os.environ.get("NYAP_REPORT_WORKERS") or 1)))
+        return _JOBS
+
+
+def report_key(area: str, year: int, kind: str) -> ReportKey:
+    """One report of the current data version (the same version get_data serves)."""
+    cache_dir, token, goals_path, digest = _version()
+    return ReportKey(cache_dir, token, goals_path, digest, area, int(year), kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from dataclasses import replace
 
 import pandas as pd
@@ -25,7 +26,8 @@ from nyap.present.summary import goals_without_gender_split, headline_rows, summ
 from nyap.present.tables import (
     PROFILE_ORDERS, frame_html, page_href, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
 )
-from nyap.present.report import REPORT_NAME, pdf_available, report_html, report_pdf, report_stem
+from nyap.present.report import REPORT_NAME, pdf_available, report_stem
+from nyap.serving.report_jobs import ReportBusy
 from nyap.present.prose import (
     aim_sentence, equality_summary, gap_change_sentence, gender_gap_sentence, key_numbers, spread_sentences,
 )
@@ -35,6 +37,7 @@ from nyap.present.views import (
     source_line, table_notice, why_no_municipalities,
 )
 from nyap.ui.components import show_chart, show_download
+from nyap.ui.loaders import report_jobs, report_key
 from nyap.ui.safe import esc, md, paragraphs
 from nyap.ui.scaffold import (
     PageContext, age_group_filter, chosen_age, publish, selection, shared_filters, start_page,
@@ -342,20 +345,71 @@ def render_overview() -> None:
 
 
 def _report_downloads(store: ResultStore, area: str, year: int, label: str) -> None:
-    """Aktuellt perspektiv for the chosen municipality (or the county), made on click. Not kept
-    in the shared store: a report is megabytes, asked for rarely, and takes a few seconds."""
-    stem = report_stem(store, area, year)
+    """Aktuellt perspektiv for the chosen municipality (or the county). Made by the server's report
+    workers, not this process (nyap/serving/report_jobs.py): a press starts it, the page shows the
+    wait, and the file is handed over when ready. A report someone already made for this data
+    version is offered at once."""
     st.markdown(f"#### {REPORT_NAME} – {md(label)}")
     st.caption("Alla mål på A4 för nämnd och fullmäktige: läget, återstående avstånd och länet, med diagram, "
-               "källor och förbehåll – samma siffror och meningar som i appen. Att skapa rapporten tar några sekunder.")
+               "källor och förbehåll – samma siffror och meningar som i appen.")
+    kinds = ([("pdf", "PDF", "application/pdf")] if pdf_available() else []) + [("html", "HTML", "text/html")]
+    if not pdf_available():
+        st.caption("PDF går inte att skapa på den här servern (Pango saknas); HTML-rapporten skrivs ut lika bra.")
+    _report_panel(area, year, report_stem(store, area, year), tuple(kinds))
+
+
+@st.fragment
+def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, str], ...]) -> None:
+    """A fragment: pressing, waiting and downloading redraw only this part of the page."""
+    jobs = report_jobs()
     cols = st.columns([1, 1, 2])
-    if pdf_available():
-        cols[0].download_button("Ladda ner rapport (PDF)", data=lambda: report_pdf(report_html(store, area, year)),
-                                file_name=f"{stem}.pdf", mime="application/pdf", key="report_pdf", on_click="ignore")
-    else:
-        cols[0].caption("PDF går inte att skapa på den här servern (Pango saknas); HTML-rapporten skrivs ut lika bra.")
-    cols[1].download_button("Ladda ner rapport (HTML)", data=lambda: report_html(store, area, year).encode("utf-8"),
-                            file_name=f"{stem}.html", mime="text/html", key="report_html", on_click="ignore")
+    waiting = []
+    for col, (kind, name, mime) in zip(cols, kinds):
+        key = report_key(area, year, kind)
+        slot = col.empty()
+        state = jobs.status(key)
+        if state is None or (state.done and state.error):
+            with slot.container():
+                if state is not None:
+                    st.error(state.error)
+                pressed = st.button(f"Skapa rapport ({name})", key=f"report_make_{kind}")
+            if not pressed:
+                continue
+            try:
+                state = jobs.request(key)
+            except ReportBusy as exc:
+                slot.warning(str(exc))
+                continue
+        waiting.append((key, name, mime, slot))
+    if not waiting:
+        return
+    _wait_for_reports(jobs, waiting)
+    for key, name, mime, slot in waiting:
+        state = jobs.status(key)
+        if state is not None and state.data is not None:
+            slot.download_button(f"Ladda ner rapport ({name})", data=state.data, file_name=f"{stem}.{key.kind}",
+                                 mime=mime, key=f"report_{key.kind}", on_click="ignore", type="primary")
+        elif state is not None and state.error:
+            slot.error(state.error + " Ladda om sidan för att försöka igen.")
+
+
+def _wait_for_reports(jobs, waiting) -> None:
+    """Show the wait until every started report is done. This thread only waits (the work is in a
+    worker process); each update is a Streamlit call, so another click interrupts the wait."""
+    with st.spinner("Rapporten skapas …", show_time=True):
+        while True:
+            pending = 0
+            for key, _name, _mime, slot in waiting:
+                state = jobs.status(key)
+                if state is None or state.done:
+                    continue
+                pending += 1
+                ahead = (f" – {state.ahead} {'rapport' if state.ahead == 1 else 'rapporter'} före i kön"
+                         if state.ahead else "")
+                slot.caption(f"Rapporten ({key.kind.upper()}) skapas{ahead}. Det tar några sekunder.")
+            if not pending:
+                return
+            time.sleep(0.4)
 
 
 # Shared results of the overview and Om data: computed once per data version for everyone

@@ -1,0 +1,187 @@
+"""Reports made off the web process: a small, bounded pool of worker processes, one result per
+report and data version, shared by everyone who asks for it.
+
+A report is seconds of CPU (its charts drawn as bitmaps, the PDF laid out by WeasyPrint). Made in
+the web process, as before, every press took a core from the other visitors' clicks, and five
+presses at once made everyone's clicks several times slower (issue 19/20). Here:
+
+* the work runs in `workers` processes (default 1, so a 2-core server keeps a core for the web);
+* the same report (data version, goals file, area, year, kind) is made once: a second press, or
+  another visitor's, waits for the same job or takes the finished file;
+* at most `max_queued` different reports wait at a time; beyond that a press is refused with a
+  Swedish message instead of growing a queue no one will see the end of.
+
+Each worker loads the data version itself (the cache on disk, as the web process does) and keeps
+it for the next report. No Streamlit here: the page polls `ReportJobs.status`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+KINDS = ("pdf", "html")
+
+
+class ReportBusy(Exception):
+    """Too many different reports are being made right now (said in Swedish)."""
+
+
+@dataclass(frozen=True)
+class ReportKey:
+    cache_dir: str
+    token: str  # the cache's data version (nyap.data.cache.version_token)
+    goals_path: str
+    goals_digest: str
+    area: str
+    year: int
+    kind: str  # "pdf" or "html"
+
+
+@dataclass(frozen=True)
+class ReportState:
+    """What a page shows for one report: waiting (with the number of reports ahead), ready (the
+    bytes) or failed (a Swedish message)."""
+
+    done: bool
+    data: bytes | None = None
+    error: str | None = None
+    ahead: int = 0
+
+
+# ------------------------------------------------------------------ in the worker process
+
+_worker_store: dict = {}
+
+
+def _store_for(key: ReportKey):
+    from nyap.data.cache import load_cache_or_backup
+    from nyap.rules.goals import load_goals
+    from nyap.serving.store import ResultStore
+
+    version = (key.cache_dir, key.token, key.goals_path, key.goals_digest)
+    if _worker_store.get("version") != version:
+        _worker_store.clear()  # one data version per worker: the previous one is let go
+        cache, _notice = load_cache_or_backup(Path(key.cache_dir))
+        _worker_store.update(version=version, store=ResultStore(cache, load_goals(Path(key.goals_path))))
+    return _worker_store["store"]
+
+
+def build_report(key: ReportKey) -> bytes:
+    """The report's bytes (runs in a worker; also callable directly, e.g. by tests)."""
+    from nyap.present.report import report_html, report_pdf
+
+    store = _store_for(key)
+    pages = _worker_store.setdefault("pages", OrderedDict())
+    page = pages.get((key.area, key.year))
+    if page is None:  # the PDF is made from the same page as the HTML: a press of both makes it once
+        page = pages[(key.area, key.year)] = report_html(store, key.area, key.year)
+        while len(pages) > 4:
+            pages.popitem(last=False)
+    return report_pdf(page) if key.kind == "pdf" else page.encode("utf-8")
+
+
+def _warm_worker() -> int:
+    """Import the report's libraries in the worker before the first press (WeasyPrint takes a
+    second to import)."""
+    import nyap.present.report  # noqa: F401
+    from nyap.present.report import pdf_available
+
+    if pdf_available():
+        import weasyprint  # noqa: F401
+    return os.getpid()
+
+
+# ------------------------------------------------------------------ in the web process
+
+class ReportJobs:
+    def __init__(self, workers: int = 1, max_queued: int = 6, keep: int = 12):
+        self.workers = workers
+        self.max_queued = max_queued
+        self._keep = keep
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._running: dict[ReportKey, Future] = {}
+        self._order: list[ReportKey] = []  # submission order of the running ones (queue place)
+        self._done: OrderedDict[ReportKey, ReportState] = OrderedDict()
+        self._failed: dict[ReportKey, ReportState] = {}  # shown once; the next press tries again
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn: workers start from a clean interpreter, not a fork of a threaded web server, and
+            # no helper process outlives the pool (a forkserver would)
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        return self._pool
+
+    def start(self) -> None:
+        """Start the workers and import the report's libraries (in the background of a server start)."""
+        with self._lock:
+            pool = self._executor()
+        for _ in range(self.workers):
+            pool.submit(_warm_worker)
+
+    def request(self, key: ReportKey) -> ReportState:
+        """Start the report unless it is made or being made; its state now."""
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+            self._failed.pop(key, None)
+            if key not in self._running:
+                if len(self._running) >= self.max_queued:
+                    raise ReportBusy(f"Servern gör redan {len(self._running)} rapporter. "
+                                     "Försök igen om en minut.")
+                future = self._executor().submit(build_report, key)
+                self._running[key] = future
+                self._order.append(key)
+                future.add_done_callback(lambda f, k=key: self._finished(k, f))
+        return self.status(key)
+
+    def status(self, key: ReportKey) -> ReportState | None:
+        """The report's state, or None when it was never asked for (or forgotten)."""
+        with self._lock:
+            if key in self._done:
+                return self._done[key]
+            if key in self._running:
+                return ReportState(done=False, ahead=self._order.index(key))
+            return self._failed.get(key)
+
+    def _finished(self, key: ReportKey, future: Future) -> None:
+        from nyap.present.report import ReportError
+
+        try:
+            state = ReportState(done=True, data=future.result())
+        except ReportError as exc:
+            state = ReportState(done=True, error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - a worker that died, a full disk: said, not raised
+            state = ReportState(done=True, error=f"Rapporten kunde inte skapas ({type(exc).__name__}). "
+                                                  "Försök igen; hjälper det inte, kör make check på servern.")
+        with self._lock:
+            self._running.pop(key, None)
+            if key in self._order:
+                self._order.remove(key)
+            if state.error is None:
+                self._done[key] = state
+                while len(self._done) > self._keep:
+                    self._done.popitem(last=False)
+            else:  # a failure is not kept as the result: the next press tries again
+                self._failed[key] = state
+
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            return list(self._pool._processes) if self._pool is not None else []
+
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop the workers (queued reports are dropped); a later request starts new ones."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            self._running.clear()
+            self._order.clear()
+        if pool is not None:
+            pool.shutdown(wait=wait, cancel_futures=True)

@@ -1,0 +1,102 @@
+"""Reports are made by worker processes, once per report and data version, and a flood of presses
+is bounded (nyap/serving/report_jobs.py) — the web process only waits and hands the file over."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from nyap import DEFAULT_CACHE_DIR, DEFAULT_GOALS_FILE
+from nyap.data.cache import version_token
+from nyap.serving.report_jobs import ReportBusy, ReportJobs, ReportKey
+from tests.apptest_helpers import assert_clean, open_app
+
+# generous: a slow or loaded machine waits longer, it does not fail
+PATIENCE = 600
+
+
+def _key(area: str, kind: str = "html", cache_dir=DEFAULT_CACHE_DIR) -> ReportKey:
+    return ReportKey(str(cache_dir), version_token(cache_dir), str(DEFAULT_GOALS_FILE), "test", area, 2022, kind)
+
+
+def _wait(jobs: ReportJobs, key: ReportKey):
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        state = jobs.status(key)
+        if state is not None and (state.done or state.error):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"no report after {PATIENCE} s")
+
+
+@pytest.fixture
+def jobs():
+    jobs = ReportJobs(workers=1, max_queued=2)
+    yield jobs
+    pids = jobs.worker_pids()
+    jobs.shutdown(wait=True)
+    # no worker outlives the pool (a killed test run left report workers behind before)
+    for pid in pids:
+        assert not _alive(pid), f"report worker {pid} still running"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_report_is_made_in_a_worker_once_and_shared(jobs):
+    kil = _key("1715")
+    first = jobs.request(kil)
+    assert not first.done
+    state = _wait(jobs, kil)
+    assert state.error is None
+    page = state.data.decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Kil" in page and "Aktuellt perspektiv 2022" in page
+    workers = jobs.worker_pids()
+    assert workers and os.getpid() not in workers  # made beside the web process, not in it
+    # a second press (or another visitor's) takes the same file at once
+    again = jobs.request(kil)
+    assert again.done and again.data is state.data
+
+
+def test_too_many_different_reports_waiting_are_refused_in_swedish(jobs):
+    jobs.request(_key("1715"))
+    jobs.request(_key("1780"))
+    with pytest.raises(ReportBusy, match="Servern gör redan 2 rapporter"):
+        jobs.request(_key("1784"))
+    # a press of a report already on its way is not a new one: it waits with the others
+    assert jobs.request(_key("1780")).ahead == 1
+    assert _wait(jobs, _key("1780")).error is None
+
+
+def test_a_report_that_cannot_be_made_says_so_and_the_next_press_tries_again(jobs, tmp_path):
+    broken = _key("1715", cache_dir=tmp_path)  # no cache there
+    jobs.request(broken)
+    state = _wait(jobs, broken)
+    assert state.done and state.data is None and "Rapporten kunde inte skapas" in state.error
+    assert not jobs.request(broken).done  # started again, not the old failure served forever
+    _wait(jobs, broken)
+
+
+def test_the_overview_makes_the_report_on_a_press_and_hands_it_over(monkeypatch):
+    monkeypatch.setenv("NYAP_REPORT_WORKERS", "1")
+    at = open_app("Översikt", {"kommun": "1715"})
+    assert_clean(at)
+    press = [b for b in at.button if b.label == "Skapa rapport (HTML)"]
+    assert press, [b.label for b in at.button]
+    at.default_timeout = PATIENCE
+    press[0].click().run()
+    assert_clean(at)
+    labels = [d.label for d in at.get("download_button")]
+    assert "Ladda ner rapport (HTML)" in labels, labels
+    # another visitor of the same municipality gets the made report without pressing
+    other = open_app("Översikt", {"kommun": "1715"})
+    assert "Ladda ner rapport (HTML)" in [d.label for d in other.get("download_button")]
+    from nyap.ui.loaders import report_jobs
+    report_jobs().shutdown(wait=True)
