@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test demo-cache real-cache check refresh bench load serve screenshots clean
+.PHONY: run test test-fast demo-cache real-cache check refresh bench load serve screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +21,19 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-# MALLOC_ARENA_MAX: fewer malloc arenas, so the memory a workshop used is returned when it leaves
+# Serves at once and prepares every page and the shipped talk in the background (nyap run), so the
+# first visitor does not wait for it. ADDRESS=0.0.0.0 serves the room's network.
 run: $(VENV)/.runtime-installed
-	MALLOC_ARENA_MAX=2 $(BIN)/python -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+	$(BIN)/python -m nyap run --address $(ADDRESS) --port $(PORT)
 
+# The whole suite on both cores (pytest-xdist; tests that share a heavy build stay on one worker).
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15
+
+# The inner loop: everything but browsers, served apps, subprocess commands and whole-data builds.
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup -m "not slow" --durations=5
 
 # Rebuild the shipped demonstration cache (deterministic).
 demo-cache: $(VENV)/.runtime-installed

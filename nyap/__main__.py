@@ -4,6 +4,7 @@
   check        validate goals.toml and the cache, print a goal summary
   refresh      rebuild the cache from the Kolada API v3 (atomic swap, backup kept)
   import-livhalsa FILE   merge a Liv & Hälsa extract into the cache (validated, atomic)
+  run          start the app and prepare every page and the talk in the background (make run)
   serve        several app replicas behind nginx (more users than one process serves)
   report …     Aktuellt perspektiv (the yearly report) per municipality and for the county, HTML and PDF
   warm URL…    open every page of running app processes once, so their first visitors don't wait
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -170,6 +172,47 @@ def cmd_serve(args) -> int:
         return 6
 
 
+def cmd_run(args) -> int:
+    """`streamlit run app.py`, and as soon as it answers, every page and the shipped talk opened
+    once in the background: the first visitor after a start finds the data version prepared."""
+    import subprocess
+    import threading
+    import time
+
+    from nyap import PROJECT_ROOT
+    from nyap.serving.replicas import DeployError, wait_healthy, warm
+
+    env = dict(os.environ)
+    env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer malloc arenas: a workshop's memory is returned
+    base = f"http://127.0.0.1:{args.port}"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.address", args.address,
+           "--server.port", str(args.port), *args.streamlit_args]
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env)
+
+    def prepare() -> None:
+        started = time.monotonic()
+        try:
+            wait_healthy(base, timeout=120, proc=proc)
+        except DeployError as exc:
+            print(f"Appen startade inte: {exc}", file=sys.stderr, flush=True)
+            return
+        ok = warm(base)
+        took = time.monotonic() - started
+        print(f"  Förberett: alla sidor och presentationen på {took:.0f} s." if ok else
+              f"  Förberedelsen visade ett fel efter {took:.0f} s – öppna sidorna och läs felrutan.",
+              file=sys.stderr, flush=True)
+
+    threading.Thread(target=prepare, name="nyap-prepare", daemon=True).start()
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached the app too (same process group); let it finish
+        try:
+            return proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return 130
+
+
 def cmd_warm(args) -> int:
     from nyap.serving.replicas import warm
 
@@ -212,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--replicas", type=int, default=2, help="antal appprocesser (en per processorkärna)")
     p.add_argument("--port", type=int, default=8080, help="port som nginx lyssnar på (127.0.0.1)")
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("run", help="starta appen och förbered alla sidor i bakgrunden")
+    p.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0: hela nätet)")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("streamlit_args", nargs="*", help="fler flaggor till streamlit run (efter --)")
+    p.set_defaults(func=cmd_run)
     p = sub.add_parser("warm", help="öppna varje sida en gång i körande appprocesser")
     p.add_argument("urls", nargs="+", help="t.ex. http://127.0.0.1:8501")
     p.set_defaults(func=cmd_warm)

@@ -75,3 +75,29 @@ def real_cache_dir(config, tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("real-cache") / "cache"
     refresh_from_fake(config, target)
     return target
+
+
+# ------------------------------------------------------------------ fast and slow tests
+
+# `make test-fast` (the inner loop, well under a minute) leaves out every test marked slow: those
+# that drive Chromium, serve the app, run commands in subprocesses or build every report.
+# `make test` runs everything. One list here instead of marks scattered over the files.
+SLOW_MODULES = {
+    "test_browser", "test_accessibility", "test_compare_browser", "test_replicas", "test_report",
+    "test_report_jobs", "test_other_county", "test_kolada_refresh", "test_cache_faults", "test_fonts",
+}
+SLOW_TESTS = {
+    # browser tests and subprocess commands in otherwise quick modules
+    "test_no_input_becomes_markup_on_any_page", "test_the_sample_talk_steps_by_keyboard",
+    "test_a_goal_link_opens_at_the_goal_in_focus", "test_check_reports_a_broken_presentation_in_swedish",
+    "test_check_fails_in_swedish_when_pages_and_challenges_differ", "test_make_real_cache_rebuilds_the_shipped_cache",
+    "test_every_chart_of_every_goal_is_valid_vega_lite", "test_all_years_at_once_equal_one_year_at_a_time",
+    "test_report_counts_values_and_explains_each_empty_kpi", "test_a_chain_that_loses_its_baseline_is_warned_per_goal",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if module in SLOW_MODULES or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

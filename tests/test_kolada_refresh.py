@@ -18,6 +18,7 @@ from nyap.data.kolada import KoladaClient, KoladaError, chunks
 from nyap.data.refresh import refresh
 
 from .fake_kolada import fake_kolada
+from .processes import GENEROUS, started
 
 @pytest.fixture
 def cache_dir(tmp_path, demo_cache_dir):
@@ -176,24 +177,30 @@ def test_comma_lists_never_exceed_25_ids():
         assert items and all(s == 200 for _, _, s in faults.log)
 
 
-def test_at_most_five_requests_per_second(config, cache_dir):
+def test_at_most_five_requests_per_second():
+    """Kolada's politeness rule, on the client's own clock. A fake clock that only moves when the
+    client waits: the test checks the rule, and a slow or loaded machine cannot fail it (the
+    server's arrival times did, once, at 0,136 s)."""
+    now = [1000.0]
+    sent = []
     with fake_kolada() as (base, faults):
-        c = KoladaClient(base, timeout=3, retries=1, backoff=0.01)  # default politeness
-        list(c.data(["N15428"], ["1780"], [2022]))
-        list(c.data(["N15428"], ["1781"], [2022]))
-        list(c.data(["N15428"], ["1782"], [2022]))
-        times = [t for t, _, _ in faults.log]
-    gaps = np.diff(times)
-    assert len(gaps) == 2 and gaps.min() >= 0.18
+        c = KoladaClient(base, timeout=30, retries=1, backoff=0.01, on_request=lambda url: sent.append(now[0]))
+        c.clock = lambda: now[0]
+        c.sleep = lambda seconds: now.__setitem__(0, now[0] + seconds)
+        for code in ("1780", "1781", "1782"):
+            list(c.data(["N15428"], [code], [2022]))
+        assert len(faults.log) == 3
+    assert len(sent) == 3 and min(np.diff(sent)) >= 0.2 - 1e-9
 
 
 def _refresh_process(cache_dir, base):
+    """The refresh command, running for a with-block (and killed with its group afterwards)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    return subprocess.Popen([sys.executable, "-m", "nyap", "--cache", str(cache_dir), "refresh", "--base-url", base],
-                            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return started([sys.executable, "-m", "nyap", "--cache", str(cache_dir), "refresh", "--base-url", base],
+                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _wait_for_requests(faults, n: int, seconds: float = 30) -> None:
+def _wait_for_requests(faults, n: int, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while len(faults.log) < n and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -203,11 +210,11 @@ def test_kill_9_mid_refresh_leaves_the_old_cache_and_the_app_runs(cache_dir):
     before = load_cache(cache_dir).data_version
     with fake_kolada() as (base, faults):
         faults.slow_seconds = 0.3
-        proc = _refresh_process(cache_dir, base)
-        _wait_for_requests(faults, 4)
-        assert proc.poll() is None, proc.communicate()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        with _refresh_process(cache_dir, base) as proc:
+            _wait_for_requests(faults, 4)
+            assert proc.poll() is None, proc.communicate()
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=GENEROUS)
     cache = load_cache(cache_dir)
     assert cache.data_version == before and cache.is_demo
 
@@ -216,18 +223,18 @@ def test_ctrl_c_mid_refresh_says_so_and_changes_nothing(cache_dir):
     before = load_cache(cache_dir).data_version
     with fake_kolada() as (base, faults):
         faults.slow_seconds = 0.3
-        proc = _refresh_process(cache_dir, base)
-        _wait_for_requests(faults, 3)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
+        with _refresh_process(cache_dir, base) as proc:
+            _wait_for_requests(faults, 3)
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=GENEROUS)  # a loaded machine is slow, not wrong
     assert proc.returncode == 130 and "Den gamla cachen är orörd" in err and "Traceback" not in err
     assert load_cache(cache_dir).data_version == before
 
 
 def test_cli_refresh_prints_progress_and_summary(cache_dir):
     with fake_kolada() as (base, _):
-        proc = _refresh_process(cache_dir, base)
-        out, err = proc.communicate(timeout=120)
+        with _refresh_process(cache_dir, base) as proc:
+            out, err = proc.communicate(timeout=GENEROUS)
     assert proc.returncode == 0, err
     assert "Hämtar data N15428" in err and "[" in err  # progress bar
     assert "N15428" in out and "Klart:" in out and "Utan värden" in out

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,13 +13,17 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from nyap import PROJECT_ROOT
 from nyap.data.cache import load_cache
 from nyap.present.prose import remaining_phrase
 from nyap.present.report import DEMO_PAGE_MARK, css_string, pdf_available, report_html
 from nyap.present.status import status_label
 from nyap.present.views import focus_items, repeated_focus_items
 from nyap.serving.store import ResultStore
+
+from .processes import run as run_command
+
+# one worker runs this file: the --all build is made once and shared by the tests that read it
+pytestmark = pytest.mark.xdist_group("report")
 
 
 class _Cards(HTMLParser):
@@ -75,8 +78,8 @@ def all_reports(tmp_path_factory):
         if os.environ.get("CI") == "true":
             raise RuntimeError("CI=true but Pango is missing: the report PDF must be tested in CI")
         html_only = ["--html-only"]  # a developer machine without Pango: the PDF test says it skipped
-    run = subprocess.run([sys.executable, "-m", "nyap", "report", "--all", "--out", str(out), *html_only],
-                         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    # built once per test run and read by every test that needs it; its worker processes go with it
+    run = run_command([sys.executable, "-m", "nyap", "report", "--all", "--out", str(out), *html_only])
     assert run.returncode == 0, run.stderr
     print(run.stderr.strip().splitlines()[-1])  # the build time, in the test log
     return out
@@ -149,8 +152,8 @@ def test_pdf_of_the_shipped_cache_names_the_extract_and_has_no_demo_mark(all_rep
 def test_pdf_has_the_demo_mark_on_every_page_and_every_challenge(demo_cache_dir, config, tmp_path):
     if not pdf_available():
         pytest.skip("Pango is not installed (apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
-    run = subprocess.run([sys.executable, "-m", "nyap", "--cache", str(demo_cache_dir), "report", "--kommun", "1715",
-                          "--out", str(tmp_path)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    run = run_command([sys.executable, "-m", "nyap", "--cache", str(demo_cache_dir), "report", "--kommun", "1715",
+                       "--out", str(tmp_path)])
     assert run.returncode == 0, run.stderr
     all_reports = tmp_path
     pdf = next(all_reports.glob("*kil.pdf"))
@@ -192,8 +195,7 @@ def test_hostile_names_stay_text(config, demo_cache):
 
 
 def test_unknown_municipality_is_a_swedish_message(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "nyap", "report", "--kommun", "9999", "--out", str(tmp_path)],
-                         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    run = run_command([sys.executable, "-m", "nyap", "report", "--kommun", "9999", "--out", str(tmp_path)])
     assert run.returncode == 2 and "Okänd kommunkod" in run.stderr and "Traceback" not in run.stderr
     assert not list(Path(tmp_path).iterdir())
 

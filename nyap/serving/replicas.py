@@ -86,13 +86,25 @@ def warm(base: str, timeout: float = 120.0) -> bool:
 
     async def visit() -> bool:
         errors: list[str] = []
-        await warm_up(base, errors=errors)
+        await warm_up(base, errors=errors, talk_steps=talk_length())
         return not errors
 
     try:
         return asyncio.run(asyncio.wait_for(visit(), timeout))
     except Exception:  # noqa: BLE001 - reported as "not warmed" by the caller
         return False
+
+
+def talk_length() -> int:
+    """The number of slides in the shipped talk (0 when it cannot be read: the page says why)."""
+    from nyap import goals_file
+    from nyap.rules.goals import load_goals
+    from nyap.serving.presentation import load_presentation, presentation_file
+
+    try:
+        return len(load_presentation(presentation_file(), load_goals(goals_file())).steps)
+    except Exception:  # noqa: BLE001 - a broken talk file is reported by the page and by `nyap check`
+        return 0
 
 
 def wait_healthy(base: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:

@@ -143,16 +143,22 @@ def _first_request(base: str) -> str | None:
     return "; ".join(cookies) or None
 
 
-async def warm_up(base: str, page_names: list[str] | None = None, errors: list[str] | None = None) -> list[str]:
-    """One visit to every page (the way the first workshop participant would): afterwards the
-    shared results of the data version are prepared. Returns the page names the server announced;
-    a page that shows an error is added to `errors`."""
+async def warm_up(base: str, page_names: list[str] | None = None, errors: list[str] | None = None,
+                  talk_steps: int = 0, talk_page: str = "Presentation") -> list[str]:
+    """One visit to every page (the way the first workshop participant would), and to each of the
+    talk's `talk_steps` slides: afterwards the shared results of the data version are prepared.
+    Returns the page names the server announced; a page that shows an error is added to `errors`."""
     session = await connect(base)
     try:
         results = [await session.run()]
         names = list(session.pages) or list(page_names or [])
         for name in names:
+            session.query = ""
             results.append(await session.run(page_hash=session.pages.get(name, ""), page_name=name))
+        if talk_page in session.pages:
+            for number in range(2, talk_steps + 1):  # step 1 was the page's own visit
+                session.query = f"steg={number}"
+                results.append(await session.run(page_hash=session.pages[talk_page], page_name=talk_page))
         if errors is not None:
             errors.extend(error for _, error, _ in results if error)
         return names
