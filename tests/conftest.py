@@ -85,6 +85,8 @@ def real_cache_dir(config, tmp_path_factory) -> Path:
 SLOW_MODULES = {
     "test_browser", "test_accessibility", "test_compare_browser", "test_replicas", "test_report",
     "test_report_jobs", "test_other_county", "test_kolada_refresh", "test_cache_faults", "test_fonts",
+    # AppTest runs of whole pages and every-goal-every-year comparisons (seconds each)
+    "test_app_pages", "test_comparison", "test_tables_summary", "test_store", "test_page_registry",
 }
 SLOW_TESTS = {
     # browser tests and subprocess commands in otherwise quick modules
@@ -93,6 +95,11 @@ SLOW_TESTS = {
     "test_check_fails_in_swedish_when_pages_and_challenges_differ", "test_make_real_cache_rebuilds_the_shipped_cache",
     "test_every_chart_of_every_goal_is_valid_vega_lite", "test_all_years_at_once_equal_one_year_at_a_time",
     "test_report_counts_values_and_explains_each_empty_kpi", "test_a_chain_that_loses_its_baseline_is_warned_per_goal",
+    # whole pages through AppTest, whole talks, images drawn by vl-convert
+    "test_no_output_path_shows_a_suppressed_value", "test_a_tall_chart_widens_the_slide_and_is_never_cropped",
+    "test_every_step_of_the_sample_talk_names_its_year", "test_the_overview_slide_carries_the_key_to_its_symbols",
+    "test_a_step_is_drawn_for_the_room", "test_the_overview_and_profile_downloads_start_with_source_and_date",
+    "test_png_and_svg_carry_title_source_line_and_demo_mark",
 }
 
 

@@ -219,14 +219,15 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     parts.append(lines_for(ref[ref["area_code"] == ref_code] if not ref.empty else ref, "ref", ref_label))
     parts.append(lines_for(ok[ok["area_code"] == view.region.country], "country", view.region.country_name))
     main = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else pd.DataFrame()
-    others = ok[ok["area_code"].isin(list(view.region.municipalities)) & (ok["area_code"] != area)
-                & ~ok["area_code"].isin(list(compare)) & ok["gender"].isin(genders)]
-    others = others.assign(name=others["area_code"].map(lambda c: _names(area_names, c)))
-    if compact:
-        others = others.iloc[:0]
     published = publication_years(view)
+    if compact:
+        others = ok.iloc[:0]
+    else:
+        # every municipality's context line with its gaps, once per view and sexes; the chosen and
+        # the compared municipalities are then only left out
+        others = _context_lines(view, ok, genders, area_names, published)
+        others = others[~others["area_code"].isin([area, *compare])]
     main = with_gaps(main, published, ["role", "gender"])
-    others = with_gaps(others, published, ["area_code", "gender"])
     if km and view.has_ci and not main.empty:
         # women's and men's intervals side by side, not stacked on one x (and the county's beside
         # the municipality's); the tooltip keeps the true year
@@ -362,7 +363,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                          "inte samma kommuner över tid.")
     if not county_view and any(view.only_suppressed(area, g) for g in genders):
         notes.append(f"{main_name}: för få svar – värdena visas inte (..).")
-    chart = alt.layer(*layers).properties(height=180 if compact else 520, width="container")
+    # sizes given to the layer itself: .properties() copies and validates the whole layered chart
+    chart = alt.layer(*layers, height=180 if compact else 520, width="container")
     # the printed report has no download of the rows behind its small charts
     table = pd.DataFrame() if compact else _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
@@ -373,8 +375,22 @@ def publication_years(view: GoalView) -> dict[str, list[int]]:
     """The years each series was published, for any area (a row with or without a value): a
     year the series has elsewhere but a line lacks is a gap in that line; a year no area has
     (between two survey rounds, say) is not a gap."""
-    v = view.values
-    return {str(s): sorted(int(y) for y in years) for s, years in v.groupby("series_id")["year"].unique().items()}
+    if "published" not in view.prepared:
+        v = view.values
+        view.prepared["published"] = {str(s): sorted(int(y) for y in years)
+                                      for s, years in v.groupby("series_id")["year"].unique().items()}
+    return view.prepared["published"]
+
+
+def _context_lines(view: GoalView, ok: pd.DataFrame, genders: tuple[str, ...], area_names: dict[str, str],
+                   published: dict[str, list[int]]) -> pd.DataFrame:
+    """Every municipality's line (the thin grey context), with its gaps, for these sexes."""
+    key = ("context", genders, tuple(sorted(area_names.items())))
+    if key not in view.prepared:
+        rows = ok[ok["area_code"].isin(list(view.region.municipalities)) & ok["gender"].isin(genders)]
+        rows = rows.assign(name=rows["area_code"].map(lambda c: _names(area_names, c)))
+        view.prepared[key] = with_gaps(rows, published, ["area_code", "gender"])
+    return view.prepared[key]
 
 
 def with_gaps(frame: pd.DataFrame, published: dict[str, list[int]], keys: list[str]) -> pd.DataFrame:
@@ -617,8 +633,8 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     # a band step (not a fixed height): Streamlit squeezes fixed-height band charts in the browser
     # one band per municipality (women and men share it), so the chosen row's shading and the
     # labels stay in their own band
-    chart = alt.layer(*layers).properties(height=alt.Step(**{"step": 44, "for": "position"}) if km else alt.Step(30),
-                                          width="container")
+    chart = alt.layer(*layers, height=alt.Step(**{"step": 44, "for": "position"}) if km else alt.Step(30),
+                      width="container")
     table = table_frame(rows.assign(Område=rows["name"]), view)
     present = rows[rows["value"].notna()].sort_values("value", ascending=False)
 
@@ -748,7 +764,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     layers.append(base.mark_text(align="left", baseline="middle", fontSize=15, yOffset=-13).encode(
         x=alt.XValue(4), text=alt.Text("label:N"),
         color=alt.Color("status_label:N", scale=status_scale, legend=None), tooltip=tooltip))
-    chart = alt.layer(*layers).properties(height=alt.Step(50), width="container")
+    chart = alt.layer(*layers, height=alt.Step(50), width="container")
     scope = _scope("alla kommuner", genders, view)
     # the year(s) of the latest values, in the title: an exported image names the year of its figures
     latest_years = sorted({int(y) for y in rows["latest_year"].dropna()})

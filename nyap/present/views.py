@@ -6,7 +6,7 @@ Pages call these and draw; charts.py turns them into Altair charts. No Streamlit
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -70,6 +70,10 @@ class GoalView:
     has_municipalities: bool
     has_ci: bool
     region: Region  # the county, its municipalities and names
+    # what every selection of this view shares (the context lines with their gaps, the publication
+    # years), computed on the first chart and reused for every municipality after it: a view is
+    # kept per data version in the store, so a new municipality's chart only adds its own rows
+    prepared: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def goal(self) -> Goal:

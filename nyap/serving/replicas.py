@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -131,6 +132,7 @@ class Replicas:
     processes: list[subprocess.Popen] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
     workdir: Path | None = None
+    warmer: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -158,8 +160,6 @@ class Replicas:
             self.processes = [self.start_replica(p) for p in self.ports]
             for port, proc in zip(self.ports, self.processes):
                 wait_healthy(f"http://127.0.0.1:{port}", proc=proc)
-            for port in self.ports:  # directly, not through nginx: each replica gets its visit
-                warm(f"http://127.0.0.1:{port}")
             site = self.workdir / "nyap-site.conf"
             site.write_text(render_site(f"127.0.0.1:{self.listen_port}", self.ports), encoding="utf-8")
             conf = self.workdir / "nginx.conf"
@@ -167,6 +167,11 @@ class Replicas:
             self.nginx = subprocess.Popen([NGINX, "-p", str(self.workdir), "-c", str(conf), "-g", "daemon off;"],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
             wait_healthy(self.url, timeout=20, proc=self.nginx)
+            # serving already; each replica gets its visit of every page and the talk directly (not
+            # through nginx) in the background, so the first visitors find the data prepared
+            self.warmer = threading.Thread(target=lambda: [warm(f"http://127.0.0.1:{p}") for p in self.ports],
+                                           name="nyap-warm-replicas", daemon=True)
+            self.warmer.start()
         except BaseException:
             self.__exit__(None, None, None)
             raise
