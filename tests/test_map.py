@@ -9,7 +9,7 @@ import pytest
 
 from nyap.data.geometry import county_features
 from nyap.data.region import region_for
-from nyap.present.charts import map_chart, map_for_area
+from nyap.present.charts import for_area, map_chart
 from nyap.serving.store import ResultStore
 
 
@@ -34,7 +34,7 @@ def test_the_map_and_its_table_agree(config, demo_cache):
               for f in layer["data"]["values"]}
     assert set(shapes) == set(config.region.municipalities)
     assert result.layout["params"] == [{"name": "nyap_chosen", "value": "1715"}]  # Kil outlined
-    karlstad = map_for_area(result, "1780")
+    karlstad = for_area(result, "1780")
     assert karlstad.layout["params"][0]["value"] == "1780" and result.layout["params"][0]["value"] == "1715"
     table = result.table.set_index("Kod")
     for code, props in shapes.items():

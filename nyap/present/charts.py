@@ -11,6 +11,8 @@ import copy
 import functools
 import json
 import re
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import altair as alt
@@ -35,13 +37,12 @@ GAP_ROW_SHIFT = 9  # goal-gap rows: the dumbbell sits below the row's status lin
 
 
 def _chosen_label_style(names: list[str]) -> dict:
-    """Axis label weight and colour that mark the chosen area (a Vega expression; names quoted as
-    JSON), for the y axes of the bars and the goal-gap chart."""
-    if not names:
-        return {"labelFontWeight": "normal", "labelColor": "#222222"}
-    test = "(" + " || ".join(f"datum.value === {json.dumps(n)}" for n in names) + ")"
-    return {"labelFontWeight": alt.expr(f"{test} ? 'bold' : 'normal'"),
-            "labelColor": alt.expr(f"{test} ? '{HIGHLIGHT}' : '#222222'")}
+    """Axis label weight and colour that mark the chosen area (the chosen-name parameter) and the
+    compared municipalities (`names`, quoted as JSON): a Vega expression, for the y axes of the
+    bars and the goal-gap chart."""
+    test = " || ".join([CHOSEN_LABEL_TEST, *(f"datum.value === {json.dumps(n)}" for n in names)])
+    return {"labelFontWeight": alt.expr(f"({test}) ? 'bold' : 'normal'"),
+            "labelColor": alt.expr(f"({test}) ? '{HIGHLIGHT}' : '#222222'")}
 
 
 # the municipalities a user compares (up to five), told apart from the chosen one (blue), the county
@@ -123,9 +124,7 @@ def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: b
     Validation against the Vega-Lite schema happens in the tests (tests/test_store.py validates
     every chart of every goal), not on every build: it was a third of a chart's build time."""
     first = source if not is_demo or source.startswith("DEMO") else DEMO_LABEL + ". " + source
-    subtitle = wrap(first, 110)
-    for note in notes or []:
-        subtitle += wrap(note, 110)
+    subtitle = _subtitle(first, notes)
     spec = chart.to_dict(validate=False)
     # the same heading and notes unwrapped, for a page that sets them as text that wraps at any
     # width (nyap/ui/components.py); Vega-Lite carries "usermeta" without drawing it
@@ -137,6 +136,59 @@ def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: b
         subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12).to_dict()
     spec["config"] = copy.deepcopy(_config())
     return spec, ds.used(spec)
+
+
+def _subtitle(first: str, notes: list[str] | None) -> list[str]:
+    subtitle = wrap(first, 110)
+    for note in notes or []:
+        subtitle += wrap(note, 110)
+    return subtitle
+
+
+# A chart drawn for every municipality at once (the bars, the goal gap, the map) marks the chosen
+# one with these parameters: a click on another municipality sets two values instead of building
+# the chart again (the rows, marks and Arrow bytes are shared by every municipality's version).
+CHOSEN_PARAM = "nyap_chosen"  # the chosen row's area code
+CHOSEN_NAME_PARAM = "nyap_chosen_name"  # its label on the y axis
+# an axis label is the chosen row's: its name, or its name with a sex ("Kil – kvinnor")
+CHOSEN_LABEL_TEST = (f"(datum.value === {CHOSEN_NAME_PARAM} || "
+                     f"indexof(datum.value, {CHOSEN_NAME_PARAM} + ' – ') === 0)")
+
+
+def _chosen_params(layout: dict) -> None:
+    layout["params"] = [{"name": CHOSEN_PARAM, "value": ""}, {"name": CHOSEN_NAME_PARAM, "value": ""}]
+
+
+def for_area(result: ChartResult | None, code: str, name: str = "", notes: list[str] | None = None) -> ChartResult | None:
+    """One municipality's version of a chart drawn for all of them: the same marks and rows, the
+    chosen-area parameters set (and, where given, the notes that name the area)."""
+    if result is None:
+        return None
+    layout = dict(result.layout)
+    values = {CHOSEN_PARAM: code, CHOSEN_NAME_PARAM: name}
+    layout["params"] = [{**p, "value": values[p["name"]]} if p.get("name") in values else p
+                        for p in layout.get("params", [])]
+    if notes is not None:
+        meta = dict(layout.get("usermeta", {}))
+        first = meta.get("notes", [""])[0]
+        meta["notes"] = [first, *notes]
+        layout["usermeta"] = meta
+        layout["title"] = {**layout["title"], "subtitle": _subtitle(first, notes)}
+    # the Arrow bytes and the table's HTML are the same for every municipality: prepared once
+    shared = result.prepared.setdefault("shared", {})
+    return ChartResult(layout, result.data, result.table, result.alt_text, prepared={"shared": shared})
+
+
+def _per_view(view: GoalView, key: tuple, build: Callable[[], ChartResult | None], keep: int = 12):
+    """A chart for every municipality, kept with its goal view (bounded: the compared sets vary)."""
+    memo = view.prepared.setdefault("charts", OrderedDict())
+    if key in memo:
+        memo.move_to_end(key)
+        return memo[key]
+    value = memo[key] = build()
+    while len(memo) > keep:
+        memo.popitem(last=False)
+    return value
 
 
 def _unit_title(view: GoalView) -> str:
@@ -531,6 +583,16 @@ def describe_trend(view, area, genders, area_names, county_view) -> str:
 def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[str, ...],
                          area_names: dict[str, str], source: str, is_demo: bool,
                          compare: tuple[str, ...] = ()) -> ChartResult | None:
+    """Every municipality's value for the year, best first, the chosen one marked. Built once per
+    goal view, year, sexes and compared set; the chosen municipality is a parameter."""
+    key = ("bars", year, genders, compare, source, is_demo, tuple(sorted(area_names.items())))
+    result = _per_view(view, key, lambda: _municipalities_chart(view, year, genders, area_names, source, is_demo,
+                                                                compare))
+    return for_area(result, area, _names(area_names, area) if view.region.is_municipality(area) else "")
+
+
+def _municipalities_chart(view: GoalView, year: int, genders: tuple[str, ...], area_names: dict[str, str],
+                          source: str, is_demo: bool, compare: tuple[str, ...]) -> ChartResult | None:
     ds = _Datasets()
     goal = view.goal
     rows, used = latest_values_for_year(view, year, genders)
@@ -540,7 +602,6 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     rows = rows.assign(
         name=rows["area_code"].map(lambda c: _names(area_names, c)),
         gender_label=rows["gender"].map(GENDER_LABELS),
-        chosen=rows["area_code"] == area,
     )
     rows["label"] = [_display_value(r, goal.value_unit) for r in rows.to_dict("records")]
     rows.loc[rows["suppressed"], "label"] = f"{SUPPRESSED_MARK} för få svar"
@@ -554,12 +615,11 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     order = rows.assign(_s=sort_val.fillna(-np.inf)).sort_values("_s", ascending=False)["name"].drop_duplicates().tolist()
 
     fmt = _value_fmt(view)
-    chosen_names = [n for n in rows.loc[rows["chosen"], "name"].drop_duplicates()]
-    compared = rows["area_code"].isin(list(compare)) & ~rows["chosen"]
+    compared = rows["area_code"].isin(list(compare))
     rows = rows.assign(compared=compared)
-    chosen_names += [n for n in rows.loc[compared, "name"].drop_duplicates()]  # labelled like the chosen one
+    compared_names = [n for n in rows.loc[compared, "name"].drop_duplicates()]  # labelled like the chosen one
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(
-        labelFontSize=16, **_chosen_label_style(chosen_names)))
+        labelFontSize=16, **_chosen_label_style(compared_names)))
     tooltip = [alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("gender_label:N", title="Kön"),
                alt.Tooltip("label:N", title=f"Värde ({goal.value_unit})"),
                alt.Tooltip("note:N", title="Anmärkning")]
@@ -574,7 +634,8 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
             domain=[GENDER_LABELS[g] for g in genders], range=[GENDER_COLOURS[g] for g in genders]))
         offset = {"yOffset": alt.YOffset("gender_label:N")}
     else:
-        bar_colour = alt.ColorValue(OTHER_BAR, condition=[{"test": "datum.chosen", "value": HIGHLIGHT},
+        bar_colour = alt.ColorValue(OTHER_BAR, condition=[{"test": f"datum.area_code === {CHOSEN_PARAM}",
+                                                           "value": HIGHLIGHT},
                                                           {"test": "datum.compared", "value": COMPARE_BAR}])
         offset = {}
     # bars start at zero; a measure in years (life expectancy, 79–86) is drawn as dots on a
@@ -586,13 +647,11 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
     else:
         marks = base.mark_bar(size=16 if km else 22).encode(x=alt.X("value:Q", title=x_title), color=bar_colour,
                                                             tooltip=tooltip, **offset)
-    layers = []
-    if chosen_names:
-        # the chosen municipality is a shaded row in every sex view (with kvinnor och män the bars
-        # are coloured by sex, so colour alone cannot mark it)
-        layers.append(alt.Chart(ds(rows[rows["chosen"]].drop_duplicates("name"))).mark_rect(color=FOCUS_BAND).encode(
-            y=alt.Y("name:N", sort=order)))
-    layers.append(marks)
+    # the chosen municipality is a shaded row in every sex view (with kvinnor och män the bars are
+    # coloured by sex, so colour alone cannot mark it)
+    layers = [alt.Chart(ds(rows.drop_duplicates("name"))).transform_filter(f"datum.area_code === {CHOSEN_PARAM}")
+              .mark_rect(color=FOCUS_BAND).encode(y=alt.Y("name:N", sort=order)),
+              marks]
     if view.has_ci:
         layers.append(base.mark_rule(color="#222222", strokeWidth=2).encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high:Q"), **offset))
     reference_layers: list = []  # the county and target rules go under the value labels
@@ -659,14 +718,37 @@ def municipalities_chart(view: GoalView, year: int, area: str, genders: tuple[st
                 + _count_text(int(rows["suppressed"].sum()), "grupp har för få svar och visas inte",
                               "grupper har för få svar och visas inte")
                 + _count_text(int((rows["value"].isna() & ~rows["suppressed"]).sum()), "värde saknas", "värden saknas"))
-    return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
+    layout, data = finish(chart, ds, title, source, is_demo, notes)
+    _chosen_params(layout)
+    return ChartResult(layout, data, table, alt_text)
 
 
 # --------------------------------------------------------------------------- (c) goal gap
 
 def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str],
                    source: str, is_demo: bool) -> ChartResult | None:
+    """Each municipality's (and the county's) way from the baseline to the latest value and the
+    target, with its status. Built once per goal view and sexes; the chosen row (the county's in
+    the county view) is a parameter, and the notes name the chosen area first where it has no
+    comparison."""
+    key = ("gap", genders, source, is_demo, tuple(sorted(area_names.items())))
+    result = _per_view(view, key, lambda: _goal_gap_chart(view, genders, area_names, source, is_demo))
+    if result is None:
+        return None
+    municipality = view.region.is_municipality(area)
+    code = area if municipality else view.reference_code
+    name = _names(area_names, area) if municipality else view.short_reference_label
+    gap = result.prepared["gap"]
+    notes = None
+    if municipality and area in set(gap["missing_rows"]["area_code"]):  # named first in its reason's list
+        notes = [*gap["notes"], *_missing_by_reason(gap["missing_rows"], view.goal, area, len(genders) > 1)]
+    return for_area(result, code, name, notes)
+
+
+def _goal_gap_chart(view: GoalView, genders: tuple[str, ...], area_names: dict[str, str], source: str,
+                    is_demo: bool) -> ChartResult | None:
     ds = _Datasets()
+    area = ""  # no chosen area here: goal_gap_chart sets it
     goal = view.goal
     ev = view.evaluations
     if ev.empty:
@@ -709,7 +791,6 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
                 coverage_notes.append(f"{r['name']}: {coverage_warning(r, view.region.size)}")
             elif coverage_text(r, view.region.size):
                 coverage_notes.append(f"{r['name']}: {coverage_text(r, view.region.size)} båda åren.")
-    rows["chosen"] = (rows["area_code"] == area) | ((not view.region.is_municipality(area)) & (rows["area_code"] == view.reference_code))
     rows["is_ref"] = rows["area_code"] == view.reference_code
     for c in ("baseline", "latest", "target", "remaining", "achieved"):
         rows[c] = rows[c].astype(float)
@@ -718,9 +799,8 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     order = rows.sort_values("_order", ascending=False)["name"].tolist()
     period = goal.period_for(view.as_of)
     fmt = _value_fmt(view)
-    chosen_names = rows.loc[rows["chosen"], "name"].tolist()
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(
-        labelFontSize=16, labelLimit=240, **_chosen_label_style(chosen_names)))
+        labelFontSize=16, labelLimit=240, **_chosen_label_style([])))
     tooltip = [alt.Tooltip("name:N", title="Område"),
                alt.Tooltip("baseline:Q", title="Basvärde", format=fmt),
                alt.Tooltip("baseline_year:Q", title="Basår (använt)", format="d"),
@@ -742,11 +822,9 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     # on a line above its dumbbell, inside the plot, so nothing is cut at any width.
     comparable = base.transform_filter(alt.datum.status != "break")
     with_target = base.transform_filter("datum.status !== 'break' && datum.status !== 'at_limit'")
-    layers = []
-    chosen_rows = rows[rows["chosen"]]
-    if not chosen_rows.empty:
-        # the chosen municipality (or the county) is a shaded row, as in the tables
-        layers.append(alt.Chart(ds(chosen_rows)).mark_rect(color=FOCUS_BAND).encode(y=alt.Y("name:N", sort=order)))
+    # the chosen municipality (or the county) is a shaded row, as in the tables
+    layers = [alt.Chart(ds(rows)).transform_filter(f"datum.area_code === {CHOSEN_PARAM}")
+              .mark_rect(color=FOCUS_BAND).encode(y=alt.Y("name:N", sort=order))]
     layers += [
         comparable.mark_rule(strokeWidth=4, color="#9aa5b1", yOffset=GAP_ROW_SHIFT).encode(
             x=x, x2=alt.X2("latest:Q"), tooltip=tooltip),
@@ -782,6 +860,7 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
     notes += coverage_notes
     if (rows["uncertainty_rule"] == "unknown").any():
         notes.append(UNKNOWN_UNCERTAINTY)
+    common_notes = list(notes)
     notes += missing_notes
     # numbers stay numbers (Swedish Excel computes with them: the CSV writes a decimal comma and an
     # ordinary minus); area and sex in their own columns, with the area's code
@@ -806,7 +885,11 @@ def goal_gap_chart(view: GoalView, area: str, genders: tuple[str, ...], area_nam
                 + ", ".join(f"{int(counts[s])} {STATUS_STYLE[s][2].lower()}" for s in STATUS_STYLE
                             if s != "no_data" and counts.get(s, 0))
                 + (f"; {len(missing)} utan jämförelse." if missing else "."))
-    return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
+    layout, data = finish(chart, ds, title, source, is_demo, notes)
+    _chosen_params(layout)
+    result = ChartResult(layout, data, table, alt_text)
+    result.prepared["gap"] = {"notes": common_notes, "missing_rows": missing_rows}
+    return result
 
 
 # ------------------------------------------------------------------ room size (presentation mode)
@@ -874,7 +957,6 @@ def room_spec(spec: dict, height: int = ROOM_HEIGHT) -> dict:
 # ------------------------------------------------------------------ the county's map
 
 MAP_MODES = {"value": "Värde", "status": "Läge mot målet"}
-CHOSEN_PARAM = "nyap_chosen"
 MISSING_COLOUR = "#d9dde2"
 
 
@@ -941,7 +1023,7 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
     fill = alt.Chart(geo).mark_geoshape(stroke="white", strokeWidth=1.5, aria=False).encode(
         color=colour, tooltip=tooltip)
     # the chosen municipality's outline follows a parameter: the map is built once per goal and
-    # year, and each municipality's view only sets the parameter (map_for_area)
+    # year, and each municipality's view only sets the parameter (for_area)
     chosen = alt.Chart(geo).mark_geoshape(filled=False, stroke=HIGHLIGHT, strokeWidth=4, aria=False).transform_filter(
         f"datum.properties.code === {CHOSEN_PARAM}")
     text = alt.Chart(ds(labels)).mark_text(fontSize=13, stroke="white", strokeWidth=4, strokeJoin="round",
@@ -963,13 +1045,3 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
                 + "; ".join(f"{r.Kommun} {r[4]}" for r in shown.itertuples(index=False)) + ".") if not shown.empty \
         else f"Karta över länets kommuner {used}: inga värden."
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), frame, alt_text)
-
-
-def map_for_area(result: ChartResult | None, area: str) -> ChartResult | None:
-    """The county's map with one municipality outlined: the same marks and rows, another value of
-    the chosen-area parameter (no rebuild per municipality)."""
-    if result is None:
-        return None
-    layout = dict(result.layout)
-    layout["params"] = [{**p, "value": area} if p.get("name") == CHOSEN_PARAM else p for p in layout.get("params", [])]
-    return ChartResult(layout, result.data, result.table, result.alt_text)

@@ -86,14 +86,18 @@ def build_report(key: ReportKey) -> bytes:
     return report_pdf(page) if key.kind == "pdf" else page.encode("utf-8")
 
 
-def _warm_worker() -> int:
-    """Import the report's libraries in the worker before the first press (WeasyPrint takes a
-    second to import)."""
-    import nyap.present.report  # noqa: F401
-    from nyap.present.report import pdf_available
+def _warm_worker(key: ReportKey | None = None) -> int:
+    """Before the first press: import the report's libraries (WeasyPrint takes a second) and, for
+    the data version in `key`, load the data and compute every goal view of the year (the first
+    report's largest part)."""
+    from nyap.present.report import goal_sections, pdf_available
 
     if pdf_available():
         import weasyprint  # noqa: F401
+    if key is not None:
+        store = _store_for(key)
+        goal_sections(store, key.area, key.year)
+        store.overview_evaluations(key.year, None)
     return os.getpid()
 
 
@@ -119,12 +123,15 @@ class ReportJobs:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         return self._pool
 
-    def start(self) -> None:
-        """Start the workers and import the report's libraries (in the background of a server start)."""
+    def start(self, key: ReportKey | None = None) -> None:
+        """Start the workers and prepare them for reports like `key` (its data version and year),
+        once: the page calls this when it shows the report buttons."""
         with self._lock:
+            if self._pool is not None:
+                return
             pool = self._executor()
         for _ in range(self.workers):
-            pool.submit(_warm_worker)
+            pool.submit(_warm_worker, key)
 
     def request(self, key: ReportKey) -> ReportState:
         """Start the report unless it is made or being made; its state now."""

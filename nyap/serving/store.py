@@ -18,6 +18,7 @@ and the tests can use it directly, and the numbers are those of the plain functi
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +61,7 @@ class ResultStore:
         self.years: tuple[int, ...] = tuple(sorted(int(y) for y in obs.loc[obs["value"].notna(), "year"].unique()))
         self.age_groups: tuple[str, ...] = tuple(sorted(set(obs["age_group"].astype(str)) - {""}))
         self.items = {i.key: i for i in all_focus_items(config)}
+        self.ready = threading.Event()  # set when warm() has prepared the defaults
         # bounded by goals × age groups (a few dozen): kept for the life of the data version
         self._measures = Memo()
         # per selection: bounded, least recently used first out (memory stays flat under load)
@@ -186,8 +188,14 @@ class ResultStore:
         return self._extra.get((fn.__module__, fn.__qualname__, *args), lambda: fn(self, *args))
 
     def warm(self) -> None:
-        """Prepare and evaluate every measure for its default age group (about a second), so that
-        the first visitors after a start or a refresh don't wait for it."""
-        for goal in self.config.goals:
-            for track in goal.tracks:
-                self.measure(goal, track, None)
+        """Prepare and evaluate every measure for its default age group, and the overview of the
+        latest year (a few seconds), so that the first visitors after a start or a refresh don't
+        wait for it. `ready` is set when done (the benchmark waits for it before it measures)."""
+        try:
+            for goal in self.config.goals:
+                for track in goal.tracks:
+                    self.measure(goal, track, None)
+            if self.years:
+                self.overview_evaluations(max(self.years))
+        finally:
+            self.ready.set()

@@ -26,16 +26,21 @@ def _browser_spec(result: ChartResult) -> dict:
         # the heading and notes are set as page text above the chart (they wrap at any width);
         # an exported image keeps them in its own title (result.spec)
         spec = {k: v for k, v in result.layout.items() if k != "title"}
-        spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
-                            for name, frame in result.data.items()}
+        # the rows' Arrow bytes are shared by every municipality's version of a chart (for_area)
+        shared = result.prepared.setdefault("shared", {})
+        if "arrow" not in shared:
+            shared["arrow"] = {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
+                               for name, frame in result.data.items()}
+        spec["datasets"] = shared["arrow"]
         result.prepared["browser"] = spec
     return spec
 
 
 def _table_html(result: ChartResult) -> str:
-    html = result.prepared.get("table_html")
+    shared = result.prepared.setdefault("shared", {})  # the same table for every municipality's version
+    html = shared.get("table_html")
     if html is None:
-        html = result.prepared["table_html"] = frame_html(result.table, "Data bakom diagrammet", "nyap-data")
+        html = shared["table_html"] = frame_html(result.table, "Data bakom diagrammet", "nyap-data")
     return html
 
 

@@ -15,7 +15,7 @@ from nyap.present.catalogue import indicator_catalogue, method_notes
 from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.search import find
 from nyap.present.sparkline import sparkline
-from nyap.present.charts import MAP_MODES, map_chart, map_for_area
+from nyap.present.charts import MAP_MODES, for_area, map_chart
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
@@ -216,7 +216,7 @@ def _map(ctx: PageContext, view: GoalView, store: ResultStore, source: str, stem
 
 
 def _map_chart(store: ResultStore, item_key: str, as_of: int, age, area: str, gender: str, source: str, mode: str):
-    return map_for_area(store.call(_county_map, item_key, as_of, age, gender, source, mode), area)
+    return for_area(store.call(_county_map, item_key, as_of, age, gender, source, mode), area)
 
 
 def _county_map(store: ResultStore, item_key: str, as_of: int, age, gender: str, source: str, mode: str):
@@ -362,6 +362,7 @@ def _report_downloads(store: ResultStore, area: str, year: int, label: str) -> N
 def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, str], ...]) -> None:
     """A fragment: pressing, waiting and downloading redraw only this part of the page."""
     jobs = report_jobs()
+    jobs.start(report_key(area, year, kinds[0][0]))  # the workers' data prepared before the first press
     cols = st.columns([1, 1, 2])
     waiting = []
     for col, (kind, name, mime) in zip(cols, kinds):
