@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nyap.serving.browser import stop_group  # noqa: E402
 from nyap.serving.replicas import free_port, wait_healthy  # noqa: E402
 from nyap.ui.client import CLICK_TIMEOUT, Session, WidgetState, connect, warm_up  # noqa: E402
 
@@ -109,6 +110,32 @@ async def user(base: str, rng: random.Random, results: Results, *, start_delay: 
             await session.ws.close()
 
 
+async def report_press(base: str, area: str, start_delay: float, results: Results) -> None:
+    """A strategist on the overview pressing "Skapa rapport (PDF)" for a municipality and waiting for
+    the file (the script run ends when the report is handed over). Not counted as a click."""
+    await asyncio.sleep(start_delay)
+    session = None
+    try:
+        session = await connect(base)
+        session.query = f"kommun={area}"
+        await session.run()
+        label = next((b for b in session.buttons if b.startswith("Skapa rapport")), None)
+        if label is None:
+            results.errors.append("rapport: ingen knapp")
+            return
+        press = WidgetState(id=session.buttons[label], trigger_value=True)
+        elapsed, error, _ = await session.run(changed=press)
+        results.first_pages.append(elapsed)  # the report's own wait, reported apart
+        if error:
+            results.errors.append(f"rapport: {error}")
+    except Exception as exc:  # noqa: BLE001
+        results.errors.append(f"rapport: {type(exc).__name__}: {exc}"[:120])
+    finally:
+        if session is not None:
+            with contextlib.suppress(Exception):
+                await session.ws.close()
+
+
 # --------------------------------------------------------------------------- server side measures
 
 class HealthProbe(threading.Thread):
@@ -127,6 +154,16 @@ class HealthProbe(threading.Thread):
             except Exception:  # noqa: BLE001 - unanswered within 5 s
                 self.samples.append(5.0)
             self.stop.wait(0.25)
+
+
+def cpu_seconds(pid: int | None, since: float) -> float:
+    """The server process's CPU time (user + system) since `since` (its children, e.g. the report
+    workers, are not the web process and not counted)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") - since
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def rss_mb(pid: int | None) -> float:
@@ -160,17 +197,14 @@ def server(script: Path, env_extra: dict[str, str] | None = None):
     env.setdefault("MALLOC_ARENA_MAX", "2")  # as `make run` and the systemd unit run the app
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc=proc)
         yield base, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_group(proc)  # the server and its report workers
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -198,7 +232,8 @@ def app_links(page_names: list[str], rng: random.Random) -> tuple[str, str]:
     return page, f"kommun={rng.choice(list(load_goals(goals_file()).region.municipalities))}"
 
 
-async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bool, seed: int) -> dict:
+async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bool, seed: int,
+                       reports: int = 0) -> dict:
     rng = random.Random(seed)
     names = await warm_up(base, [])
     page_names = [] if is_floor else names
@@ -208,6 +243,7 @@ async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bo
     health, memory = HealthProbe(base), MemoryProbe(pid)
     health.start()
     memory.start()
+    cpu_start = cpu_seconds(pid, 0.0) if pid else 0.0
     start = time.monotonic()
     until = start + sc.duration
     tasks = []
@@ -216,6 +252,14 @@ async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bo
         tasks.append(asyncio.ensure_future(user(
             base, random.Random(seed * 1000 + i), results, start_delay=rng.uniform(0, sc.arrival),
             first_page=page, first_query=query, think=sc.think, until=until, page_names=page_names)))
+    press_results = Results()
+    if reports and not is_floor:
+        from nyap import goals_file
+        from nyap.rules.goals import load_goals
+        codes = list(load_goals(goals_file()).region.municipalities)
+        for i in range(reports):  # different municipalities, pressed during the first half
+            tasks.append(asyncio.ensure_future(report_press(base, codes[i % len(codes)],
+                                                            rng.uniform(sc.arrival, sc.duration / 2), press_results)))
     # bounded: a session that hangs is counted as an error and left behind
     _, pending = await asyncio.wait(tasks, timeout=sc.duration + sc.arrival + CLICK_TIMEOUT + 10)
     for task in pending:
@@ -240,6 +284,8 @@ async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bo
         "health_slow": sum(1 for h in hs if h > 0.5) / len(hs) if hs else 0.0,
         "kb_per_click": statistics.median(results.bytes) / 1024 if results.bytes else float("nan"),
         "rss_warm": warm_rss, "rss_peak": memory.peak, "rss_after": after_rss,
+        "reports": sorted(press_results.first_pages), "report_errors": press_results.errors,
+        "cpu_per_click": cpu_seconds(pid, cpu_start) / results.clicks if pid and results.clicks else float("nan"),
     }
 
 
@@ -256,12 +302,12 @@ def fmt_row(r: dict) -> str:
     return (f"| {r['scenario']} | {r['target']} | {r['clicks']} | {s(r['median'])} | {s(r['p95'])} | {s(r['max'])} "
             f"| {s(r['first_median'])} / {s(r['first_max'])} | {s(r['throughput'])} | {r['errors']} "
             f"| {s(r['health_p95'])} / {s(r['health_max'])} ({r['health_slow']:.0%}) | {s(r['kb_per_click'])} "
-            f"| {mb(r['rss_warm'])} / {mb(r['rss_peak'])} / {mb(r['rss_after'])} |")
+            f"| {mb(r['rss_warm'])} / {mb(r['rss_peak'])} / {mb(r['rss_after'])} | {mb(r['cpu_per_click'] * 1000)} |")
 
 
 HEADER = ("| scenario | mot | klick | median s | p95 s | max s | första sidan median / max s | klick/s | fel "
-          "| health p95 / max s (andel > 0,5 s) | kB per klick | minne MB varm / topp / efter |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| health p95 / max s (andel > 0,5 s) | kB per klick | minne MB varm / topp / efter | server-CPU ms per klick |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 async def versions_scenario(base: str, pid: int, cache_dir: Path, n: int) -> list[float]:
@@ -310,6 +356,9 @@ def main() -> int:
     parser.add_argument("--replicas", type=int, default=0,
                         help="start this many replicas behind nginx (python -m nyap serve) and measure through it")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare-page floor")
+    parser.add_argument("--reports", type=int, default=0,
+                        help="also run the scenario with this many report presses (different municipalities) "
+                             "during it, and print both")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache-versions", type=int, default=0,
                         help="instead of users: write this many new cache versions and report memory after each")
@@ -349,6 +398,18 @@ def main() -> int:
         else:
             with server(args.app.resolve()) as (base, pid):
                 rows.append(run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed)))
+                if args.reports:
+                    plain = rows[-1]
+                    print(HEADER + "\n" + fmt_row(plain), flush=True)
+                    row = run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed, reports=args.reports))
+                    row["target"] = f"appen + {args.reports} rapporttryck"
+                    rows.append(row)
+                    waits = ", ".join(f"{w:.1f}".replace(".", ",") for w in row["reports"])
+                    print(fmt_row(row), flush=True)
+                    print(f"  rapporterna: {len(row['reports'])} av {args.reports} klara, väntan {waits} s; "
+                          f"fel: {row['report_errors'] or 'inga'}", flush=True)
+                    print(f"  övrigas p95 med rapporter / utan: {row['p95'] / plain['p95']:.2f}×; "
+                          f"health max {row['health_max']:.2f} s".replace(".", ","), flush=True)
         print(fmt_row(rows[-1]) if len(rows) > 1 else HEADER + "\n" + fmt_row(rows[-1]), flush=True)
         if rows[-1]["error_kinds"]:
             print("  fel:", "; ".join(rows[-1]["error_kinds"]), flush=True)

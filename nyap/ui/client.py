@@ -43,6 +43,7 @@ class Session:
     page_hash: str = ""
     query: str = ""
     widgets: dict[str, Widget] = field(default_factory=dict)  # user key -> widget
+    buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id (the last run's buttons)
     texts: list[str] = field(default_factory=list)  # the text elements of the last run
     bytes_received: int = 0
 
@@ -64,12 +65,15 @@ class Session:
                     ws_.string_value = changed.string_value
                 elif w.value is not None:
                     ws_.string_value = w.value
+            if changed.id not in {w.id for w in self.widgets.values()}:  # a button press
+                state.widget_states.widgets.add().CopyFrom(changed)
         if page_hash or page_name:
             self.widgets = {}
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         error, nbytes = None, 0
         new_widgets: dict[str, Widget] = {}
+        buttons: dict[str, str] = {}
         texts: list[str] = []
         while True:
             try:
@@ -97,6 +101,8 @@ class Session:
                     error = error or f"exception: {el.exception.type}"
                 elif etype == "alert" and ERROR_TEXT in el.alert.body:
                     error = error or "error box: " + el.alert.body[:80]
+                elif etype == "button":
+                    buttons[el.button.label] = el.button.id
                 elif etype in ("selectbox", "radio"):
                     proto = getattr(el, etype)
                     key = proto.id.rsplit("-", 1)[-1]
@@ -115,6 +121,7 @@ class Session:
                     error = error or "compile error"
                 elapsed = time.perf_counter() - start
                 self.widgets.update(new_widgets)
+                self.buttons = buttons
                 self.texts = texts
                 self.bytes_received += nbytes
                 return elapsed, error, nbytes
