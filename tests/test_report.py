@@ -22,9 +22,6 @@ from nyap.serving.store import ResultStore
 
 from .processes import run as run_command
 
-# one worker runs this file: the --all build is made once and shared by the tests that read it
-pytestmark = pytest.mark.xdist_group("report")
-
 
 class _Cards(HTMLParser):
     """Per goal section: the cards (area, status key, visible text), as a reader sees them."""
