@@ -26,15 +26,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime-installed
 	$(BIN)/python -m nyap run --address $(ADDRESS) --port $(PORT)
 
-# The whole suite on both cores (pytest-xdist): each test file runs on one worker, so a module's
-# heavy fixture (every report, a served app) is built once.
+# The whole suite on both cores (pytest-xdist); a build that several tests read (every report) is
+# made once per run and shared by the workers (tests/test_report.py).
 TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist load --durations=15
 
 # The inner loop: everything but browsers, served apps, subprocess commands and whole-data builds.
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not slow" --durations=5
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist load -m "not slow" --durations=5
 
 # Rebuild the shipped demonstration cache (deterministic).
 demo-cache: $(VENV)/.runtime-installed

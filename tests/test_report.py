@@ -4,6 +4,7 @@ remaining distance as the app, the PDF carries the demo mark on every page, real
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import os
 import re
 import sys
@@ -66,19 +67,29 @@ def store(config, demo_cache):
     return ResultStore(demo_cache, config)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def all_reports(tmp_path_factory):
-    """The command a user runs, for every municipality and the county (HTML and PDF)."""
-    out = tmp_path_factory.mktemp("reports")
-    html_only = []
-    if not pdf_available():
-        if os.environ.get("CI") == "true":
-            raise RuntimeError("CI=true but Pango is missing: the report PDF must be tested in CI")
-        html_only = ["--html-only"]  # a developer machine without Pango: the PDF test says it skipped
-    # built once per test run and read by every test that needs it; its worker processes go with it
-    run = run_command([sys.executable, "-m", "nyap", "report", "--all", "--out", str(out), *html_only])
-    assert run.returncode == 0, run.stderr
-    print(run.stderr.strip().splitlines()[-1])  # the build time, in the test log
+    """The command a user runs, for every municipality and the county (HTML and PDF): built once
+    per test run, also when the suite runs on several workers (the first builds it, under a lock,
+    the others read it), and read by every test that needs it."""
+    # the run's own directory: shared by the xdist workers of this run, never by another run
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    out = shared / "reports-all"
+    with open(shared / "reports-all.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "BUILT").exists():
+            html_only = []
+            if not pdf_available():
+                if os.environ.get("CI") == "true":
+                    raise RuntimeError("CI=true but Pango is missing: the report PDF must be tested in CI")
+                html_only = ["--html-only"]  # a developer machine without Pango: the PDF test says it skipped
+            # the worker processes of the command go with it (its process group), also on a timeout
+            run = run_command([sys.executable, "-m", "nyap", "report", "--all", "--out", str(out), *html_only])
+            assert run.returncode == 0, run.stderr
+            print(run.stderr.strip().splitlines()[-1])  # the build time, in the test log
+            (out / "BUILT").write_text("")
     return out
 
 
