@@ -344,6 +344,53 @@ def run(coro):
         loop.close()
 
 
+def cold_start(app: Path, runs: int, page: str) -> None:
+    """The first visitor after a start: the server is started the way `make run` starts it (`python
+    -m nyap run`, which prepares every page in the background; a checkout without it: `streamlit
+    run`), and the first page is opened as soon as the server answers. Against the bare page's
+    first visit after its own start, in the same run. Prints medians of `runs` starts."""
+    def first_visit(cmd: list[str], cwd: Path, page_name: str) -> float:
+        port = free_port()
+        proc = subprocess.Popen([*cmd, "--port", str(port)] if cmd[2] == "nyap" else
+                                [*cmd, "--server.port", str(port)], cwd=cwd, env=dict(os.environ, MALLOC_ARENA_MAX="2"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(base, proc=proc, timeout=120)
+
+            async def visit() -> float:
+                t = time.perf_counter()
+                session = await connect(base)
+                _, error, _ = await session.run(page_name=page_name)  # the link opens this page
+                await session.ws.close()
+                if error:
+                    raise RuntimeError(error)
+                return time.perf_counter() - t
+
+            return run(visit())
+        finally:
+            stop_group(proc)
+
+    root = app.parent
+    has_run = (root / "nyap" / "__main__.py").read_text(encoding="utf-8").find('add_parser("run"') >= 0
+    app_cmd = ([sys.executable, "-m", "nyap", "run", "--address", "127.0.0.1"] if has_run else
+               [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
+                "--server.headless", "true"])
+    with tempfile.TemporaryDirectory() as tmp:
+        floor = Path(tmp) / "floor.py"
+        floor.write_text(FLOOR_APP, encoding="utf-8")
+        floor_cmd = [sys.executable, "-m", "streamlit", "run", str(floor), "--server.address", "127.0.0.1",
+                     "--server.headless", "true"]
+        apps, floors = [], []
+        for _ in range(runs):  # interleaved, so both see the same machine
+            floors.append(first_visit(floor_cmd, Path(tmp), ""))
+            apps.append(first_visit(app_cmd, root, page))
+    a, f = statistics.median(apps), statistics.median(floors)
+    how = "nyap run" if has_run else "streamlit run"
+    print(f"första besökaren efter start ({how}, sidan {page or 'Översikt'}), median av {runs}: "
+          f"appen {a:.2f} s, golvet {f:.2f} s, kvot {a / f:.1f}×".replace(".", ","), flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
@@ -362,7 +409,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache-versions", type=int, default=0,
                         help="instead of users: write this many new cache versions and report memory after each")
+    parser.add_argument("--cold-start", type=int, default=0, metavar="N",
+                        help="instead of users: start the server N times and time the first visitor's page")
+    parser.add_argument("--page", default="Presentation", help="the page the first visitor opens (--cold-start)")
     args = parser.parse_args()
+    if args.cold_start:
+        cold_start(args.app.resolve(), args.cold_start, args.page)
+        return 0
 
     if args.cache_versions:
         import shutil

@@ -100,3 +100,37 @@ def test_the_overview_makes_the_report_on_a_press_and_hands_it_over(monkeypatch)
     assert "Ladda ner rapport (HTML)" in [d.label for d in other.get("download_button")]
     from nyap.ui.loaders import report_jobs
     report_jobs().shutdown(wait=True)
+
+
+def test_a_worker_ends_when_the_web_process_dies_without_stopping_it(tmp_path):
+    """A kill -9 of the server leaves no one to stop the pool: its worker notices and ends."""
+    import signal
+    import subprocess
+    import sys
+
+    from nyap import PROJECT_ROOT
+
+    from .processes import GENEROUS
+
+    script = ("import os, time\n"
+              "from nyap.serving.report_jobs import ReportJobs\n"
+              "if __name__ == '__main__':\n"
+              "    jobs = ReportJobs(); jobs.start(); time.sleep(1)\n"
+              "    while not jobs.worker_pids(): time.sleep(0.1)\n"
+              "    print(jobs.worker_pids()[0], flush=True)\n"
+              "    os._exit(0)\n")
+    # not in a process group of its own: a group kill would stop the worker and prove nothing
+    # (output to a file: an orphaned worker holding a pipe would keep the test waiting, not failing)
+    out = tmp_path / "worker.txt"
+    with open(out, "w") as f:
+        subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=f, stderr=subprocess.DEVNULL,
+                       timeout=GENEROUS)
+    worker = int(out.read_text().split()[0])
+    try:
+        deadline = time.monotonic() + PATIENCE
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(worker)
+    finally:
+        if _alive(worker):
+            os.kill(worker, signal.SIGKILL)

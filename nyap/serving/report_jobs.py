@@ -86,6 +86,20 @@ def build_report(key: ReportKey) -> bytes:
     return report_pdf(page) if key.kind == "pdf" else page.encode("utf-8")
 
 
+def _worker_init(parent: int) -> None:
+    """A worker ends when the web process is gone, however it ended (a kill -9 leaves no one to
+    stop the pool): a thread watches the parent."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="nyap-report-parent", daemon=True).start()
+
+
 def _warm_worker(key: ReportKey | None = None) -> int:
     """Before the first press: import the report's libraries (WeasyPrint takes a second) and, for
     the data version in `key`, load the data and compute every goal view of the year (the first
@@ -120,7 +134,8 @@ class ReportJobs:
             # spawn: workers start from a clean interpreter, not a fork of a threaded web server, and
             # no helper process outlives the pool (a forkserver would)
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
+                                             initargs=(os.getpid(),))
         return self._pool
 
     def start(self, key: ReportKey | None = None) -> None:
