@@ -150,6 +150,7 @@ class ReportJobs:
 
     def request(self, key: ReportKey) -> ReportState:
         """Start the report unless it is made or being made; its state now."""
+        future = None
         with self._lock:
             if key in self._done:
                 self._done.move_to_end(key)
@@ -162,7 +163,9 @@ class ReportJobs:
                 future = self._executor().submit(build_report, key)
                 self._running[key] = future
                 self._order.append(key)
-                future.add_done_callback(lambda f, k=key: self._finished(k, f))
+        if future is not None:
+            # outside the lock: a job already finished (a quick failure) calls back at once, here
+            future.add_done_callback(lambda f, k=key: self._finished(k, f))
         return self.status(key)
 
     def status(self, key: ReportKey) -> ReportState | None:
