@@ -648,9 +648,10 @@ def _municipalities_chart(view: GoalView, year: int, genders: tuple[str, ...], a
         marks = base.mark_bar(size=16 if km else 22).encode(x=alt.X("value:Q", title=x_title), color=bar_colour,
                                                             tooltip=tooltip, **offset)
     # the chosen municipality is a shaded row in every sex view (with kvinnor och män the bars are
-    # coloured by sex, so colour alone cannot mark it)
+    # coloured by sex, so colour alone cannot mark it); a decoration for screen readers (aria off):
+    # the chosen municipality is named in the text
     layers = [alt.Chart(ds(rows.drop_duplicates("name"))).transform_filter(f"datum.area_code === {CHOSEN_PARAM}")
-              .mark_rect(color=FOCUS_BAND).encode(y=alt.Y("name:N", sort=order)),
+              .mark_rect(color=FOCUS_BAND, aria=False).encode(y=alt.Y("name:N", sort=order)),
               marks]
     if view.has_ci:
         layers.append(base.mark_rule(color="#222222", strokeWidth=2).encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high:Q"), **offset))
@@ -824,7 +825,7 @@ def _goal_gap_chart(view: GoalView, genders: tuple[str, ...], area_names: dict[s
     with_target = base.transform_filter("datum.status !== 'break' && datum.status !== 'at_limit'")
     # the chosen municipality (or the county) is a shaded row, as in the tables
     layers = [alt.Chart(ds(rows)).transform_filter(f"datum.area_code === {CHOSEN_PARAM}")
-              .mark_rect(color=FOCUS_BAND).encode(y=alt.Y("name:N", sort=order))]
+              .mark_rect(color=FOCUS_BAND, aria=False).encode(y=alt.Y("name:N", sort=order))]
     layers += [
         comparable.mark_rule(strokeWidth=4, color="#9aa5b1", yOffset=GAP_ROW_SHIFT).encode(
             x=x, x2=alt.X2("latest:Q"), tooltip=tooltip),
