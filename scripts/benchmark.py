@@ -35,6 +35,7 @@ def median_ms(fn, runs: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--all-reports", action="store_true", help="also time `nyap report --all` (a minute or two)")
     args = parser.parse_args()
     runs = args.runs
 
@@ -184,6 +185,14 @@ def main() -> int:
     print(f"{'one municipality, ' + ' + '.join(kinds).upper() + ' (median of 3)':45s} {per_area:9.1f}  "
           f"ratio {per_area / warm:.0f}")
     print(f"{'the same report pressed again (reused)':45s} {again:9.2f}  ratio {again / warm:.3f}")
+    if args.all_reports:
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "nyap", "report", "--all", "--out", tmp], cwd=ROOT, check=True,
+                           capture_output=True)
+            print(f"{'all 17 reports, HTML and PDF (report --all)':45s} {(time.perf_counter() - t) * 1000:9.0f}")
     return 0
 
 
