@@ -463,7 +463,8 @@ def main() -> int:
                           f"fel: {row['report_errors'] or 'inga'}", flush=True)
                     print(f"  övrigas p95 med rapporter / utan: {row['p95'] / plain['p95']:.2f}×; "
                           f"health max {row['health_max']:.2f} s".replace(".", ","), flush=True)
-        print(fmt_row(rows[-1]) if len(rows) > 1 else HEADER + "\n" + fmt_row(rows[-1]), flush=True)
+        if not args.reports or args.url or args.replicas:
+            print(fmt_row(rows[-1]) if len(rows) > 1 else HEADER + "\n" + fmt_row(rows[-1]), flush=True)
         if rows[-1]["error_kinds"]:
             print("  fel:", "; ".join(rows[-1]["error_kinds"]), flush=True)
         if not args.no_floor and not args.url and not args.replicas:
