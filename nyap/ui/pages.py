@@ -361,8 +361,9 @@ def _report_downloads(store: ResultStore, area: str, year: int, label: str) -> N
 @st.fragment
 def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, str], ...]) -> None:
     """A fragment: pressing, waiting and downloading redraw only this part of the page."""
+    # the worker starts on the first press, not on every visit: a worker preparing data no one asked
+    # for took the only core from the clicks on a 1-core server (scripts/load.py under taskset -c 0)
     jobs = report_jobs()
-    jobs.start(report_key(area, year, kinds[0][0]))  # the workers' data prepared before the first press
     cols = st.columns([1, 1, 2])
     waiting = []
     for col, (kind, name, mime) in zip(cols, kinds):
