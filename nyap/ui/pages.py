@@ -364,7 +364,7 @@ def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, 
     # the worker starts on the first press, not on every visit: a worker preparing data no one asked
     # for took the only core from the clicks on a 1-core server (scripts/load.py under taskset -c 0)
     jobs = report_jobs()
-    cols = st.columns([1, 1, 2])
+    cols = st.columns(2)  # wide enough for "Ladda ner rapport (HTML)" on one line at 1280 px
     waiting = []
     for col, (kind, name, mime) in zip(cols, kinds):
         key = report_key(area, year, kind)
