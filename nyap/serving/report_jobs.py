@@ -90,7 +90,6 @@ def build_report(key: ReportKey) -> bytes:
 def _worker_init(parent: int) -> None:
     """A worker ends when the web process is gone, however it ended (a kill -9 leaves no one to
     stop the pool): a thread watches the parent."""
-    import threading
     import time
 
     # below the web process: on a server with few cores a report waits for the clicks, not the

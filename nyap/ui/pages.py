@@ -366,8 +366,9 @@ def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, 
     jobs = report_jobs()
     cols = st.columns(2)  # wide enough for "Ladda ner rapport (HTML)" on one line at 1280 px
     waiting = []
+    base = report_key(area, year, kinds[0][0])  # one read of the data version per run, not per kind
     for col, (kind, name, mime) in zip(cols, kinds):
-        key = report_key(area, year, kind)
+        key = replace(base, kind=kind)
         slot = col.empty()
         state = jobs.status(key)
         if state is None or (state.done and state.error):
