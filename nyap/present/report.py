@@ -27,7 +27,7 @@ from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, ke
 from nyap.present.summary import headline_rows, summary_sentence
 from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.views import (
-    FocusItem, GoalView, caveats, focus_items, repeated_focus_items, shown_gender, source_line, why_no_municipalities,
+    FocusItem, GoalView, caveats, focus_items, repeated_in, shown_gender, source_line, why_no_municipalities,
 )
 
 REPORT_NAME = "Aktuellt perspektiv"
@@ -281,7 +281,7 @@ def report_html(store, area: str, as_of: int | None = None) -> str:
     out.append(f'<p class="lead">{esc(headline)}</p>')
     out.append('<p class="note">Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll. '
                "Status och återstående avstånd räknas som i appen (samma regler, samma data).</p>")
-    out.append(_summary_table(store, area, sections, repeated_focus_items(config, ev.frame)))
+    out.append(_summary_table(store, area, sections, repeated_in(config, ev)))
     missing = missing_data_notes(cache, config)
     if missing:
         out.append('<ul class="notes missing">' + "".join(f"<li>{esc(config.goal(g).text)}: {esc(n)}</li>"

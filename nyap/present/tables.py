@@ -18,7 +18,7 @@ from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_n
 from nyap.rules.goals import GoalsConfig
 from nyap.present.prose import aim_short, remaining_phrase
 from nyap.present.status import same_municipalities_note, status_label
-from nyap.present.views import FocusItem, focus_items, repeated_focus_items
+from nyap.present.views import FocusItem, focus_items, repeated_in
 
 
 def status_html(status: str, remaining=None, direction_only: bool = False, words: bool = True,
@@ -228,7 +228,7 @@ def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple
     the rank among the municipalities with a value that year (nyap/rules/comparison.py); filtered
     by status and challenge, sorted as asked."""
     rows = []
-    repeated = repeated_focus_items(config, ev.frame)  # a goal on several pages with identical rows: once
+    repeated = repeated_in(config, ev)  # a goal on several pages with identical rows: once
     for ch in config.challenges:
         if challenge and ch.name != challenge:
             continue
@@ -363,7 +363,7 @@ def overview_frame(config: GoalsConfig, ev: Evaluations, gender: str, names: dic
     munis = tuple(config.region.municipalities)
     areas = areas or (county, *munis)
     rows = []
-    repeated = repeated_focus_items(config, ev.frame)  # identical rows of a goal on several pages: once
+    repeated = repeated_in(config, ev)  # identical rows of a goal on several pages: once
     for ch in config.challenges:
         for item in focus_items(config, ch.name):
             if (ch.name, item.key) in repeated:

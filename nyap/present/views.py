@@ -363,6 +363,13 @@ def repeated_focus_items(config: GoalsConfig, evaluations: pd.DataFrame) -> set[
     return repeated
 
 
+def repeated_in(config: GoalsConfig, ev) -> set[tuple[str, str]]:
+    """repeated_focus_items of an evaluation table (evaluation_table.Evaluations), worked out once
+    per table and goal file: the store shares its tables, so a profile click only looks it up."""
+    config_used, repeated = ev.derived("repeated", lambda: (config, repeated_focus_items(config, ev.frame)))
+    return repeated if config_used is config else repeated_focus_items(config, ev.frame)
+
+
 def table_notice(is_demo: bool, origin: str, as_of: int | None = None) -> str:
     """The first line of a table download that is not a chart's (the overview, a profile): where
     the figures come from (`origin`: the cache's origin text, e.g. "Kolada, uttag augusti 2024"),

@@ -9,6 +9,8 @@ dozens of these for all sessions.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Hashable
+from typing import Any
 
 import pandas as pd
 
@@ -101,7 +103,19 @@ def rows_by(frame: pd.DataFrame, keys: tuple[str, ...]) -> dict[tuple, Evaluatio
     return out
 
 
-class EvaluationTable:
+class _Derived:
+    """Results that depend only on one table, computed once per table: the store keeps the table
+    for everyone, so e.g. which goal measures repeat on several pages is worked out once per data
+    version and year, not on every click of the profile (views.repeated_focus_items)."""
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        cache = self.__dict__.setdefault("_derived", {})
+        if key not in cache:  # two threads may both compute it: same answer, last one kept
+            cache[key] = compute()
+        return cache[key]
+
+
+class EvaluationTable(_Derived):
     """evaluate_all's frame (with a `challenge` column on pages) plus dictionary lookups.
 
     Every lookup answers what a boolean filter on the frame followed by `.iloc[0]` answered: the
@@ -153,7 +167,7 @@ class EvaluationTable:
         return self._ages.get((challenge, goal_id, track), set()) - {""}
 
 
-class CombinedEvaluations:
+class CombinedEvaluations(_Derived):
     """Several pages' tables as one (the overview shows every challenge): lookups by challenge go
     to that page's table, so the overview shares the challenge pages' entries in the store."""
 

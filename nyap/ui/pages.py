@@ -494,9 +494,12 @@ def _trends(store: ResultStore, year: int, age, area: str, genders: tuple) -> di
     out = {}
     for ch in store.config.challenges:
         for item in focus_items(store.config, ch.name):
-            values = store.measure(item.goal, item.track, store.age_group_on(ch.name, item, age)).measure.values
-            published = set(values.loc[values["value"].notna(), "year"].astype(int))
-            mine = values[(values["area_code"] == area) & (values["year"] <= year)]
+            em = store.measure(item.goal, item.track, store.age_group_on(ch.name, item, age))
+            published = em.published_years
+            mine = em.values_by_area.get(area)
+            if mine is None:
+                continue
+            mine = mine[mine["year"] <= year]
             for g in genders:
                 rows = mine[mine["gender"] == g]
                 if rows.empty:
