@@ -3,6 +3,15 @@
 import os
 from pathlib import Path
 
+import pandas as pd
+
+# pandas 3 keeps text columns in Arrow arrays by default. Our frames are small and are filtered
+# and reordered many times per click: Arrow's `take` behind each of those was about a fifth of
+# the server's busy time under a workshop's load (py-spy, docs/BENCHMARKS.md). The same "str"
+# dtype backed by Python objects reorders as plain NumPy does; values and missing values behave
+# the same (the whole suite runs with it).
+pd.options.mode.string_storage = "python"
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "data" / "cache"
 DEFAULT_GOALS_FILE = PROJECT_ROOT / "goals.toml"

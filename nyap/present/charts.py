@@ -247,7 +247,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     # Nothing after the as-of year is shown. A missing or suppressed value (NaN, never a number)
     # stays in the line data so that the line breaks there instead of joining the years around
     # it (missing is missing); points and intervals are drawn only where there is a value.
-    ok = view.values[view.values["year"] <= view.as_of]
+    ok, by_area = _shown_rows(view)
+    none = ok.iloc[:0]
     ref_code = view.reference_code
     ref = view.reference
     ref = ref[ref["year"] <= view.as_of] if not ref.empty else ref
@@ -265,11 +266,11 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
         if not km and view.has_municipalities else ()
     parts = []
     if not county_view:
-        parts.append(lines_for(ok[ok["area_code"] == area], "area", main_name))
+        parts.append(lines_for(by_area.get(area, none), "area", main_name))
     for c in compare:
-        parts.append(lines_for(ok[ok["area_code"] == c], f"cmp{c}", _names(area_names, c)))
+        parts.append(lines_for(by_area.get(c, none), f"cmp{c}", _names(area_names, c)))
     parts.append(lines_for(ref[ref["area_code"] == ref_code] if not ref.empty else ref, "ref", ref_label))
-    parts.append(lines_for(ok[ok["area_code"] == view.region.country], "country", view.region.country_name))
+    parts.append(lines_for(by_area.get(view.region.country, none), "country", view.region.country_name))
     main = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else pd.DataFrame()
     published = publication_years(view)
     if compact:
@@ -421,6 +422,15 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     table = pd.DataFrame() if compact else _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
+
+
+def _shown_rows(view: GoalView) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The view's rows up to its as-of year, all and per area code: prepared once per view, so a
+    click on another municipality looks its line up instead of filtering every row again."""
+    if "shown" not in view.prepared:
+        ok = view.values[view.values["year"] <= view.as_of]
+        view.prepared["shown"] = (ok, {str(a): part for a, part in ok.groupby("area_code", sort=False, observed=True)})
+    return view.prepared["shown"]
 
 
 def publication_years(view: GoalView) -> dict[str, list[int]]:
