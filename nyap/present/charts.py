@@ -971,6 +971,9 @@ MAP_MODES = {"value": "Värde", "status": "Läge mot målet"}
 MISSING_COLOUR = "#d9dde2"
 
 
+_GEO_DATA = "nyap_geo"
+
+
 def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dict[str, str], source: str,
               is_demo: bool, features: tuple[dict, ...], mode: str = "value") -> ChartResult | None:
     """The county's municipalities coloured by their value (or their status against the goal) for
@@ -1011,7 +1014,9 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
     labels = pd.DataFrame([{"lon": s["properties"]["label_lon"], "lat": s["properties"]["label_lat"],
                             "name": s["properties"]["name"], "text": f'{s["properties"]["name"]} {s["properties"]["label"]}'}
                            for s in shapes])
-    geo = alt.Data(values=shapes)
+    # the shapes go into the finished spec by name: handed to Altair, the whole geometry was
+    # deep-copied and validated for every layer (most of the map's build time)
+    geo = alt.NamedData(name=_GEO_DATA)
     tooltip = [alt.Tooltip("properties.name:N", title="Kommun"),
                alt.Tooltip("properties.label:N", title=f"Värde ({goal.value_unit})"),
                alt.Tooltip("properties.status:N", title="Läge mot målet")]
@@ -1038,9 +1043,10 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
     chosen = alt.Chart(geo).mark_geoshape(filled=False, stroke=HIGHLIGHT, strokeWidth=4, aria=False).transform_filter(
         f"datum.properties.code === {CHOSEN_PARAM}")
     text = alt.Chart(ds(labels)).mark_text(fontSize=13, stroke="white", strokeWidth=4, strokeJoin="round",
-                                           fontWeight="bold", aria=False).encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
+                                           fontWeight="bold", aria=False).encode(
+        longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"), text=alt.Text("text:N"))
     text_fg = alt.Chart(ds(labels)).mark_text(fontSize=13, color="#111111", fontWeight="bold", aria=False).encode(
-        longitude="lon:Q", latitude="lat:Q", text="text:N")
+        longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"), text=alt.Text("text:N"))
     chart = alt.layer(fill, chosen, text, text_fg).project(type="mercator").properties(
         width="container", height=620, padding={"left": 24, "right": 12, "top": 4, "bottom": 4})
     chart = chart.add_params(alt.param(name=CHOSEN_PARAM, value=area or ""))
@@ -1055,4 +1061,8 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
     alt_text = (f"Karta över länets kommuner {used} för {view.item.label.lower()}: "
                 + "; ".join(f"{r.Kommun} {r[4]}" for r in shown.itertuples(index=False)) + ".") if not shown.empty \
         else f"Karta över länets kommuner {used}: inga värden."
-    return ChartResult(*finish(chart, ds, title, source, is_demo, notes), frame, alt_text)
+    spec, data = finish(chart, ds, title, source, is_demo, notes)
+    for layer in spec.get("layer", []):
+        if layer.get("data") == {"name": _GEO_DATA}:
+            layer["data"] = {"values": shapes}
+    return ChartResult(spec, data, frame, alt_text)
