@@ -63,7 +63,7 @@ load: $(VENV)/.dev-installed
 
 # Several replicas behind nginx (apt-get install nginx): REPLICAS=2 PORT=8080
 serve: $(VENV)/.runtime-installed
-	$(BIN)/python -m nyap serve --replicas $(or $(REPLICAS),2) --port $(or $(SERVE_PORT),8080)
+	$(BIN)/python -m nyap serve --replicas $(or $(REPLICAS),2) --port $(or $(SERVE_PORT),8080) --address $(ADDRESS)
 
 screenshots: $(VENV)/.dev-installed
 	$(BIN)/python scripts/screenshots.py --out screenshots

@@ -166,7 +166,7 @@ def cmd_serve(args) -> int:
     from nyap.serving.replicas import DeployError, serve
 
     try:
-        return serve(args.replicas, args.port)
+        return serve(args.replicas, args.port, args.address)
     except DeployError as exc:
         print(f"Kunde inte starta: {exc}", file=sys.stderr)
         return 6
@@ -253,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_report)
     p = sub.add_parser("serve", help="starta flera repliker av appen bakom nginx")
     p.add_argument("--replicas", type=int, default=2, help="antal appprocesser (en per processorkärna)")
-    p.add_argument("--port", type=int, default=8080, help="port som nginx lyssnar på (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port som nginx lyssnar på")
+    p.add_argument("--address", default="127.0.0.1", help="adress som nginx lyssnar på (0.0.0.0: hela nätet, "
+                   "t.ex. salens wifi; standard: bara den här datorn)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("run", help="starta appen och förbered alla sidor i bakgrunden")
     p.add_argument("--address", default="127.0.0.1", help="adress att lyssna på (0.0.0.0: hela nätet)")

@@ -16,7 +16,10 @@ import pytest
 
 from nyap import DEFAULT_CACHE_DIR
 from nyap.data.cache import load_cache, write_cache
-from nyap.serving.replicas import NGINX, Replicas, render_site
+import threading
+import time
+
+from nyap.serving.replicas import NGINX, Replicas, render_site, supervise
 from nyap.ui.client import WidgetState, connect
 
 from .conftest import IN_CI
@@ -46,6 +49,56 @@ def test_render_site_lists_every_replica_and_the_listen_address():
     assert [line.strip().split()[1] for line in text.splitlines() if line.strip().startswith("server 127")] == [
         "127.0.0.1:9101", "127.0.0.1:9102", "127.0.0.1:9103"]
     assert "hash $nyap_route consistent" in text and "proxy_next_upstream error" in text
+
+
+def test_the_room_address_is_what_nginx_listens_on_and_the_machine_reaches_it_locally():
+    # not started: tests bind to loopback only
+    r = Replicas(n=2, listen_port=8080, listen_address="0.0.0.0")
+    assert r.url == "http://127.0.0.1:8080"
+    assert "listen 0.0.0.0:8080;" in render_site(f"{r._host}:8080", [9101, 9102])
+    assert Replicas(listen_port=8080, listen_address="::")._host == "[::]"
+    assert Replicas(listen_port=8080, listen_address="192.168.1.20").url == "http://192.168.1.20:8080"
+
+
+def test_a_replica_that_dies_is_started_again_and_serving_goes_on(tmp_path):
+    """kill -9 of one replica under `nyap serve`: the other keeps answering through nginx, the
+    dead one is started again on its port, and serving never stops (it used to stop everything)."""
+    said: list[str] = []
+    stop = threading.Event()
+    with Replicas(n=2) as r:
+        supervisor = threading.Thread(target=lambda: said.append(supervise(r, said.append, poll_s=0.2, stop=stop)))
+        supervisor.start()
+        try:
+            first = r.processes[0]
+            r.stop_replica(0)
+            deadline = time.monotonic() + 180
+            answered = 0
+            while time.monotonic() < deadline:
+                # the room keeps being served meanwhile
+                urllib.request.urlopen(r.url + "/_stcore/health", timeout=10).read()
+                answered += 1
+                if r.processes[0] is not first:
+                    try:
+                        urllib.request.urlopen(r.replica_url(0) + "/_stcore/health", timeout=2).read()
+                        break
+                    except OSError:
+                        pass
+                time.sleep(0.3)
+            else:
+                pytest.fail(f"replica 1 was not started again: {said}")
+            assert answered >= 1 and supervisor.is_alive()
+            assert any("Replik 1" in m and "startar om" in m for m in said if isinstance(m, str)), said
+
+            async def page_on_the_new_replica():
+                session, error = await open_page(r.replica_url(0), "app", "kommun=1715")
+                await session.ws.close()
+                return error
+
+            assert asyncio.run(asyncio.wait_for(page_on_the_new_replica(), 120)) is None
+        finally:
+            stop.set()
+            supervisor.join(30)
+    assert said[-1] == 0  # stopped by us, not given up
 
 
 def test_two_replicas_behind_nginx_survive_losing_one(tmp_path):

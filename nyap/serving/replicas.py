@@ -127,6 +127,7 @@ class Replicas:
 
     n: int = 2
     listen_port: int = 0
+    listen_address: str = "127.0.0.1"  # 0.0.0.0: the whole network (a seminar room's wifi)
     env: dict[str, str] = field(default_factory=dict)
     ports: list[int] = field(default_factory=list)
     processes: list[subprocess.Popen] = field(default_factory=list)
@@ -135,8 +136,15 @@ class Replicas:
     warmer: threading.Thread | None = None
 
     @property
+    def _host(self) -> str:
+        """listen_address as nginx and a URL write it (an IPv6 address in brackets)."""
+        return f"[{self.listen_address}]" if ":" in self.listen_address else self.listen_address
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.listen_port}"
+        """Where this machine reaches nginx (every address: through loopback)."""
+        host = "127.0.0.1" if self.listen_address in ("0.0.0.0", "::") else self._host
+        return f"http://{host}:{self.listen_port}"
 
     def replica_url(self, i: int) -> str:
         return f"http://127.0.0.1:{self.ports[i]}"
@@ -160,22 +168,45 @@ class Replicas:
             self.processes = [self.start_replica(p) for p in self.ports]
             for port, proc in zip(self.ports, self.processes):
                 wait_healthy(f"http://127.0.0.1:{port}", proc=proc)
-            site = self.workdir / "nyap-site.conf"
-            site.write_text(render_site(f"127.0.0.1:{self.listen_port}", self.ports), encoding="utf-8")
-            conf = self.workdir / "nginx.conf"
-            conf.write_text(_main_conf(self.workdir, site), encoding="utf-8")
-            self.nginx = subprocess.Popen([NGINX, "-p", str(self.workdir), "-c", str(conf), "-g", "daemon off;"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-            wait_healthy(self.url, timeout=20, proc=self.nginx)
+            self.start_nginx()
             # serving already; each replica gets its visit of every page and the talk directly (not
             # through nginx) in the background, so the first visitors find the data prepared
-            self.warmer = threading.Thread(target=lambda: [warm(f"http://127.0.0.1:{p}") for p in self.ports],
-                                           name="nyap-warm-replicas", daemon=True)
-            self.warmer.start()
+            self.warmer = self._warm_in_background(self.ports)
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def _warm_in_background(self, ports: list[int]) -> threading.Thread:
+        thread = threading.Thread(target=lambda: [warm(f"http://127.0.0.1:{p}") for p in ports],
+                                  name="nyap-warm-replicas", daemon=True)
+        thread.start()
+        return thread
+
+    def start_nginx(self) -> None:
+        """nginx on listen_address:listen_port in front of the replicas (also to start it again)."""
+        site = self.workdir / "nyap-site.conf"
+        site.write_text(render_site(f"{self._host}:{self.listen_port}", self.ports), encoding="utf-8")
+        conf = self.workdir / "nginx.conf"
+        conf.write_text(_main_conf(self.workdir, site), encoding="utf-8")
+        self.nginx = subprocess.Popen([NGINX, "-p", str(self.workdir), "-c", str(conf), "-g", "daemon off;"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        wait_healthy(self.url, timeout=20, proc=self.nginx)
+
+    def restart_replica(self, i: int) -> None:
+        """Start replica i again on its port, and warm it once it answers (in the background:
+        the other replicas serve meanwhile)."""
+        port = self.ports[i]
+        self.processes[i] = proc = self.start_replica(port)
+
+        def when_up() -> None:
+            try:
+                wait_healthy(f"http://127.0.0.1:{port}", timeout=120, proc=proc)
+            except DeployError:
+                return  # the supervisor sees it die and counts it
+            warm(f"http://127.0.0.1:{port}")
+
+        threading.Thread(target=when_up, name=f"nyap-restart-{i + 1}", daemon=True).start()
 
     def stop_replica(self, i: int) -> None:
         """Stop one replica abruptly (as a crash or a kill would)."""
@@ -199,14 +230,55 @@ class Replicas:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def serve(n: int, port: int) -> int:
-    """Foreground: N replicas behind nginx on 127.0.0.1:port until Ctrl-C."""
-    with Replicas(n=n, listen_port=port) as r:
-        print(f"{n} repliker bakom nginx: {r.url} (Ctrl-C avslutar)", flush=True)
+# a replica that dies this often within the window is left down (the others keep serving): a
+# crash at every start would otherwise restart it forever
+RESTART_LIMIT = 5
+RESTART_WINDOW_S = 120.0
+
+
+def supervise(r: Replicas, log=None, poll_s: float = 1.0, stop: threading.Event | None = None) -> int:
+    """Keep N replicas and nginx running until `stop` is set (or Ctrl-C): a replica that dies is
+    started again on its port and warmed, while nginx sends its visitors to the others (the page
+    reconnects and the link restores the view); nginx is started again the same way. Only when
+    every replica is down for good does serving end (return 1)."""
+    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    stop = stop or threading.Event()
+    restarts: list[list[float]] = [[] for _ in r.processes]
+    given_up: set[int] = set()
+    while not stop.wait(poll_s):
+        for i, proc in enumerate(r.processes):
+            if i in given_up or proc.poll() is None:
+                continue
+            now = time.monotonic()
+            restarts[i] = [t for t in restarts[i] if now - t < RESTART_WINDOW_S] + [now]
+            if len(restarts[i]) > RESTART_LIMIT:
+                given_up.add(i)
+                log(f"Replik {i + 1} (port {r.ports[i]}) har avslutats {RESTART_LIMIT} gånger på "
+                    f"{RESTART_WINDOW_S:.0f} s; den startas inte igen. De andra fortsätter att svara.")
+                continue
+            log(f"Replik {i + 1} (port {r.ports[i]}) avslutades (kod {proc.returncode}); startar om den. "
+                "Dess besökare kopplas till en annan replik så länge.")
+            r.restart_replica(i)
+        if len(given_up) == len(r.processes):
+            log("Ingen replik kan startas; allt stoppat.")
+            return 1
+        if r.nginx is not None and r.nginx.poll() is not None:
+            log(f"nginx avslutades (kod {r.nginx.returncode}); startar om den.")
+            try:
+                r.start_nginx()
+            except DeployError as exc:
+                log(f"nginx kunde inte startas igen: {exc}")
+                return 1
+    return 0
+
+
+def serve(n: int, port: int, address: str = "127.0.0.1") -> int:
+    """Foreground: N replicas behind nginx on address:port until Ctrl-C; a replica or nginx that
+    dies is started again (supervise)."""
+    with Replicas(n=n, listen_port=port, listen_address=address) as r:
+        where = r.url if address not in ("0.0.0.0", "::") else f"{r.url} och port {r.listen_port} på alla nätverkskort"
+        print(f"{n} repliker bakom nginx: {where} (Ctrl-C avslutar)", flush=True)
         try:
-            while all(p.poll() is None for p in r.processes) and r.nginx.poll() is None:
-                time.sleep(1)
+            return supervise(r)
         except KeyboardInterrupt:
             return 0
-    print("En replik eller nginx avslutades; allt stoppat.", file=sys.stderr)
-    return 1
