@@ -35,6 +35,8 @@ PAYLOADS = [
     f"www.{EVIL}",
     ":material/home: :red[röd]",
     "# Rubrik\n\n- lista",
+    # a blank line ends an HTML block in Markdown: what follows must still be text
+    f"Rad ett\n\n![efter tom rad](http://{EVIL}/after-blank.gif) [Logga in igen](http://{EVIL}/again)",
 ]
 HOSTILE = " ¤ ".join(PAYLOADS)
 
@@ -52,6 +54,14 @@ def test_md_leaves_no_markdown_or_html_syntax(payload):
     assert not re.match(r"\s*(#|-|\+|\d+[.)])", bare)
     assert "\n" not in out
     assert "http:/" not in out and "www." not in out and ":material" not in out  # no autolink, no icon
+
+
+def test_our_html_stays_one_markdown_block_whatever_the_escaped_text_holds():
+    from nyap.ui.safe import html_block
+
+    out = html_block(f'<div class="x"><p>{esc(HOSTILE)}</p>\r\n\n<svg><text>a</text>\n</svg></div>')
+    assert not re.search(r"\n\s*\n", out) and "\r" not in out  # a blank line would end the block
+    assert out.startswith('<div class="x">') and "<svg><text>a</text> </svg></div>" in out
 
 
 def test_esc_and_paragraphs_escape_html():
@@ -141,9 +151,12 @@ def test_no_input_becomes_markup_on_any_page(tmp_path, monkeypatch):
         page.on("request", lambda r: outside.append(r.url)
                 if urlparse(r.url).hostname not in ("127.0.0.1", "localhost") and not r.url.startswith("data:")
                 else None)
-        for name, path in PAGES.items():
+        # and a slide of the poisoned goal (its heading and chart from outside text)
+        for name, path in {**PAGES, "Presentation": "Presentation"}.items():
             queries = [f"kommun={link_payload}&kon={link_payload}&ar={link_payload}&mal={link_payload}",
                        "kommun=1780&mal=behorighet"]
+            if name == "Presentation":
+                queries[1] = "sida=Ungdomslivet&diagram=trend&kommun=1780&mal=behorighet"
             for q in queries:
                 open_page(page, f"{base}/{path}?{q}")
                 if name == "Om data":
@@ -158,8 +171,8 @@ def test_no_input_becomes_markup_on_any_page(tmp_path, monkeypatch):
                 background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
                 assert background != "rgb(255, 0, 0)", (name, q)
                 text = page.evaluate("() => document.body.innerText")
-                if q.startswith("kommun=1780") and name in ("Ungdomslivet", "Om data"):
+                if "kommun=1780" in q and name in ("Ungdomslivet", "Om data", "Presentation"):
                     assert EVIL in text, name  # the payload is shown, as text
                 checked += 1
         assert not outside, outside[:5]
-    assert checked == 2 * len(PAGES)
+    assert checked == 2 * (len(PAGES) + 1)

@@ -22,7 +22,7 @@ from nyap.serving.presentation import (
 )
 from nyap.serving.store import ResultStore
 from nyap.ui.pages import guarded
-from nyap.ui.safe import esc, for_visitors, md
+from nyap.ui.safe import esc, for_visitors, html_block, md
 from nyap.ui.scaffold import start_page
 
 # A constant script (no outside text): the keys of a presentation clicker (PageDown/PageUp) and of
@@ -118,17 +118,18 @@ def render_presentation() -> None:
     view = store.call(_step_view, steps[number - 1])
     # markdown, not st.html: every step then uses Streamlit's markdown renderer from the first
     # screen on, so the first chart step does not wait for it to load (a grey skeleton in front of the room)
-    st.markdown(f'<div class="nyap-room-md"><p class="nyap-room-h" role="heading" aria-level="1">{esc(view.heading)}</p>'
-                + (f'<p class="nyap-room-take">{esc(view.takeaway)}</p>' if view.takeaway else "")
-                + (f'<p class="nyap-room-year">{esc(view.years)}</p>' if view.years else "") + "</div>",
-                unsafe_allow_html=True)
+    st.markdown(html_block(
+        f'<div class="nyap-room-md"><p class="nyap-room-h" role="heading" aria-level="1">{esc(view.heading)}</p>'
+        + (f'<p class="nyap-room-take">{esc(view.takeaway)}</p>' if view.takeaway else "")
+        + (f'<p class="nyap-room-year">{esc(view.years)}</p>' if view.years else "") + "</div>"),
+        unsafe_allow_html=True)
     for n in notices + list(view.notices):
         st.caption(f"⚠ {md(n)}")
     if view.kind == "chart":
         # vl-convert's SVG: our own chart, every outside text in it escaped by the SVG writer. As
         # markdown's raw HTML: st.html's sanitiser keeps HTML only and would drop the SVG.
-        st.markdown(f'<div class="nyap-room-chart nyap-room-md" role="img" aria-label="{esc(view.alt)}">{view.body}</div>',
-                    unsafe_allow_html=True)
+        st.markdown(html_block(f'<div class="nyap-room-chart nyap-room-md" role="img" aria-label="{esc(view.alt)}">'
+                               f'{view.body}</div>'), unsafe_allow_html=True)
     elif view.body:
         st.html(f'<div class="nyap-room-table">{view.body}</div>')
     else:

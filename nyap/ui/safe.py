@@ -10,6 +10,7 @@ put a phishing link inside the app's own notice, and `<style>` in goals.toml wou
   syntax is escaped, so the text shows exactly as written. Whitespace collapses to one line.
 * `esc(text)` — for HTML contexts (st.html and our HTML tables): HTML-escaped.
 * `paragraphs(text)` — multi-line outside text (definitions) as escaped HTML paragraphs.
+* `html_block(html)` — our own HTML (with escaped outside text in it) for st.markdown: one block.
 
 The app's own Swedish sentences are written in Markdown around these; tests/test_hostile_text.py
 feeds Markdown and HTML payloads through every input and checks that nothing becomes markup.
@@ -69,3 +70,12 @@ def for_visitors(problem: str) -> str:
     no library text (the full message goes to the server log)."""
     text = _PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1], str(problem))
     return _LIBRARY.sub("", text)
+
+
+def html_block(markup: str) -> str:
+    """Our own HTML for st.markdown(unsafe_allow_html=True), kept one raw HTML block. Markdown
+    ends an HTML block at a blank line and reads what follows as Markdown: a blank line inside an
+    escaped heading, goal text or municipality name would turn the rest (`![](//host/x.gif)`,
+    `[Logga in](…)`) into an image or a link. Line breaks mean nothing in this HTML (no <pre>), so
+    every run of them becomes one space."""
+    return re.sub(r"[ \t]*[\r\n\f\v]+[ \t]*", " ", markup)
