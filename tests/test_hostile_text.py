@@ -95,6 +95,22 @@ def test_csv_export_writes_formulas_as_text():
     assert rows[2][2] == "-2,0"  # a numeric column is written as a number with a decimal comma
 
 
+def test_a_line_break_inside_a_cell_cannot_start_a_formula_row():
+    """A spreadsheet starts a new row at a line break outside quotes, "\r" included: a cell such
+    as "Andel elever\r=cmd|…" (a Kolada title, say) must stay one quoted cell."""
+    import csv
+    import io
+
+    from nyap.data.formulas import looks_like_formula
+
+    titles = ["Andel elever\r=cmd|' /C calc'!A0", "'\r=1+1", "två\nrader\r\n@SUM(A1)", "Vanlig"]
+    text = table_csv(pd.DataFrame({"Titel": titles, "Värde": [1.0, 2.0, 3.0, 4.0]}), notice="Källa\r=2+2").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))  # any "\r" or "\n" ends a row
+    assert len(rows) == 2 + len(titles)  # the notice, the header, one row per title
+    assert [r[0] for r in rows[2:]] == titles  # each title one cell, as it was
+    assert rows[0] == ["# Källa =2+2"] and not looks_like_formula(rows[0][0])
+
+
 # ------------------------------------------------------------------ every input, in the browser
 
 def _poisoned_goals(tmp_path):

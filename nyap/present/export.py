@@ -71,9 +71,12 @@ def table_csv(table: pd.DataFrame, notice: str = "") -> bytes:
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
-    body = safe.to_csv(sep=";", decimal=",", index=False)
+    # CRLF rows, as RFC 4180 and Excel write them: the writer then quotes every cell holding a
+    # line break of either kind. With "\n" rows a bare "\r" went out unquoted, and a spreadsheet
+    # starts a new row there, so "x\r=cmd|…" became a cell that begins with "=" (a formula).
+    body = safe.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     if notice:
-        body = f"# {notice}\n" + body
+        body = f"# {neutralise(' '.join(str(notice).split()))}\r\n" + body
     return body.encode("utf-8-sig")
 
 
