@@ -77,14 +77,21 @@ def cmd_check(args) -> int:
     from nyap.serving.presentation import PresentationError, load_presentation, presentation_file
 
     talk_path = presentation_file()
-    if talk_path.exists():
-        try:
-            talk = load_presentation(talk_path, config)
-        except PresentationError as exc:
-            _print_problems(f"{talk_path}: presentationen har fel:", exc.problems)
-            return 1
-        print(f"{talk_path}: {len(talk.steps)} steg – OK.")
+    try:
+        # a missing file too: the presentation page would show only an error in front of the room
+        talk = load_presentation(talk_path, config)
+    except PresentationError as exc:
+        _print_problems(f"{talk_path}: presentationen har fel:", exc.problems)
+        return 1
     cache = load_cache(Path(args.cache))
+    published = sorted({int(y) for y in cache.observations.loc[cache.observations["value"].notna(), "year"]})
+    missing_years = [f"steg {i}: year = {step.year} finns inte i data (år med värden: "
+                     f"{published[0]}–{published[-1]})." if published else f"steg {i}: year = {step.year}: cachen har inga värden."
+                     for i, step in enumerate(talk.steps, 1) if step.year is not None and step.year not in published]
+    if missing_years:
+        _print_problems(f"{talk_path}: presentationen har fel:", missing_years)
+        return 1
+    print(f"{talk_path}: {len(talk.steps)} steg – OK.")
     kind = "DEMODATA" if cache.is_demo else f"riktiga data: {cache.origin_text}"
     print(f"{args.cache}: {len(cache.observations)} observationer ({kind}), skapad {cache.manifest.get('created')}.")
     for line in goal_summary_lines(cache, config, args.year):

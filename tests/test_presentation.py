@@ -16,6 +16,7 @@ from nyap.serving.presentation import (
 from nyap.serving.store import ResultStore
 
 from .browser import chromium_available, launch_browser, open_page, running_app
+from .processes import GENEROUS
 
 
 @pytest.fixture(scope="module")
@@ -186,11 +187,21 @@ def test_check_reports_a_broken_presentation_in_swedish(tmp_path):
 
     from nyap import PROJECT_ROOT
 
-    bad = tmp_path / "presentation.toml"
-    bad.write_text('[[step]]\npage = "Barnalivet"\ngoal = "karies"\nchart = "paj"\n', encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "nyap", "check"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                         env={**os.environ, "NYAP_PRESENTATION_FILE": str(bad)}, timeout=120)
-    assert run.returncode == 1 and "steg 1: chart = 'paj' finns inte" in run.stderr and "Traceback" not in run.stderr
+    step = '[[step]]\npage = "Barnalivet"\ngoal = "karies"\n'
+    cases = {  # the file's text (None: no file) -> what `check` must say
+        step + 'chart = "paj"\n': "steg 1: chart = 'paj' finns inte",
+        None: "presentation.toml: filen finns inte",
+        step + 'year = "²"\n': "steg 1: year = '²' är inte ett årtal",
+        step + "year = 2030\n": "steg 1: year = 2030 finns inte i data (år med värden: 20",
+    }
+    for text, said in cases.items():
+        bad = tmp_path / "presentation.toml"
+        bad.unlink(missing_ok=True)
+        if text is not None:
+            bad.write_text(text, encoding="utf-8")
+        run = subprocess.run([sys.executable, "-m", "nyap", "check"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                             env={**os.environ, "NYAP_PRESENTATION_FILE": str(bad)}, timeout=GENEROUS)
+        assert run.returncode == 1 and said in run.stderr and "Traceback" not in run.stderr, (text, run.stderr[-500:])
 
 
 def test_outside_text_in_a_room_chart_stays_text(config, demo_cache):
@@ -245,3 +256,20 @@ def test_the_overview_slide_carries_the_key_to_its_symbols(config, demo_cache, t
         key = view.body.split("<table")[0]
         for symbol, _, label in STATUS_STYLE.values():
             assert f"{symbol} {label}" in key
+
+
+# ------------------------------------------------------------------ odd links
+
+@pytest.mark.parametrize("query, said", [
+    ({"steg": "²"}, "Steg ² finns inte; visar steg 1"),
+    ({"steg": "9" * 5000}, "finns inte; visar steg 1"),
+    ({"steg": "0"}, "Steg 0 finns inte; visar steg 1"),
+    ({"sida": "Ungdomslivet", "diagram": "trend", "mal": "behorighet", "ar": "²"}, "ar = '²' är inte ett årtal"),
+])
+def test_an_odd_link_gets_the_link_notice_not_the_generic_error(query, said):
+    from .apptest_helpers import assert_clean, open_app, page_text
+
+    at = open_app("Presentation", query)
+    assert_clean(at)
+    text = page_text(at) + " ".join(e.value for e in at.error)
+    assert said in text and "Något gick fel" not in text, text[-400:]

@@ -12,6 +12,7 @@ No Streamlit here: `python -m nyap check` validates the file too.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,8 +110,10 @@ def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None,
     if gender not in GENDERS:
         problems.append(f"{where}: sex = {gender!r} (välj T, K, M eller KM).")
     year = raw.get("year")
-    if year is not None and not (isinstance(year, int) or (isinstance(year, str) and year.isdigit())):
-        problems.append(f"{where}: year = {year!r} är inte ett årtal.")
+    # four ASCII digits: str.isdigit() also accepts "²" and other digits int() refuses
+    if year is not None and not ((isinstance(year, int) and not isinstance(year, bool) and 1000 <= year <= 9999)
+                                 or (isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year))):
+        problems.append(f"{where}: year = {year!r} är inte ett årtal (fyra siffror, t.ex. 2022).")
         year = None
     for text_field in ("heading", "takeaway", "age_group"):
         if text_field in raw and not isinstance(raw[text_field], str):
@@ -165,7 +168,11 @@ def step_from_link(params: dict, config: GoalsConfig) -> tuple[Step | None, list
         return (v[-1] if isinstance(v, list) and v else v) if v is not None else None
 
     raw = {f: first(key)[:60] for f, key in LINK_KEYS.items() if first(key) is not None}
-    return check_step(raw, config, "Länken")
+    step, problems = check_step(raw, config, "Länken")
+    # a visitor reads the link's own words (ar = '²'), not the talk file's (year = '²')
+    for f, key in LINK_KEYS.items():
+        problems = [p.replace(f"Länken: {f} = ", f"Länken: {key} = ") for p in problems]
+    return step, problems
 
 
 # ------------------------------------------------------------------ what a step shows

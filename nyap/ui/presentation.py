@@ -10,6 +10,7 @@ screen, and the step's picture is computed once for everyone (the store).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 import streamlit as st
@@ -112,7 +113,9 @@ def render_presentation() -> None:
         steps = talk.steps
         _warm_talk(store, steps)
         raw = str(params.get("steg", "1"))
-        number = int(raw) if raw.isdigit() and 1 <= int(raw) <= len(steps) else 1
+        # ASCII digits only, and few: "²" passes str.isdigit() but not int(), and int() refuses
+        # a number of thousands of digits
+        number = int(raw) if re.fullmatch(r"[0-9]{1,4}", raw) and 1 <= int(raw) <= len(steps) else 1
         if raw != str(number):
             notices.append(f"Steg {raw[:10]} finns inte; visar steg 1 av {len(steps)}.")
     view = store.call(_step_view, steps[number - 1])
