@@ -312,3 +312,31 @@ def test_a_challenge_page_opens_on_a_goal_with_data():
     assert focus.value == "stillasittande"
     linked = open_app("Vuxenlivet", {"mal": "sjalvmord"})  # a link to it still opens it
     assert next(s for s in linked.selectbox if s.value == "sjalvmord")
+
+
+def test_women_and_men_with_a_long_municipality_name(tmp_path, monkeypatch):
+    """A municipality's name of 80 characters (a refresh takes Kolada's names): the profile for
+    women and men used to crash on two download buttons with the same shortened key; each file
+    keeps its sex and year in its name."""
+    import shutil
+
+    from nyap import DEFAULT_CACHE_DIR
+    from nyap.data.cache import load_cache, write_cache
+
+    cache_dir = tmp_path / "cache"
+    shutil.copytree(DEFAULT_CACHE_DIR, cache_dir)
+    cache = load_cache(cache_dir)
+    areas = cache.areas.copy()
+    areas.loc[areas["code"] == "1715", "name"] = "Kil " + "med ett mycket långt namn " * 3
+    write_cache(type(cache)(cache.observations, cache.indicators, areas, cache.manifest), cache_dir, {})
+    monkeypatch.setenv("NYAP_CACHE_DIR", str(cache_dir))
+    at = open_app("Översikt", {"kommun": "1715", "kon": "KM"})
+    assert_clean(at)
+    keys = [b.key for b in at.get("download_button")]
+    assert sum("Kvinnor" in k for k in keys) == 2 and sum("Män" in k for k in keys) == 2, keys  # CSV + Excel each
+    # the file names: shortened, with the sex and the year still in them
+    from nyap.present.formatting import file_slug
+
+    long = "alla-mal-" + areas.loc[areas["code"] == "1715", "name"].iloc[0]
+    women, men = file_slug(f"{long}-Kvinnor-2022"), file_slug(f"{long}-Män-2022")
+    assert women != men and women.endswith("kvinnor-2022") and men.endswith("man-2022") and len(women) <= 60

@@ -20,8 +20,11 @@ SUPPRESSED_MARK = ".."
 
 
 def file_slug(text: str) -> str:
-    """A download's file name from Swedish text: 'Kil – över tid' -> 'kil-over-tid'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("åäö", "aao"))).strip("-")[:60]
+    """A download's file name from Swedish text: 'Kil – över tid' -> 'kil-over-tid'. At most 60
+    characters; a longer one keeps its start and its end, where the sex and the year are (two
+    files of one long municipality name must not get the same name)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("åäö", "aao"))).strip("-")
+    return slug if len(slug) <= 60 else slug[:40].rstrip("-") + "-" + slug[-19:].lstrip("-")
 
 
 def fmt_number(value, decimals: int = 1) -> str:

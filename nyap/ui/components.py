@@ -100,8 +100,8 @@ def show_download(table, stem: str, is_demo: bool, label: str = "Ladda ner tabel
     notice = DEMO_FILE_NOTICE if is_demo else (notice or "")
     name = ("DEMO-" if is_demo else "") + file_slug(stem)
     cols = st.columns(2)
+    # keyed by the whole stem: two stems may share a shortened file name
     cols[0].download_button(label, data=lambda: table_csv(table, notice), file_name=f"{name}.csv",
-                            mime="text/csv", key=f"csv_{file_slug(stem)}", on_click="ignore")
+                            mime="text/csv", key=f"csv_{stem}", on_click="ignore")
     cols[1].download_button(_excel_label(label), data=lambda: table_xlsx(table, notice),
-                            file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"xlsx_{file_slug(stem)}",
-                            on_click="ignore")
+                            file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"xlsx_{stem}", on_click="ignore")
