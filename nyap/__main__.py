@@ -161,6 +161,11 @@ def cmd_report(args) -> int:
     except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 9
+    except OSError as exc:  # e.g. a full disk: each report is written whole or not at all
+        from nyap.data.cache import os_reason
+        print(f"Kunde inte skriva rapporten {getattr(exc, 'filename', '') or 'i ' + str(out)} ({os_reason(exc)}). "
+              "Rapporter som redan fanns där är orörda.", file=sys.stderr)
+        return 8
     for p in paths:
         print(p)
     kind = "HTML" if args.html_only else "HTML och PDF"

@@ -100,8 +100,22 @@ def test_truncated_parquet_is_reported_not_a_traceback(cache_copy):
 
 def test_broken_manifest_is_reported(cache_copy):
     (cache_copy / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(CacheError, match="inte giltig JSON"):
+    with pytest.raises(CacheError, match=r"inte giltig JSON \(rad 1, kolumn 2\)") as err:
         load_cache(cache_copy)
+    assert "Expecting" not in str(err.value)  # the parser's English stays in the log
+
+
+def test_a_value_of_the_wrong_type_is_named_in_swedish(cache_copy):
+    import pandas as pd
+
+    from nyap.data.cache import OBSERVATION_COLUMNS, normalise_table
+
+    frame = pd.read_parquet(cache_copy / "observations.parquet").astype({"year": "object"})
+    frame.loc[frame.index[3], "year"] = "tjugohundra"
+    with pytest.raises(CacheError) as err:
+        normalise_table(frame, OBSERVATION_COLUMNS, "observations")
+    assert "kolumn 'year': fel datatyp (värdet 'tjugohundra' är inte ett tal)" in str(err.value)
+    assert "Unable to parse" not in str(err.value)
 
 
 def test_missing_column_is_named(cache_copy, demo_cache):

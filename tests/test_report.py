@@ -254,3 +254,30 @@ def test_a_goal_with_identical_figures_on_several_pages_is_listed_once(real_kil_
     others = {(ch.name, item.key) for ch in config.challenges for item in focus_items(config, ch.name)
               if item.goal.id != "god_halsa"}
     assert others <= parser.summary_rows
+
+
+def test_a_full_disk_leaves_the_old_report_and_no_partial_file(tmp_path, monkeypatch, capsys, default_cache):
+    """The disk fills up while the report is written: the command says so in Swedish (about the
+    report, not "the cache"), the report that was there is untouched and no .tmp is left."""
+    import errno
+
+    from nyap.__main__ import main
+
+    out = tmp_path / "rapporter"
+    out.mkdir()
+    assert main(["report", "--kommun", "1715", "--html-only", "--out", str(out)]) == 0
+    (before,) = out.iterdir()
+    old = before.read_bytes()
+    real_write = Path.write_bytes
+
+    def full_disk(self, data):
+        real_write(self, data[: len(data) // 2])  # half of it reached the disk
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    capsys.readouterr()
+    assert main(["report", "--kommun", "1715", "--html-only", "--out", str(out)]) == 8
+    said = capsys.readouterr().err
+    monkeypatch.undo()
+    assert "Kunde inte skriva rapporten" in said and "cachen" not in said and "Traceback" not in said, said
+    assert [p.name for p in out.iterdir()] == [before.name] and before.read_bytes() == old

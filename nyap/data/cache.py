@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nyap.problems import ProblemsError
+from nyap.problems import ProblemsError, json_where
 from nyap.data.areas import AREA_KINDS, is_valid_area_code
 
 SCHEMA_VERSION = 1
@@ -153,8 +153,8 @@ def normalise_table(df: pd.DataFrame, columns: dict[str, tuple[str, bool]], tabl
                 s = pd.to_numeric(s, errors="raise").astype("float64")
             else:
                 s = s.astype(dtype)
-        except (ValueError, TypeError) as exc:
-            problems.append(f"Tabellen '{table}', kolumn '{col}': fel datatyp ({exc}).")
+        except (ValueError, TypeError):
+            problems.append(f"Tabellen '{table}', kolumn '{col}': fel datatyp ({_bad_value(df[col], dtype)}).")
             continue
         if not nullable and s.isna().any():
             problems.append(
@@ -164,6 +164,20 @@ def normalise_table(df: pd.DataFrame, columns: dict[str, tuple[str, bool]], tabl
     if problems:
         raise CacheError(problems)
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+def _bad_value(values: pd.Series, dtype: str) -> str:
+    """What is wrong with a column, in Swedish: the first value that is not of its type."""
+    if values.isna().any() and (dtype == "bool" or dtype.startswith("int")):
+        return "tomma värden"
+    if dtype in ("float64",) or dtype.startswith("int"):
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = values[numbers.isna() & values.notna()]
+        if not bad.empty:
+            return f"värdet {str(bad.iloc[0])[:40]!r} är inte ett tal"
+        if dtype.startswith("int"):
+            return "värden som inte är heltal"
+    return f"värdena kan inte läsas som {dtype}"
 
 
 def validate(cache: Cache) -> list[str]:
@@ -229,7 +243,7 @@ def read_manifest(cache_dir: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CacheError(f"{path}: filen är inte giltig JSON ({exc}).") from exc
+        raise CacheError(f"{path}: filen är inte giltig JSON ({json_where(exc)}).") from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), dict):
         raise CacheError(f"{path}: manifestet saknar avsnittet 'tables' (eller det är inte en tabell).")
     if manifest.get("schema_version") != SCHEMA_VERSION:

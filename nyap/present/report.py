@@ -353,9 +353,15 @@ def _write_one(args) -> list[str]:
 
 
 def _atomic_write(path: Path, data: bytes) -> str:
+    """All or nothing: the report is written beside its place and moved there when complete; a
+    write that fails (a full disk) leaves the previous report as it was and no partial file."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return str(path)
 
 

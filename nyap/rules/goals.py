@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nyap.data.areas import is_valid_area_code
 from nyap.data.region import Region, counties, region_for
-from nyap.problems import ProblemsError
+from nyap.problems import ProblemsError, toml_where
 
 DIRECTIONS = {"increase": "increase", "decrease": "decrease", "öka": "increase", "minska": "decrease"}
 DIMENSIONS = {
@@ -572,7 +572,8 @@ def parse_goals(text: str, filename: str = "goals.toml") -> GoalsConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise GoalsError([f"{filename}: filen är inte giltig TOML: {exc}."]) from exc
+        raise GoalsError([f"{filename}: filen är inte giltig TOML ({toml_where(exc)}): kontrollera citattecken, "
+                          "likhetstecken och [rubriker] där."]) from exc
     for key in data:
         if key not in {"meta", "challenge", "goal", "extra_indicator"}:
             c.add(f"avsnitt [{key}]", None, "okänt avsnitt (tillåtna: meta, challenge, goal, extra_indicator).")

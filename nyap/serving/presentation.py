@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from nyap import PROJECT_ROOT
-from nyap.problems import ProblemsError
+from nyap.problems import ProblemsError, toml_where
 from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
 from nyap.serving.filters import BY_FIELD, GENDERS, Filters, to_query
@@ -130,7 +130,8 @@ def parse_presentation(text: str, config: GoalsConfig, name: str = "presentation
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PresentationError([f"{name}: ogiltig TOML ({exc})."]) from exc
+        raise PresentationError([f"{name}: ogiltig TOML ({toml_where(exc)}): kontrollera citattecken, "
+                                 "likhetstecken och [[step]] där."]) from exc
     problems = []
     unknown = sorted(set(data) - TOP_FIELDS)
     if unknown:
