@@ -75,6 +75,30 @@ def test_too_many_different_reports_waiting_are_refused_in_swedish(jobs):
     assert _wait(jobs, _key("1780")).error is None
 
 
+def test_ten_presses_from_three_visitors_make_each_report_once_and_one_visitor_cannot_fill_the_queue():
+    jobs = ReportJobs(workers=1, max_queued=6)
+    try:
+        kil, torsby, arvika = _key("1715"), _key("1737"), _key("1784")
+        presses = [("A", kil), ("A", kil), ("B", kil), ("C", kil), ("A", torsby), ("A", arvika),
+                   ("B", torsby), ("C", arvika), ("B", kil), ("C", torsby)]
+        refused = []
+        for visitor, key in presses:
+            try:
+                jobs.request(key, visitor=visitor)
+            except ReportBusy as exc:
+                refused.append((visitor, key.area, str(exc)))
+        # A already waits for two (Kil, Torsby): a third of A's own is refused, in Swedish…
+        assert [(v, a) for v, a, _ in refused] == [("A", "1784")] and "Du har redan 2 rapporter" in refused[0][2]
+        # …and C can still start Arvika: one visitor does not fill the room's queue
+        states = {k: _wait(jobs, k) for k in (kil, torsby, arvika)}
+        assert all(s.error is None for s in states.values())
+        assert jobs.builds == 3  # one build per report and data version, for ten presses
+        assert jobs.request(kil, visitor="D").data is states[kil].data
+        assert jobs.builds == 3
+    finally:
+        jobs.shutdown(wait=True)
+
+
 def test_a_report_that_cannot_be_made_says_so_and_the_next_press_tries_again(jobs, tmp_path):
     broken = _key("1715", cache_dir=tmp_path)  # no cache there
     jobs.request(broken)

@@ -8,8 +8,9 @@ presses at once made everyone's clicks several times slower (issue 19/20). Here:
 * the work runs in `workers` processes (default 1, so a 2-core server keeps a core for the web);
 * the same report (data version, goals file, area, year, kind) is made once: a second press, or
   another visitor's, waits for the same job or takes the finished file;
-* at most `max_queued` different reports wait at a time; beyond that a press is refused with a
-  Swedish message instead of growing a queue no one will see the end of.
+* at most `max_queued` different reports wait at a time, and at most `max_per_visitor` of them
+  for one visitor (a browser session); beyond that a press is refused with a Swedish message
+  instead of growing a queue no one will see the end of, or one tab filling it for the room.
 
 Each worker loads the data version itself (the cache on disk, as the web process does) and keeps
 it for the next report. No Streamlit here: the page polls `ReportJobs.status`.
@@ -123,9 +124,12 @@ def _warm_worker(key: ReportKey | None = None) -> int:
 # ------------------------------------------------------------------ in the web process
 
 class ReportJobs:
-    def __init__(self, workers: int = 1, max_queued: int = 6, keep: int = 12):
+    def __init__(self, workers: int = 1, max_queued: int = 6, keep: int = 12, max_per_visitor: int = 2):
         self.workers = workers
         self.max_queued = max_queued
+        self.max_per_visitor = max_per_visitor  # one municipality's PDF and HTML
+        self._asked_by: dict[ReportKey, str] = {}  # who started each running report
+        self.builds = 0  # reports started (a press that joins or takes a made one starts none)
         self._keep = keep
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
@@ -153,8 +157,9 @@ class ReportJobs:
         for _ in range(self.workers):
             pool.submit(_warm_worker, key)
 
-    def request(self, key: ReportKey) -> ReportState:
-        """Start the report unless it is made or being made; its state now."""
+    def request(self, key: ReportKey, visitor: str = "") -> ReportState:
+        """Start the report unless it is made or being made; its state now. `visitor`: who asks
+        (the browser session); joining a report someone else started is never refused."""
         future = None
         with self._lock:
             if key in self._done:
@@ -165,9 +170,15 @@ class ReportJobs:
                 if len(self._running) >= self.max_queued:
                     raise ReportBusy(f"Servern gör redan {len(self._running)} rapporter. "
                                      "Försök igen om en minut.")
+                mine = sum(1 for who in self._asked_by.values() if visitor and who == visitor)
+                if mine >= self.max_per_visitor:
+                    raise ReportBusy(f"Du har redan {mine} rapporter på väg. Vänta tills de är klara; "
+                                     "sedan kan du skapa fler.")
                 future = self._executor().submit(build_report, key)
+                self.builds += 1
                 self._running[key] = future
                 self._order.append(key)
+                self._asked_by[key] = visitor
         if future is not None:
             # outside the lock: a job already finished (a quick failure) calls back at once, here
             future.add_done_callback(lambda f, k=key: self._finished(k, f))
@@ -194,6 +205,7 @@ class ReportJobs:
                                                   "Försök igen; hjälper det inte, kör make check på servern.")
         with self._lock:
             self._running.pop(key, None)
+            self._asked_by.pop(key, None)
             if key in self._order:
                 self._order.remove(key)
             if state.error is None:
@@ -212,6 +224,7 @@ class ReportJobs:
         with self._lock:
             pool, self._pool = self._pool, None
             self._running.clear()
+            self._asked_by.clear()
             self._order.clear()
         if pool is not None:
             pool.shutdown(wait=wait, cancel_futures=True)

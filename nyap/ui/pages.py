@@ -379,7 +379,7 @@ def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, 
             if not pressed:
                 continue
             try:
-                state = jobs.request(key)
+                state = jobs.request(key, visitor=_session_id())
             except ReportBusy as exc:
                 slot.warning(str(exc))
                 continue
@@ -394,6 +394,14 @@ def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, 
                                  mime=mime, key=f"report_{key.kind}", on_click="ignore", type="primary")
         elif state is not None and state.error:
             slot.error(state.error + " Ladda om sidan för att försöka igen.")
+
+
+def _session_id() -> str:
+    """This browser tab's session (a limit per visitor on the report queue)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
 
 
 def _wait_for_reports(jobs, waiting) -> None:
