@@ -16,13 +16,13 @@ import pytest
 
 from nyap import DEFAULT_CACHE_DIR
 from nyap.data.cache import load_cache, write_cache
-import threading
 import time
 
-from nyap.serving.replicas import NGINX, Replicas, render_site, supervise
+from nyap.serving.replicas import NGINX, Replicas, render_site
 from nyap.ui.client import WidgetState, connect
 
 from .conftest import IN_CI
+from .processes import GENEROUS
 
 HAVE_NGINX = shutil.which("nginx") is not None or os.path.exists(NGINX)
 # CI installs nginx (.ci/run): there the test must run, never skip
@@ -61,44 +61,72 @@ def test_the_room_address_is_what_nginx_listens_on_and_the_machine_reaches_it_lo
 
 
 def test_a_replica_that_dies_is_started_again_and_serving_goes_on(tmp_path):
-    """kill -9 of one replica under `nyap serve`: the other keeps answering through nginx, the
-    dead one is started again on its port, and serving never stops (it used to stop everything)."""
-    said: list[str] = []
-    stop = threading.Event()
-    with Replicas(n=2) as r:
-        supervisor = threading.Thread(target=lambda: said.append(supervise(r, said.append, poll_s=0.2, stop=stop)))
-        supervisor.start()
+    """`python -m nyap serve`, kill -9 of one replica: nginx keeps answering (health and new
+    sessions) through the other, the serve command starts the dead one again on its port, and
+    serving never stops (it used to stop everything)."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from nyap import PROJECT_ROOT
+    from nyap.serving.browser import stop_group
+    from nyap.serving.replicas import free_port
+
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "nyap", "serve", "--replicas", "2", "--port", str(port)],
+                                cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def said() -> str:
+        return log.read_text(encoding="utf-8")
+
+    def until(condition, what: str, timeout: float = GENEROUS):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            assert proc.poll() is None, f"serve ended (code {proc.returncode}): {said()}"
+            time.sleep(0.3)
+        pytest.fail(f"{what} within {timeout} s: {said()}")
+
+    def healthy(url: str) -> bool:
         try:
-            first = r.processes[0]
-            r.stop_replica(0)
-            deadline = time.monotonic() + 180
-            answered = 0
-            while time.monotonic() < deadline:
-                # the room keeps being served meanwhile
-                urllib.request.urlopen(r.url + "/_stcore/health", timeout=10).read()
-                answered += 1
-                if r.processes[0] is not first:
-                    try:
-                        urllib.request.urlopen(r.replica_url(0) + "/_stcore/health", timeout=2).read()
-                        break
-                    except OSError:
-                        pass
-                time.sleep(0.3)
-            else:
-                pytest.fail(f"replica 1 was not started again: {said}")
-            assert answered >= 1 and supervisor.is_alive()
-            assert any("Replik 1" in m and "startar om" in m for m in said if isinstance(m, str)), said
+            urllib.request.urlopen(url + "/_stcore/health", timeout=5).read()
+            return True
+        except OSError:
+            return False
 
-            async def page_on_the_new_replica():
-                session, error = await open_page(r.replica_url(0), "app", "kommun=1715")
-                await session.ws.close()
-                return error
+    try:
+        until(lambda: len(re.findall(r"Replik \d: 127\.0\.0\.1:(\d+) \(pid (\d+)\)", said())) == 2, "two replicas")
+        (port1, pid1), _ = re.findall(r"Replik \d: 127\.0\.0\.1:(\d+) \(pid (\d+)\)", said())
+        os.killpg(int(pid1), signal.SIGKILL)
+        # the room keeps being served meanwhile: health and a new session through nginx
+        assert healthy(base)
+        _, error = asyncio.run(asyncio.wait_for(_new_session(base), GENEROUS))
+        assert error is None
+        until(lambda: "Replik 1" in said() and "startar om" in said(), "the restart said")
+        until(lambda: healthy(f"http://127.0.0.1:{port1}"), "replica 1 back on its port")
+        assert proc.poll() is None and healthy(base)
+        # SIGTERM (systemd's stop, kill) ends serving with everything it started
+        started = [int(p) for _, p in re.findall(r"Replik \d: 127\.0\.0\.1:(\d+) \(pid (\d+)\)", said())]
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(GENEROUS)
+        until_gone = time.monotonic() + 60
+        while time.monotonic() < until_gone and (healthy(base) or healthy(f"http://127.0.0.1:{port1}")):
+            time.sleep(0.3)
+        assert not healthy(base) and not healthy(f"http://127.0.0.1:{port1}")
+        assert not [p for p in started[1:] if os.path.exists(f"/proc/{p}")]
+    finally:
+        stop_group(proc)
 
-            assert asyncio.run(asyncio.wait_for(page_on_the_new_replica(), 120)) is None
-        finally:
-            stop.set()
-            supervisor.join(30)
-    assert said[-1] == 0  # stopped by us, not given up
+
+async def _new_session(base: str):
+    session, error = await open_page(base, "app", "kommun=1715")
+    await session.ws.close()
+    return session, error
 
 
 def test_two_replicas_behind_nginx_survive_losing_one(tmp_path):

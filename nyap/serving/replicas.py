@@ -275,9 +275,19 @@ def supervise(r: Replicas, log=None, poll_s: float = 1.0, stop: threading.Event 
 def serve(n: int, port: int, address: str = "127.0.0.1") -> int:
     """Foreground: N replicas behind nginx on address:port until Ctrl-C; a replica or nginx that
     dies is started again (supervise)."""
+    def stop(signum, frame):
+        # SIGTERM (systemd, kill, a test) and SIGHUP (the terminal closed) end serving the way
+        # Ctrl-C does: the replicas and nginx run in their own process groups and would be left
+        # running otherwise
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
     with Replicas(n=n, listen_port=port, listen_address=address) as r:
         where = r.url if address not in ("0.0.0.0", "::") else f"{r.url} och port {r.listen_port} på alla nätverkskort"
         print(f"{n} repliker bakom nginx: {where} (Ctrl-C avslutar)", flush=True)
+        for i, (p, proc) in enumerate(zip(r.ports, r.processes), 1):
+            print(f"  Replik {i}: 127.0.0.1:{p} (pid {proc.pid})", flush=True)
         try:
             return supervise(r)
         except KeyboardInterrupt:
