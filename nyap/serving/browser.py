@@ -28,15 +28,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(cache_dir: Path | None = None, timeout: float = 60.0):
-    """Start `streamlit run app.py` on 127.0.0.1 and a free port; stop it afterwards."""
+def running_app(cache_dir: Path | None = None, timeout: float = 60.0, log_path: Path | None = None):
+    """Start `streamlit run app.py` on 127.0.0.1 and a free port; stop it afterwards. `log_path`:
+    where the server's output goes (a test reads it); by default a temporary file."""
     port = free_port()
     env = dict(os.environ)
     if cache_dir is not None:
         env["NYAP_CACHE_DIR"] = str(cache_dir)
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    log = tempfile.TemporaryFile()
+    log = open(log_path, "w+b") if log_path is not None else tempfile.TemporaryFile()
     # its own process group: the app's report workers go with it when it is stopped
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

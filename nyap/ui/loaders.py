@@ -10,8 +10,10 @@ is everyone's prepared work — one visitor must not be able to throw it away fo
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -24,12 +26,29 @@ from nyap.serving.store import ResultStore
 
 _STORES = Memo(max_entries=2)
 
+# The server's log says when a data version is loaded and prepared (an operator sees a refresh
+# arrive, and that a visitor's "clear cache" did not throw the prepared work away).
+_LOG = logging.getLogger("nyap")
+if not _LOG.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s nyap %(levelname)s %(message)s"))
+    _LOG.addHandler(_handler)
+    _LOG.setLevel(logging.INFO)
+    _LOG.propagate = False
+
 
 def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tuple[ResultStore, str | None]:
+    started = time.monotonic()
     cache, notice = load_cache_or_backup(Path(cache_dir))
     store = ResultStore(cache, load_goals(Path(goals_path)))
-    # what the pages and the shipped talk need, prepared beside the first requests
-    threading.Thread(target=store.warm, name="nyap-warm", daemon=True).start()
+    _LOG.info("dataversion inläst: %s (%s)", cache.origin_text, token[:12])
+
+    def warm() -> None:
+        # what the pages and the shipped talk need, prepared beside the first requests
+        store.warm()
+        _LOG.info("dataversion förberedd på %.1f s", time.monotonic() - started)
+
+    threading.Thread(target=warm, name="nyap-warm", daemon=True).start()
     return store, notice
 
 
