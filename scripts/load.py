@@ -136,6 +136,24 @@ async def report_press(base: str, area: str, start_delay: float, results: Result
                 await session.ws.close()
 
 
+async def cache_clearer(base: str, every: float, until: float, results: Results) -> None:
+    """A visitor whose browser sends Streamlit's "clear cache" message every `every` seconds (the
+    menu item is hidden; the message is not). Not counted as clicks."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    session = await connect(base)
+    try:
+        while time.monotonic() < until:
+            msg = BackMsg()
+            msg.clear_cache = True
+            await session.ws.send(msg.SerializeToString())
+            results.clicks += 1
+            await asyncio.sleep(every)
+    finally:
+        with contextlib.suppress(Exception):
+            await session.ws.close()
+
+
 # --------------------------------------------------------------------------- server side measures
 
 class HealthProbe(threading.Thread):
@@ -233,7 +251,7 @@ def app_links(page_names: list[str], rng: random.Random) -> tuple[str, str]:
 
 
 async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bool, seed: int,
-                       reports: int = 0) -> dict:
+                       reports: int = 0, clear_every: float = 0.0) -> dict:
     rng = random.Random(seed)
     names = await warm_up(base, [])
     page_names = [] if is_floor else names
@@ -260,6 +278,8 @@ async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bo
         for i in range(reports):  # different municipalities, pressed during the first half
             tasks.append(asyncio.ensure_future(report_press(base, codes[i % len(codes)],
                                                             rng.uniform(sc.arrival, sc.duration / 2), press_results)))
+    if clear_every and not is_floor:
+        tasks.append(asyncio.ensure_future(cache_clearer(base, clear_every, until, press_results)))
     # bounded: a session that hangs is counted as an error and left behind
     _, pending = await asyncio.wait(tasks, timeout=sc.duration + sc.arrival + CLICK_TIMEOUT + 10)
     for task in pending:
@@ -406,6 +426,9 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=0,
                         help="also run the scenario with this many report presses (different municipalities) "
                              "during it, and print both")
+    parser.add_argument("--clear-cache", type=float, default=0.0, metavar="S",
+                        help="also run the scenario with one more visitor sending Streamlit's clear_cache "
+                             "message every S seconds, and print both")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache-versions", type=int, default=0,
                         help="instead of users: write this many new cache versions and report memory after each")
@@ -451,6 +474,15 @@ def main() -> int:
         else:
             with server(args.app.resolve()) as (base, pid):
                 rows.append(run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed)))
+                if args.clear_cache:
+                    plain = rows[-1]
+                    print(HEADER + "\n" + fmt_row(plain), flush=True)
+                    row = run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed, clear_every=args.clear_cache))
+                    row["target"] = f"appen + clear_cache var {args.clear_cache:g} s"
+                    rows.append(row)
+                    print(fmt_row(row), flush=True)
+                    print(f"  övrigas median / p95 med clear_cache mot utan: {row['median'] / plain['median']:.2f}× / "
+                          f"{row['p95'] / plain['p95']:.2f}×".replace(".", ","), flush=True)
                 if args.reports:
                     plain = rows[-1]
                     print(HEADER + "\n" + fmt_row(plain), flush=True)
@@ -463,7 +495,7 @@ def main() -> int:
                           f"fel: {row['report_errors'] or 'inga'}", flush=True)
                     print(f"  övrigas p95 med rapporter / utan: {row['p95'] / plain['p95']:.2f}×; "
                           f"health max {row['health_max']:.2f} s".replace(".", ","), flush=True)
-        if not args.reports or args.url or args.replicas:
+        if not (args.reports or args.clear_cache) or args.url or args.replicas:
             print(fmt_row(rows[-1]) if len(rows) > 1 else HEADER + "\n" + fmt_row(rows[-1]), flush=True)
         if rows[-1]["error_kinds"]:
             print("  fel:", "; ".join(rows[-1]["error_kinds"]), flush=True)
