@@ -30,7 +30,7 @@ def _print_problems(title: str, problems: list[str]) -> None:
 
 def cmd_demo_cache(args) -> int:
     from nyap import PROJECT_ROOT
-    from nyap.data.demo import write_demo_cache, write_example_files
+    from nyap.ingest.demo import write_demo_cache, write_example_files
 
     check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
@@ -47,7 +47,7 @@ def cmd_demo_cache(args) -> int:
 
 
 def cmd_import_livhalsa(args) -> int:
-    from nyap.data.livhalsa import ExtractError, import_extract
+    from nyap.ingest.livhalsa import ExtractError, import_extract
 
     check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
@@ -107,8 +107,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_refresh(args) -> int:
-    from nyap.data.kolada import KoladaClient, KoladaError
-    from nyap.data.refresh import refresh
+    from nyap.ingest.kolada import KoladaClient, KoladaError
+    from nyap.ingest.refresh import refresh
 
     check_writable(Path(args.cache))  # before any work: say so at once, in Swedish
     config = load_goals(args.goals)
@@ -175,7 +175,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from nyap.serving.replicas import DeployError, serve
+    from nyap.ops.replicas import DeployError, serve
 
     try:
         return serve(args.replicas, args.port, args.address)
@@ -192,7 +192,7 @@ def cmd_run(args) -> int:
     import time
 
     from nyap import PROJECT_ROOT
-    from nyap.serving.replicas import DeployError, wait_healthy, warm
+    from nyap.ops.replicas import DeployError, wait_healthy, warm
 
     env = dict(os.environ)
     env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer malloc arenas: a workshop's memory is returned
@@ -226,7 +226,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_warm(args) -> int:
-    from nyap.serving.replicas import warm
+    from nyap.ops.replicas import warm
 
     failed = [url for url in args.urls if not warm(url)]
     for url in failed:

@@ -2,7 +2,7 @@
 
 The extract (tests/fixtures/kolada/varmland_values_2024-08.csv, 31 KPIs, Källa: Kolada) is replayed
 by the tests' fake Kolada server on 127.0.0.1 (an ephemeral port; it stops by itself) and fetched
-with the project's own refresh code (nyap.data.refresh) into a temporary directory beside the cache,
+with the project's own refresh code (nyap.ingest.refresh) into a temporary directory beside the cache,
 which is then swapped in atomically (the previous cache is kept as data/cache.backup). The manifest
 records the extract's origin and date, so every page, file and report says "Kolada, uttag augusti
 2024" instead of a fetch date. Never demo data.

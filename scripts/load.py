@@ -41,9 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nyap.serving.browser import stop_group  # noqa: E402
-from nyap.serving.replicas import free_port, wait_healthy  # noqa: E402
-from nyap.ui.client import CLICK_TIMEOUT, Session, WidgetState, connect, warm_up  # noqa: E402
+from nyap.ops.browser import stop_group  # noqa: E402
+from nyap.ops.replicas import free_port, wait_healthy  # noqa: E402
+from nyap.ops.client import CLICK_TIMEOUT, Session, WidgetState, connect, warm_up  # noqa: E402
 
 FLOOR_APP = '''
 import streamlit as st
@@ -465,7 +465,7 @@ def main() -> int:
         if args.url:
             rows.append(run(run_scenario(args.url.rstrip("/"), None, sc, is_floor=False, seed=args.seed)))
         elif args.replicas:
-            from nyap.serving.replicas import Replicas
+            from nyap.ops.replicas import Replicas
             with Replicas(n=args.replicas) as r:
                 row = run(run_scenario(r.url, None, sc, is_floor=False, seed=args.seed))
                 row["target"] = f"{args.replicas} repliker bakom nginx"

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nyap import DEFAULT_GOALS_FILE  # noqa: E402
-from nyap.serving.browser import full_screenshot, launch_browser, open_page, running_app  # noqa: E402
+from nyap.ops.browser import full_screenshot, launch_browser, open_page, running_app  # noqa: E402
 from nyap.rules.goals import load_goals  # noqa: E402
 from nyap.serving.page_registry import pages  # noqa: E402
 

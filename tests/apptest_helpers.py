@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from nyap import DEFAULT_GOALS_FILE, PROJECT_ROOT
 from nyap.rules.goals import load_goals
 from nyap.serving.page_registry import pages
-from nyap.ui.pages import PAGE_ERROR
+from nyap.serving.page_registry import PAGE_ERROR
 
 # the app's own page list (nyap/serving/page_registry.py): page key -> file AppTest switches to
 _PAGES = pages(load_goals(DEFAULT_GOALS_FILE))

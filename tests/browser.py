@@ -1,9 +1,9 @@
-"""Helpers for browser tests: the app on loopback and Chromium via Playwright (nyap/serving/browser.py),
+"""Helpers for browser tests: the app on loopback and Chromium via Playwright (nyap/ops/browser.py),
 the page list from the app's registry, and what "fits" means."""
 
 from __future__ import annotations
 
-from nyap.serving.browser import (  # noqa: F401  (re-exported for the tests)
+from nyap.ops.browser import (  # noqa: F401  (re-exported for the tests)
     CHROMIUM, CHROMIUM_ARGS, ROOT, chromium_available, free_port, full_screenshot, launch_browser, open_page,
     running_app, wait_until_idle,
 )

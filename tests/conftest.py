@@ -29,7 +29,7 @@ def demo_cache_dir(config, tmp_path_factory) -> Path:
     """The invented demo cache (`python -m nyap demo-cache`, deterministic), built into a temporary
     directory: what tests of demo-only features use (suppression, survey intervals, age groups,
     Liv & Hälsa examples). data/cache holds real figures."""
-    from nyap.data.demo import write_demo_cache
+    from nyap.ingest.demo import write_demo_cache
 
     target = tmp_path_factory.mktemp("demo-cache") / "cache"
     write_demo_cache(target, config)

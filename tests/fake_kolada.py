@@ -241,8 +241,8 @@ def refresh_from_fake(config, target: Path, faults: Faults | None = None, start_
     import os
     import shutil
 
-    from nyap.data.kolada import KoladaClient
-    from nyap.data.refresh import refresh
+    from nyap.ingest.kolada import KoladaClient
+    from nyap.ingest.refresh import refresh
 
     if start_from is not None:
         shutil.copytree(start_from, target)

@@ -107,9 +107,12 @@ def test_the_small_trend_line_breaks_at_a_missing_year_and_says_its_numbers():
 
 
 def test_the_profile_shows_a_trend_line_per_goal(config, demo_cache):
-    from nyap.ui.pages import _profile
+    from nyap.present.tables import profile_html
+    from nyap.serving.page_registry import page_for_challenge
 
     store = ResultStore(demo_cache, config)
     year = max(store.years)
-    html = _profile(store, year, None, "1715", ("T",), (), "goals", None, None)
+    html = profile_html(config, store.overview_evaluations(year), "1715", "Kil", ("T",), {},
+                        page_for_challenge(config), year, "goals", None, None,
+                        trends=store.profile_trends(year, None, "1715", ("T",)))
     assert html.count('class="nyap-spark"') >= 15 and 'alt="Utveckling ' in html

@@ -9,7 +9,7 @@ from nyap.rules.goals import load_goals
 
 REGION = load_goals(DEFAULT_GOALS_FILE).region
 COUNTY, COUNTRY, COUNTY_GROUP, MUNICIPALITIES = REGION.county, REGION.country, REGION.group, REGION.municipalities
-from nyap.data.demo import SPECS, build_demo_cache
+from nyap.ingest.demo import SPECS, build_demo_cache
 
 
 def test_generator_is_deterministic_and_matches_the_shipped_cache(config, demo_cache):

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from nyap.serving.replicas import NGINX, Replicas
+from nyap.ops.replicas import NGINX, Replicas
 
 from .browser import PAGES, chromium_available, launch_browser, open_page
 from .conftest import IN_CI

@@ -127,7 +127,7 @@ def _poisoned_goals(tmp_path):
 
 def _poisoned_cache(tmp_path, config_path):
     from nyap.rules.goals import load_goals
-    from nyap.data.livhalsa import import_extract
+    from nyap.ingest.livhalsa import import_extract
 
     cache_dir = tmp_path / "cache"
     shutil.copytree(DEFAULT_CACHE_DIR, cache_dir)

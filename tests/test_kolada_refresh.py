@@ -14,8 +14,8 @@ import pytest
 
 from nyap import PROJECT_ROOT
 from nyap.data.cache import load_cache
-from nyap.data.kolada import KoladaClient, KoladaError, chunks
-from nyap.data.refresh import refresh
+from nyap.ingest.kolada import KoladaClient, KoladaError, chunks
+from nyap.ingest.refresh import refresh
 
 from .fake_kolada import fake_kolada
 from .processes import GENEROUS, started
@@ -275,7 +275,7 @@ def test_connection_cut_mid_body_is_retried_then_reported(config, cache_dir):
 
 
 def test_a_real_survey_import_survives_a_refresh_of_the_demo_cache(config, cache_dir, tmp_path):
-    from nyap.data.livhalsa import import_extract
+    from nyap.ingest.livhalsa import import_extract
 
     extract = tmp_path / "lh2022.csv"
     extract.write_text("indikator;omrade_kod;ar;kon;aldersgrupp;andel;ki_nedre;ki_ovre;antal_svar\n"

@@ -11,7 +11,7 @@ import pytest
 
 from nyap import PROJECT_ROOT
 from nyap.data.cache import load_cache
-from nyap.data.livhalsa import ExtractError, import_extract, read_extract
+from nyap.ingest.livhalsa import ExtractError, import_extract, read_extract
 
 EXAMPLES = PROJECT_ROOT / "data" / "examples"
 HEADER = "indikator;omrade_kod;ar;kon;aldersgrupp;andel;ki_nedre;ki_ovre;antal_svar"
@@ -159,7 +159,7 @@ def test_binary_junk_and_old_excel_are_refused(tmp_path, config, cache_dir):
 
 
 def test_huge_file_is_refused_before_reading(tmp_path, config, cache_dir, monkeypatch):
-    import nyap.data.livhalsa as lh
+    import nyap.ingest.livhalsa as lh
 
     monkeypatch.setattr(lh, "MAX_BYTES", 10_000)
     big = write(tmp_path, HEADER + "\n" + "U01405;1780;2022;T;18-84;70;;;500\n" * 2000)

@@ -14,8 +14,8 @@ import pytest
 from nyap import DEFAULT_GOALS_FILE, PROJECT_ROOT
 from nyap.data.cache import load_cache
 from nyap.rules.goals import GoalsError, load_goals
-from nyap.data.kolada import KoladaClient
-from nyap.data.refresh import refresh
+from nyap.ingest.kolada import KoladaClient
+from nyap.ingest.refresh import refresh
 from nyap.data.region import counties, region_for
 
 from .fake_kolada import Faults, fake_kolada

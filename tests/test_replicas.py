@@ -18,8 +18,8 @@ from nyap import DEFAULT_CACHE_DIR
 from nyap.data.cache import load_cache, write_cache
 import time
 
-from nyap.serving.replicas import NGINX, Replicas, render_site
-from nyap.ui.client import WidgetState, connect
+from nyap.ops.replicas import NGINX, Replicas, render_site
+from nyap.ops.client import WidgetState, connect
 
 from .conftest import IN_CI
 from .processes import GENEROUS
@@ -70,8 +70,8 @@ def test_a_replica_that_dies_is_started_again_and_serving_goes_on(tmp_path):
     import sys
 
     from nyap import PROJECT_ROOT
-    from nyap.serving.browser import stop_group
-    from nyap.serving.replicas import free_port
+    from nyap.ops.browser import stop_group
+    from nyap.ops.replicas import free_port
 
     port = free_port()
     log = tmp_path / "serve.log"

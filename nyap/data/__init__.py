@@ -1,2 +1,2 @@
-"""Where the numbers come from and where they are kept: the region, the cache, Kolada, the
-Liv & Hälsa import, the demo data."""
+"""Where the numbers are kept and what they refer to: the cache, areas and the region, the
+suppression and formula rules every input and export shares. Imports nothing above it."""

@@ -60,7 +60,7 @@ class Region:
         return {self.county: "county", self.country: "country", self.group: "group"}.get(code, "")
 
     def fetch_codes(self) -> list[str]:
-        """The areas a refresh asks Kolada for (the group on its own, see nyap/data/refresh.py)."""
+        """The areas a refresh asks Kolada for (the group on its own, see nyap/ingest/refresh.py)."""
         return [*self.municipalities, self.county, self.country]
 
     def area_rows(self, names: dict[str, str] | None = None) -> list[dict]:
@@ -105,12 +105,3 @@ def region_for(county: str, group: str | None = None) -> Region:
     prefix = county[-2:]
     munis = {code: name for code, name, kind in _all_areas() if kind == "K" and code[:2] == prefix}
     return Region(county, names[county], dict(sorted(munis.items())), group or None)
-
-
-def configured_region() -> Region:
-    """The region of the goals file in use (NYAP_GOALS_FILE or the project's goals.toml), for the
-    demo data and the import when no configuration is passed in."""
-    from nyap import goals_file
-    from nyap.rules.goals import load_goals  # here, not at the top: the goals module imports this one
-
-    return load_goals(goals_file()).region

@@ -610,3 +610,11 @@ def load_goals(path: Path | str) -> GoalsConfig:
     except UnicodeDecodeError as exc:
         raise GoalsError([f"{path}: filen är inte UTF-8 ({exc})."]) from exc
     return parse_goals(text, path.name)
+
+
+def configured_region() -> Region:
+    """The region of the goals file in use (NYAP_GOALS_FILE or the project's goals.toml), for the
+    demo data and the import when no configuration is passed in."""
+    from nyap import goals_file
+
+    return load_goals(goals_file()).region

@@ -1,2 +1,2 @@
-"""Serving many users: the shared result store, the filters and their links, the page registry,
-replicas, and the browser helpers."""
+"""The web app's shared state: the result store, the report workers, the filters and their links,
+the page registry, the presentation's talk file. No Streamlit here."""

@@ -24,6 +24,9 @@ OVERVIEW = "Översikt"
 ABOUT = "Om data"
 PRESENTATION = "Presentation"  # one view at a time for a room (nyap/ui/presentation.py)
 
+# what the app's own error box says when a page fails (the websocket client recognises it)
+PAGE_ERROR = "Något gick fel när sidan skulle visas."
+
 
 @dataclass(frozen=True)
 class Page:

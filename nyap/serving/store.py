@@ -32,8 +32,9 @@ from nyap.rules.equality import gender_gap_over_time, spread_over_time
 from nyap.rules.evaluation_table import CombinedEvaluations, EvaluationTable
 from nyap.rules.goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
 from nyap.rules.goals import Goal, GoalsConfig
+from nyap.present.sparkline import sparkline
 from nyap.present.views import (
-    FocusItem, GoalView, all_focus_items, challenge_age_groups, focus_age_group, goal_view,
+    FocusItem, GoalView, all_focus_items, challenge_age_groups, focus_age_group, focus_items, goal_view,
 )
 
 
@@ -206,6 +207,35 @@ class ResultStore:
                                         municipalities=m.municipalities if mean else None)
 
         return self._extra.get(("gender_gap", item.key, as_of, age_group, area), compute)
+
+    def profile_trends(self, year: int, age_group: str | None, area: str, genders: tuple[str, ...]) -> dict:
+        """The area's series per goal measure and sex up to the year, as the profile's small trend
+        lines: {(challenge, focus item key, sex): (image data URI, text)}. A hidden value stays
+        hidden and a year without a value is a gap (sparkline)."""
+        def compute() -> dict:
+            out = {}
+            for ch in self.config.challenges:
+                for item in focus_items(self.config, ch.name):
+                    em = self.measure(item.goal, item.track, self.age_group_on(ch.name, item, age_group))
+                    mine = em.values_by_area.get(area)
+                    if mine is None:
+                        continue
+                    mine = mine[mine["year"] <= year]
+                    for g in genders:
+                        rows = mine[mine["gender"] == g]
+                        if rows.empty:
+                            continue
+                        by_year = rows.groupby("year")["value"].last()
+                        by_year = by_year.where(~rows.groupby("year")["suppressed"].any())
+                        years = range(int(by_year.index.min()), int(by_year.index.max()) + 1)
+                        points = [(y, None if pd.isna(by_year.get(y)) else float(by_year[y]))
+                                  for y in years if y in em.published_years]
+                        spark = sparkline(points)
+                        if spark:
+                            out[(ch.name, item.key, g)] = spark
+            return out
+
+        return self._extra.get(("profile_trends", year, age_group, area, genders), compute)
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """A shared, bounded memo for other per-selection results (e.g. rendered tables)."""

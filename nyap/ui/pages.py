@@ -14,13 +14,12 @@ from nyap.data.geometry import GeometryError, county_features
 from nyap.present.catalogue import indicator_catalogue, method_notes
 from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.search import find
-from nyap.present.sparkline import sparkline
 from nyap.present.charts import MAP_MODES, for_area, map_chart
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
 from nyap.rules.statuses import STATUS_LABELS
-from nyap.serving.page_registry import PRESENTATION, page_by_key, page_for_challenge
+from nyap.serving.page_registry import PAGE_ERROR, PRESENTATION, page_by_key, page_for_challenge
 from nyap.serving.presentation import CHARTS, Step
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
 from nyap.present.tables import (
@@ -44,7 +43,6 @@ from nyap.ui.scaffold import (
 )
 
 
-PAGE_ERROR = "Något gick fel när sidan skulle visas."
 
 # A constant script (no outside text): scroll to the goal in focus once, after the page has drawn.
 SCROLL_TO_FOCUS = """<script>
@@ -494,32 +492,7 @@ def _profile(store: ResultStore, year: int, age, area: str, genders: tuple, link
              statuses: frozenset | None, challenge: str | None) -> str:
     return profile_html(store.config, store.overview_evaluations(year, age), area, store.region.names()[area], genders,
                         dict(link), page_for(store.config), year, order, statuses, challenge,
-                        trends=store.call(_trends, year, age, area, genders))
-
-
-def _trends(store: ResultStore, year: int, age, area: str, genders: tuple) -> dict:
-    """The area's series per goal measure and sex, as small trend lines for the profile."""
-    out = {}
-    for ch in store.config.challenges:
-        for item in focus_items(store.config, ch.name):
-            em = store.measure(item.goal, item.track, store.age_group_on(ch.name, item, age))
-            published = em.published_years
-            mine = em.values_by_area.get(area)
-            if mine is None:
-                continue
-            mine = mine[mine["year"] <= year]
-            for g in genders:
-                rows = mine[mine["gender"] == g]
-                if rows.empty:
-                    continue
-                by_year = rows.groupby("year")["value"].last()
-                by_year = by_year.where(~rows.groupby("year")["suppressed"].any())  # hidden stays hidden
-                years = range(int(by_year.index.min()), int(by_year.index.max()) + 1)
-                points = [(y, None if pd.isna(by_year.get(y)) else float(by_year[y])) for y in years if y in published]
-                spark = sparkline(points)
-                if spark:
-                    out[(ch.name, item.key, g)] = spark
-    return out
+                        trends=store.profile_trends(year, age, area, genders))
 
 
 def _profile_controls(config: GoalsConfig) -> tuple[str, frozenset | None, str | None]:

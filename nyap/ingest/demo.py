@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from nyap.data.cache import NO_AGE_GROUP, Cache, write_cache
-from nyap.rules.goals import GoalsConfig
-from nyap.data.region import Region, configured_region
+from nyap.rules.goals import GoalsConfig, configured_region
+from nyap.data.region import Region
 
 SEED = 20170522
 YEARS = range(2010, 2025)
@@ -295,7 +295,7 @@ def write_example_files(folder: Path, region: Region | None = None) -> list[Path
 
 def generate_survey(min_n: int, region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The demo cache's survey rows: the example extract through the real import pipeline."""
-    from nyap.data.livhalsa import Extract, extract_observations, validate_rows
+    from nyap.ingest.livhalsa import Extract, extract_observations, validate_rows
 
     rows, indicators = example_extract(region=region)
     valid = validate_rows(rows.astype(object), list(range(2, len(rows) + 2)), "exempel", set(indicators["id"]),

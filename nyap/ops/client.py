@@ -17,7 +17,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from nyap.ui.pages import PAGE_ERROR
+from nyap.serving.page_registry import PAGE_ERROR
 
 CLICK_TIMEOUT = 60.0
 ERROR_TEXT = PAGE_ERROR  # the app's own Swedish error box says this

@@ -26,8 +26,8 @@ import pandas as pd
 
 from nyap.data.formulas import looks_like_formula
 from nyap.data.cache import Cache, load_cache, write_cache
-from nyap.data.region import Region, configured_region
-from nyap.rules.goals import GoalsConfig
+from nyap.data.region import Region
+from nyap.rules.goals import GoalsConfig, configured_region
 from nyap.data.suppression import apply_suppression, normal_ci
 
 REQUIRED = ("indikator", "omrade_kod", "ar", "kon", "aldersgrupp", "andel", "antal_svar")

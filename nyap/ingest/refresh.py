@@ -19,7 +19,7 @@ import pandas as pd
 
 from nyap.data.cache import NO_AGE_GROUP, Cache, CacheError, load_cache, write_cache
 from nyap.rules.goals import GoalsConfig
-from nyap.data.kolada import KoladaClient, KoladaError
+from nyap.ingest.kolada import KoladaClient, KoladaError
 
 ENDED_TITLE = re.compile(r"\(-\s*(\d{4})\)\s*$")
 SURVEY_SOURCES = ("livhalsa", "regional")
