@@ -241,6 +241,30 @@ def test_a_goal_without_county_data_is_not_called_county_only(real_kil_report):
     assert "Kolada-typ L" not in why and "inga värden" in why.lower()
 
 
+def test_county_only_is_one_rule_in_the_app_and_the_report(real_kil_report, config, demo_cache):
+    """The report's first page says "Finns bara för länet" exactly for the goal measures the app's
+    matrix and profile call county-only (evaluation_table.county_only), in the app's words: on the
+    whole real extract (none there: karies and the patient surveys have no values at all) and on
+    the demo data (five regions-only measures with county values)."""
+    from nyap.present.tables import COUNTY_ONLY
+
+    demo = ResultStore(demo_cache, config)
+    for store, page, expected in (real_kil_report + (0,), (demo, report_html(demo, "1715"), 5)):
+        ev = store.overview_evaluations(max(store.years), None)
+        assert "Kolada-typ L)" not in page.split("<h2", 1)[0]  # the old report-only wording
+        said_county_only = 0
+        for ch in config.challenges:
+            for item in focus_items(config, ch.name):
+                rows = re.findall(rf'<tr data-goal="{re.escape(item.key)}" data-challenge="{re.escape(ch.name)}"'
+                                  r"[^>]*>(.*?)</tr>", page)
+                if not rows:
+                    continue  # listed once, under its first challenge
+                said = any(COUNTY_ONLY in r for r in rows)
+                assert said == ev.county_only(item.goal.id, item.track, ch.name), (ch.name, item.key)
+                said_county_only += said
+        assert said_county_only == expected
+
+
 def test_a_goal_with_identical_figures_on_several_pages_is_listed_once(real_kil_report, config):
     """God hälsa is on three challenge pages; without age groups in the data the three rows on
     the first page would be the same figures three times: it is listed once, under its first

@@ -26,6 +26,7 @@ from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, file_slug, fmt_
 from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, key_numbers
 from nyap.present.summary import headline_rows, summary_sentence
 from nyap.present.missing import missing_data_note, missing_data_notes
+from nyap.present.tables import COUNTY_ONLY
 from nyap.present.views import (
     FocusItem, GoalView, caveats, focus_items, repeated_in, shown_gender, source_line, why_no_municipalities,
 )
@@ -124,7 +125,8 @@ def _chart_png(view: GoalView, area: str, genders: tuple[str, ...], names: dict[
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii"), result.alt_text
 
 
-def _summary_table(store, area: str, sections: list[GoalSection], repeated: set[tuple[str, str]] = frozenset()) -> str:
+def _summary_table(store, area: str, sections: list[GoalSection], repeated: set[tuple[str, str]] = frozenset(),
+                   ev=None) -> str:
     """Page one: every goal with the area's status and remaining distance beside the county's.
     `repeated` (views.repeated_focus_items): a goal on several challenge pages with identical
     figures there is listed once, under its first challenge."""
@@ -148,12 +150,11 @@ def _summary_table(store, area: str, sections: list[GoalSection], repeated: set[
                 if own:
                     cells += [f'<td class="num">{esc(_latest(s, area, g))}</td>', f"<td>{_status(own[0])}</td>"]
                 else:
-                    # L-type KPIs exist only for the county; otherwise the municipality simply has no data
-                    # ...but a goal without a county value either is not "county only": it has no data
-                    county_only = (any(m.get("kpi_type") == "L" for m in s.view.indicators)
-                                   and bool(ref) and ref[0].status != "no_data")
+                    # "county only" is the app's rule (evaluation_table.county_only: values for the
+                    # county, none for a municipality), in the app's words; otherwise no data
+                    county_only = ev is not None and ev.county_only(s.item.goal.id, s.item.track, s.challenge)
                     cells += ['<td class="num">–</td>',
-                              '<td class="note">Bara länet (Kolada-typ L)</td>' if county_only
+                              f'<td class="note">{esc(COUNTY_ONLY)}</td>' if county_only
                               else f"<td>{_status(key_numbers(s.view.goal, None, '', g, s.view.as_of, 0))}</td>"]
             k = ref[0] if ref else None
             cells += [f'<td class="num">{esc(_latest(s, s.view.reference_code, g))}</td>',
@@ -281,7 +282,7 @@ def report_html(store, area: str, as_of: int | None = None) -> str:
     out.append(f'<p class="lead">{esc(headline)}</p>')
     out.append('<p class="note">Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll. '
                "Status och återstående avstånd räknas som i appen (samma regler, samma data).</p>")
-    out.append(_summary_table(store, area, sections, repeated_in(config, ev)))
+    out.append(_summary_table(store, area, sections, repeated_in(config, ev), ev))
     missing = missing_data_notes(cache, config)
     if missing:
         out.append('<ul class="notes missing">' + "".join(f"<li>{esc(config.goal(g).text)}: {esc(n)}</li>"
