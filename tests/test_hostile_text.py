@@ -103,11 +103,17 @@ def test_a_line_break_inside_a_cell_cannot_start_a_formula_row():
 
     from nyap.data.formulas import looks_like_formula
 
-    titles = ["Andel elever\r=cmd|' /C calc'!A0", "'\r=1+1", "två\nrader\r\n@SUM(A1)", "Vanlig"]
-    text = table_csv(pd.DataFrame({"Titel": titles, "Värde": [1.0, 2.0, 3.0, 4.0]}), notice="Källa\r=2+2").decode("utf-8-sig")
+    titles = ["Andel elever\r=cmd|' /C calc'!A0", "'\r=1+1", "två\nrader\r\n@SUM(A1)", "rad\n=2+2",
+              "x\t=3+3", "\t=4+4", "\r=5+5", "Vanlig"]
+    from nyap.data.formulas import neutralise
+
+    text = table_csv(pd.DataFrame({"Titel": titles, "Värde": [float(i) for i in range(len(titles))]}),
+                     notice="Källa\r=2+2").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))  # any "\r" or "\n" ends a row
     assert len(rows) == 2 + len(titles)  # the notice, the header, one row per title
-    assert [r[0] for r in rows[2:]] == titles  # each title one cell, as it was
+    # each title one cell, as it was (one that begins with a tab or CR is also made text)
+    assert [r[0] for r in rows[2:]] == [neutralise(t) for t in titles]
+    assert rows[2 + titles.index("\t=4+4")][0] == "'\t=4+4" and rows[2 + titles.index("\r=5+5")][0] == "'\r=5+5"
     assert rows[0] == ["# Källa =2+2"] and not looks_like_formula(rows[0][0])
 
 
