@@ -105,8 +105,17 @@ SLOW_TESTS = {
 }
 
 
+# the tests that drive Chromium (all of them slow too): `-m browser` runs only these
+BROWSER_MODULES = {"test_browser", "test_accessibility", "test_compare_browser", "test_headers"}
+BROWSER_TESTS = {"test_no_input_becomes_markup_on_any_page", "test_the_sample_talk_steps_by_keyboard",
+                 "test_a_goal_link_opens_at_the_goal_in_focus"}
+SLOW_TESTS |= BROWSER_TESTS | {"test_an_odd_link_gets_the_link_notice_not_the_generic_error"}
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]
-        if module in SLOW_MODULES or item.originalname in SLOW_TESTS:
+        if module in SLOW_MODULES or module in BROWSER_MODULES or item.originalname in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+        if module in BROWSER_MODULES or item.originalname in BROWSER_TESTS:
+            item.add_marker(pytest.mark.browser)
