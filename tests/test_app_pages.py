@@ -340,3 +340,16 @@ def test_women_and_men_with_a_long_municipality_name(tmp_path, monkeypatch):
     long = "alla-mal-" + areas.loc[areas["code"] == "1715", "name"].iloc[0]
     women, men = file_slug(f"{long}-Kvinnor-2022"), file_slug(f"{long}-Män-2022")
     assert women != men and women.endswith("kvinnor-2022") and men.endswith("man-2022") and len(women) <= 60
+
+
+def test_the_women_men_gap_is_said_once_on_the_life_expectancy_page():
+    """Medellivslängd has the gap as its own measure (gender_gap = true): the page says the gap
+    once, with its status, not a second time in another format under "Jämlikhet över tid"."""
+    goal = CONFIG.goal("medellivslangd")
+    page = goal.challenges[0].name
+    for area in ("1715", "0017"):
+        at = open_app(page, {"kommun": area, "mal": "medellivslangd"})
+        assert_clean(at)
+        said = [m.value for m in at.markdown if "Skillnaden mellan kvinnor och män" in m.value]
+        assert len(said) == 1, (area, said)
+        assert "målet är att skillnaden ska minska" in said[0]

@@ -190,9 +190,10 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
         show_chart(charts.bars, "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")
         show_chart(charts.gap, "gap", ctx.cache.is_demo, f"{stem}-malgap")
         _map(ctx, view, store, source, stem)
-    if goal.gender_gap and not view.gap_evaluations.empty:
-        _gender_gap_summary(ctx, view)
-    _equality(ctx, view, store)
+    # the women–men gap is said once: as the goal's own measure where the goal has one (with its
+    # status), otherwise in the equality section
+    gap_said = bool(goal.gender_gap and not view.gap_evaluations.empty) and _gender_gap_summary(ctx, view)
+    _equality(ctx, view, store, gender_gap=not gap_said)
 
 
 def _map(ctx: PageContext, view: GoalView, store: ResultStore, source: str, stem: str) -> None:
@@ -223,9 +224,10 @@ def _county_map(store: ResultStore, item_key: str, as_of: int, age, gender: str,
                      county_features(store.config.meta.county), mode)
 
 
-def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
-    """Equality over time: the spread between the municipalities and the women–men gap (the
-    strategy's aim that differences shall shrink); the rules are in Om data."""
+def _equality(ctx: PageContext, view: GoalView, store: ResultStore, gender_gap: bool = True) -> None:
+    """Equality over time: the spread between the municipalities and (`gender_gap`, unless the goal
+    said it already) the women–men gap: the strategy's aim that differences shall shrink; the rules
+    are in Om data."""
     spreads = store.spreads(view.item, view.as_of, view.age_group or None)
     lines = []
     if view.has_municipalities:
@@ -235,7 +237,7 @@ def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
                       enumerate(spread_sentences(change, view.goal.value_unit, ctx.names, view.region.size,
                                                  view.values, g))]
     code = ctx.filters.area if view.has_municipalities and not ctx.county_view else view.reference_code
-    gap = store.gender_gap(view.item, view.as_of, view.age_group or None, code) if code else None
+    gap = store.gender_gap(view.item, view.as_of, view.age_group or None, code) if code and gender_gap else None
     if gap is not None and gap.verdict != "no_data":
         where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
         lines.append(gap_change_sentence(gap, where, view.goal.value_unit))
@@ -263,16 +265,19 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
                          unsafe_allow_html=True)
 
 
-def _gender_gap_summary(ctx: PageContext, view: GoalView) -> None:
+def _gender_gap_summary(ctx: PageContext, view: GoalView) -> bool:
+    """The goal's own women–men gap measure for the area, with its status; False when the area
+    has none (the equality section then says what it can)."""
     gap = view.gap_evaluations
     code = ctx.filters.area if not ctx.county_view else view.reference_code
     rows = gap[gap["area_code"] == code]
     if rows.empty:
-        return
+        return False
     r = rows.iloc[0].to_dict()
     where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
     st.markdown(md(gender_gap_sentence(r, where, view.goal.value_unit)) + " "
                 + status_html(r["status"]) + " (målet är att skillnaden ska minska)", unsafe_allow_html=True)
+    return True
 
 
 def presentation_links(config: GoalsConfig, ctx: PageContext, charts: list[str]) -> str:
