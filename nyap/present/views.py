@@ -1,6 +1,6 @@
 """What a page shows, as plain data: goal views, the compact goal list, the overview matrix.
 
-Pages call these and draw; charts.py turns them into Altair charts. No Streamlit here.
+Pages call these and draw; the charts package turns them into Altair charts. No Streamlit here.
 """
 
 from __future__ import annotations

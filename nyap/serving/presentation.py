@@ -25,12 +25,16 @@ from nyap.problems import ProblemsError, toml_where
 from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
 from nyap.serving.filters import BY_FIELD, GENDERS, Filters, to_query
+from nyap.present.charts.registry import BARS, BY_LINK, GAP, SLIDES, TREND
 from nyap.serving.page_registry import OVERVIEW
 
 DEFAULT_PRESENTATION_FILE = PROJECT_ROOT / "presentation.toml"
 
 # chart key -> Swedish name (the link's "diagram" value is the key)
-CHARTS = {"trend": "över tid", "kommuner": "alla kommuner", "malgap": "målgap", "oversikt": "översikt/profil"}
+# what a step can show: each chart kind that can be a slide (its link value and words from the
+# chart registry), and the overview or a municipality's profile
+OVERVIEW_CHART = "oversikt"
+CHARTS = {**{k.link_value: k.label for k in SLIDES}, OVERVIEW_CHART: "översikt/profil"}
 STEP_FIELDS = {"page", "goal", "chart", "municipality", "sex", "age_group", "year", "heading", "takeaway"}
 # a step's field -> its link parameter: the pages' own names (nyap/serving/filters.py) plus the page and the chart
 LINK_KEYS = {"page": "sida", "chart": "diagram", "municipality": BY_FIELD["area"].key, "sex": BY_FIELD["gender"].key,
@@ -88,18 +92,18 @@ def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None,
     if page != OVERVIEW and page not in challenges:
         problems.append(f"{where}: page = {page!r} finns inte (välj {OVERVIEW!r} eller en utmaning: "
                         f"{', '.join(sorted(challenges))}).")
-    chart = str(raw.get("chart", "oversikt" if page == OVERVIEW else "trend"))
+    chart = str(raw.get("chart", OVERVIEW_CHART if page == OVERVIEW else TREND.link_value))
     if chart not in CHARTS:
         problems.append(f"{where}: chart = {chart!r} finns inte (välj {', '.join(CHARTS)}).")
-    elif page == OVERVIEW and chart != "oversikt":
+    elif page == OVERVIEW and chart != OVERVIEW_CHART:
         problems.append(f"{where}: översikten visas med chart = \"oversikt\" (tabellen över alla mål).")
     goal = raw.get("goal")
-    if page in challenges and chart != "oversikt":
+    if page in challenges and chart != OVERVIEW_CHART:
         keys = [i.key for i in focus_items(config, page)]
         goal = str(goal) if goal is not None else keys[0]
         if goal not in keys:
             problems.append(f"{where}: goal = {goal!r} finns inte på sidan {page} (välj {', '.join(keys)}).")
-    elif goal is not None and chart == "oversikt":
+    elif goal is not None and chart == OVERVIEW_CHART:
         goal = None  # the overview/profile shows every goal
     area = str(raw.get("municipality", config.meta.county))
     region = config.region
@@ -218,15 +222,15 @@ def years_phrase(as_of: int, years) -> str:
     return f"Läget per {as_of} · Senaste {'värde' if len(found) == 1 else 'värden'} {shown}"
 
 
-def _latest_years(view, step_chart: str, area: str, genders: tuple[str, ...]) -> set:
+def _latest_years(view, kind: str, area: str, genders: tuple[str, ...]) -> set:
     """The years of the figures a chart step shows: the last year of each line (trend), the year
     of the bars (all municipalities), or each row's latest value (goal gap)."""
     from nyap.present.views import latest_values_for_year
     from nyap.rules.goal_arithmetic import usable
 
-    if step_chart == "kommuner":
+    if kind == BARS.key:
         return {latest_values_for_year(view, view.as_of, genders)[1]}
-    if step_chart == "malgap":
+    if kind == GAP.key:
         ev = view.evaluations
         if ev.empty:
             return set()
@@ -247,7 +251,7 @@ def _latest_years(view, step_chart: str, area: str, genders: tuple[str, ...]) ->
 
 
 def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
-    """The step's chart drawn for the room (nyap/present/charts.py room_spec), or its table."""
+    """The step's chart drawn for the room (nyap/present/charts/room.py), or its table."""
     from nyap.present.charts import room_spec
     from nyap.present.export import room_svg
     from nyap.present.tables import matrix_html, profile_html
@@ -261,7 +265,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     names = region.names()
     area_label = region.county_name if step.area == config.meta.county else names.get(step.area, step.area)
     data_date = str(store.cache.manifest.get("created", ""))[:10]
-    if step.chart == "oversikt":
+    if step.chart == OVERVIEW_CHART:
         ev = store.overview_evaluations(year, step.age_group if step.age_group in store.age_groups else None)
         gender = step.gender if step.gender != "KM" else "T"
         link = to_query(Filters(area=step.area, gender=gender, year=year), include_goal=False)
@@ -290,18 +294,18 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     genders = ("K", "M") if gender == "KM" else (gender,)
     source = source_line(view, store.cache.is_demo, data_date, store.cache.source_label)
     charts = store.goal_charts(view, step.area, genders, names, source)
-    result = {"trend": charts.trend, "kommuner": charts.bars, "malgap": charts.gap}[step.chart]
-    if result is None and step.chart != "trend":
+    kind = BY_LINK[step.chart]
+    result = getattr(charts, kind.key)
+    if result is None and kind is not TREND:
         notices.append("Målet har inga värden per kommun; visar utvecklingen över tid.")
         result = charts.trend
     heading = step.heading or f"{item.label} – {area_label}"
     if result is None:
         return StepView(heading, step.takeaway, "table", "", "Det finns inga värden att visa.", source, tuple(notices),
                         years_phrase(year, []))
-    shown_chart = step.chart if result is not charts.trend else "trend"
-    years = years_phrase(year, _latest_years(view, shown_chart, step.area, genders))
-    height = {"trend": 640, "kommuner": 700, "malgap": 780}[step.chart if result is not charts.trend else "trend"]
-    svg = room_svg(room_spec(result.spec, height))
+    shown = kind if result is not charts.trend else TREND
+    years = years_phrase(year, _latest_years(view, shown.key, step.area, genders))
+    svg = room_svg(room_spec(result.spec, shown.room_height))
     meta = result.layout.get("usermeta", {})
     subtitle = " ".join(meta.get("heading", [])[-1:])
     # the chart's reading notes (what the lines and marks are) follow the source line

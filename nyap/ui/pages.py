@@ -15,12 +15,13 @@ from nyap.present.catalogue import indicator_catalogue, method_notes
 from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.search import find
 from nyap.present.charts import MAP_MODES, for_area, map_chart
+from nyap.present.charts.registry import MAP, kinds_for
 from nyap.serving.filters import BY_FIELD, session_key, to_query
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.rules.goals import GoalsConfig
 from nyap.rules.statuses import STATUS_LABELS
 from nyap.serving.page_registry import PAGE_ERROR, PRESENTATION, page_by_key, page_for_challenge
-from nyap.serving.presentation import CHARTS, Step
+from nyap.serving.presentation import CHARTS, OVERVIEW_CHART, Step
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
 from nyap.present.tables import (
     PROFILE_ORDERS, frame_html, page_href, goal_list_html, legend_html, matrix_html, overview_frame, profile_html, status_html,
@@ -177,19 +178,18 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
         st.caption("ℹ " + md(note))
     _key_numbers(ctx, view)
 
-    charts_shown = ["trend"] + (["kommuner", "malgap"] if view.has_municipalities else [])
-    st.html(presentation_links(store.config, ctx, charts_shown))
+    st.html(presentation_links(store.config, ctx, [k.link_value for k in kinds_for(view.has_municipalities, True)]))
     source = cache_source_line(view, ctx.cache)
     genders = f.genders
     stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
     charts = store.goal_charts(view, f.area, genders, ctx.names, source, f.compare)
     if f.compare and len(genders) > 1:
         st.caption("Jämförda kommuner markeras i diagrammet över alla kommuner; över tid visas de med ett kön i taget.")
-    show_chart(charts.trend, "trend", ctx.cache.is_demo, f"{stem}-over-tid")
-    if view.has_municipalities:
-        show_chart(charts.bars, "bars", ctx.cache.is_demo, f"{stem}-alla-kommuner")
-        show_chart(charts.gap, "gap", ctx.cache.is_demo, f"{stem}-malgap")
-        _map(ctx, view, store, source, stem)
+    for kind in kinds_for(view.has_municipalities):  # the registry's order: over time, all, goal gap, map
+        if kind is MAP:
+            _map(ctx, view, store, source, stem)
+        else:
+            show_chart(getattr(charts, kind.key), kind.key, ctx.cache.is_demo, f"{stem}-{kind.file_suffix}")
     # the women–men gap is said once: as the goal's own measure where the goal has one (with its
     # status), otherwise in the equality section
     gap_said = bool(goal.gender_gap and not view.gap_evaluations.empty) and _gender_gap_summary(ctx, view)
@@ -211,7 +211,7 @@ def _map(ctx: PageContext, view: GoalView, store: ResultStore, source: str, stem
         logging.getLogger("nyap").error("map: %s", exc)
         st.info("Kartan kan inte visas på den här servern (kartdata saknas); tabellen ovan visar samma värden.")
         return
-    show_chart(result, "map", ctx.cache.is_demo, f"{stem}-karta")
+    show_chart(result, MAP.key, ctx.cache.is_demo, f"{stem}-{MAP.file_suffix}")
 
 
 def _map_chart(store: ResultStore, item_key: str, as_of: int, age, area: str, gender: str, source: str, mode: str):
@@ -289,7 +289,7 @@ def presentation_links(config: GoalsConfig, ctx: PageContext, charts: list[str])
     links = []
     for chart in charts:
         step = Step(page=ctx.page_key, chart=chart, area=f.area, gender=f.gender,
-                    goal=f.goal if chart != "oversikt" else None, age_group=f.age_group, year=f.year)
+                    goal=f.goal if chart != OVERVIEW_CHART else None, age_group=f.age_group, year=f.year)
         links.append(f'<a href="{esc(page_href(page.url_path, step.query()))}" target="_self">'
                      f'{esc(CHARTS[chart])}</a>')
     return f'<p class="nyap-note">Visa i presentationsläge (helskärm för projektor): {" · ".join(links)}</p>'
@@ -334,7 +334,7 @@ def render_overview() -> None:
     missing = store.call(_missing_notes_html)
     if missing:
         st.html(missing)
-    st.html(presentation_links(config, ctx, ["oversikt"]))
+    st.html(presentation_links(config, ctx, [OVERVIEW_CHART]))
     for g in genders:
         # the matrix or the profile as data, for Excel (numbers as numbers, one row per goal and area)
         table = store.call(_overview_table, f.year, age, g, None if ctx.county_view else f.area)
