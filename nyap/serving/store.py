@@ -27,7 +27,7 @@ import pandas as pd
 
 from nyap.data.cache import Cache
 from nyap.serving.memo import Memo
-from nyap.present.charts import ChartResult, goal_gap_chart, municipalities_chart, trend_chart
+from nyap.present.charts.registry import kinds_for
 from nyap.rules.equality import gender_gap_over_time, spread_over_time
 from nyap.rules.evaluation_table import CombinedEvaluations, EvaluationTable
 from nyap.rules.goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
@@ -70,11 +70,14 @@ class EvaluatedMeasure:
         return frozenset(int(y) for y in values.loc[values["value"].notna(), "year"].unique())
 
 
-@dataclass(frozen=True)
-class GoalCharts:
-    trend: ChartResult | None
-    bars: ChartResult | None
-    gap: ChartResult | None
+class GoalCharts(dict):
+    """A goal view's charts for one selection, by chart kind (nyap/present/charts/registry.py):
+    `charts.trend`, `charts.bars`, … (None where the kind is not drawn)."""
+
+    def __getattr__(self, key: str):
+        if key.startswith("__"):
+            raise AttributeError(key)
+        return self.get(key)
 
 
 class ResultStore:
@@ -174,17 +177,14 @@ class ResultStore:
 
     def goal_charts(self, view: GoalView, area: str, genders: tuple[str, ...], names: dict[str, str],
                     source: str, compare: tuple[str, ...] = ()) -> GoalCharts:
-        """The goal in focus's three charts for one selection, built once for everyone."""
+        """The goal in focus's charts for one selection (every kind in the chart registry with a
+        builder), built once for everyone."""
         is_demo = self.cache.is_demo
         key = (view.item.key, view.as_of, view.age_group, area, genders, source, compare)
 
         def compute() -> GoalCharts:
-            trend = trend_chart(view, area, genders, names, source, is_demo, compare=compare)
-            if not view.has_municipalities:
-                return GoalCharts(trend, None, None)
-            return GoalCharts(trend, municipalities_chart(view, view.as_of, area, genders, names, source, is_demo,
-                                                          compare),
-                              goal_gap_chart(view, area, genders, names, source, is_demo))
+            return GoalCharts({kind.key: kind.build(view, area, genders, names, source, is_demo, compare)
+                               for kind in kinds_for(view.has_municipalities) if kind.build is not None})
 
         return self._charts.get(key, compute)
 

@@ -1,11 +1,18 @@
 """Every chart kind of a goal page, once: its one name, what it is called, its value in a slide
-link or talk file, its download suffix, its height on a slide, and whether it can be a slide.
-The goal page, the presentation (links, talk files, room sizes), the exports and the schema test
+link or talk file, its download suffix, its height on a slide, and its builder. The goal page, the
+shared store, the presentation (links, talk files, room sizes), the exports and the schema test
 read this table; a new kind is a module beside this one plus one entry here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from nyap.present.charts import goal_gap, municipalities, trend
+
+# a goal view's chart for one selection: (view, area, sexes, area names, source line, demo?,
+# compared municipalities) -> ChartResult | None
+Builder = Callable[..., object]
 
 
 @dataclass(frozen=True)
@@ -16,15 +23,23 @@ class ChartKind:
     file_suffix: str  # downloads: "<goal>-<area>-<year>-<suffix>.png"
     room_height: int | None = None  # the plot's height on a 1920×1080 slide; None: not a slide
     needs_municipalities: bool = False  # drawn only where the goal has municipality values
+    # None: drawn from other inputs by its own page section (the map: the shapes and a mode)
+    build: Builder | None = None
 
     @property
     def slide(self) -> bool:
         return self.room_height is not None
 
 
-TREND = ChartKind("trend", "över tid", "trend", "over-tid", room_height=640)
-BARS = ChartKind("bars", "alla kommuner", "kommuner", "alla-kommuner", room_height=700, needs_municipalities=True)
-GAP = ChartKind("gap", "målgap", "malgap", "malgap", room_height=780, needs_municipalities=True)
+TREND = ChartKind("trend", "över tid", "trend", "over-tid", room_height=640,
+                  build=lambda view, area, genders, names, source, is_demo, compare=():
+                  trend.trend_chart(view, area, genders, names, source, is_demo, compare=compare))
+BARS = ChartKind("bars", "alla kommuner", "kommuner", "alla-kommuner", room_height=700, needs_municipalities=True,
+                 build=lambda view, area, genders, names, source, is_demo, compare=():
+                 municipalities.municipalities_chart(view, view.as_of, area, genders, names, source, is_demo, compare))
+GAP = ChartKind("gap", "målgap", "malgap", "malgap", room_height=780, needs_municipalities=True,
+                build=lambda view, area, genders, names, source, is_demo, compare=():
+                goal_gap.goal_gap_chart(view, area, genders, names, source, is_demo))
 MAP = ChartKind("map", "karta", "karta", "karta", needs_municipalities=True)
 
 KINDS: tuple[ChartKind, ...] = (TREND, BARS, GAP, MAP)
