@@ -46,6 +46,16 @@ def test_the_proxy_sends_safe_headers_and_every_page_passes_its_policy():
                      "/Barnalivet/_stcore/metrics", "/_stcore/upload_file/x/y"):
             assert _status(r.url + path) == 404, path
         assert _status(r.url + "/_stcore/health") == 200 and _status(r.url + "/_stcore/host-config") == 200
+        # the app takes no uploads: a large request body is refused at the proxy
+        big = urllib.request.Request(r.url + "/", data=b"x" * (2 * 1024 * 1024), method="POST")
+        try:
+            urllib.request.urlopen(big, timeout=30)
+            refused = None
+        except urllib.error.HTTPError as exc:
+            refused = exc.code
+        except (ConnectionResetError, BrokenPipeError):  # closed by the proxy while the body was sent
+            refused = 413
+        assert refused == 413
 
         with launch_browser() as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 800})

@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from nyap.serving.page_registry import page_for_challenge
 from nyap.serving.presentation import (
@@ -135,6 +136,14 @@ def test_the_sample_talk_steps_by_keyboard(width, height, least, talk, tmp_path)
         page = browser.new_page(viewport={"width": width, "height": height})
         open_page(page, f"{base}/Presentation")
         page.evaluate(WATCH)
+        try:
+            wait_for_step(page, 1)
+        except PlaywrightTimeout:
+            # once in a CI run on a loaded machine the first render never came (the walk alone and
+            # the browser tests together passed): say what the page showed, then open it again once
+            print("step 1 not shown; the page said:", page.evaluate("() => document.body.innerText.slice(0, 600)"))
+            open_page(page, f"{base}/Presentation")
+            page.evaluate(WATCH)
         keys = ["PageDown", "ArrowRight", "PageDown", "ArrowRight"]
         for number in range(1, len(talk.steps) + 1):
             wait_for_step(page, number)

@@ -38,8 +38,15 @@ KEYS = """<script>
     if (t === "INPUT" || t === "TEXTAREA" || t === "SELECT") { return; }
     var key = ({ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev"})[e.key];
     if (!key) { return; }
-    var button = document.querySelector(".st-key-nyap_" + key + " button");
-    if (button && !button.disabled) { e.preventDefault(); button.click(); }
+    e.preventDefault();
+    // a press while the page is being redrawn (the button briefly missing or disabled) is kept
+    // and tried again for up to two seconds, not lost: the presenter presses once
+    var press = function (tries) {
+      var button = document.querySelector(".st-key-nyap_" + key + " button");
+      if (button && !button.disabled) { button.click(); }
+      else if (tries > 0) { setTimeout(function () { press(tries - 1); }, 100); }
+    };
+    press(20);
   });
 })();
 </script>"""
