@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from nyap.ops.browser import stop_group  # noqa: E402
 from nyap.ops.replicas import free_port, wait_healthy  # noqa: E402
-from nyap.ops.client import CLICK_TIMEOUT, Session, WidgetState, connect, warm_up  # noqa: E402
+from nyap.ui.client import CLICK_TIMEOUT, Session, WidgetState, connect, warm_up  # noqa: E402
 
 FLOOR_APP = '''
 import streamlit as st
@@ -473,24 +473,26 @@ def main() -> int:
                 rows.append(row)
         else:
             with server(args.app.resolve()) as (base, pid):
-                rows.append(run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed)))
-                if args.clear_cache:
-                    plain = rows[-1]
-                    print(HEADER + "\n" + fmt_row(plain), flush=True)
-                    row = run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed, clear_every=args.clear_cache))
-                    row["target"] = f"appen + clear_cache var {args.clear_cache:g} s"
+                plain = run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed))
+                rows.append(plain)
+
+                def variant(target: str, **extra) -> dict:
+                    """The same scenario with one more kind of visitor, printed below the plain run."""
+                    row = run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed, **extra))
+                    row["target"] = target
                     rows.append(row)
                     print(fmt_row(row), flush=True)
+                    return row
+
+                if args.clear_cache or args.reports:
+                    print(HEADER + "\n" + fmt_row(plain), flush=True)
+                if args.clear_cache:
+                    row = variant(f"appen + clear_cache var {args.clear_cache:g} s", clear_every=args.clear_cache)
                     print(f"  övrigas median / p95 med clear_cache mot utan: {row['median'] / plain['median']:.2f}× / "
                           f"{row['p95'] / plain['p95']:.2f}×".replace(".", ","), flush=True)
                 if args.reports:
-                    plain = rows[-1]
-                    print(HEADER + "\n" + fmt_row(plain), flush=True)
-                    row = run(run_scenario(base, pid, sc, is_floor=False, seed=args.seed, reports=args.reports))
-                    row["target"] = f"appen + {args.reports} rapporttryck"
-                    rows.append(row)
+                    row = variant(f"appen + {args.reports} rapporttryck", reports=args.reports)
                     waits = ", ".join(f"{w:.1f}".replace(".", ",") for w in row["reports"])
-                    print(fmt_row(row), flush=True)
                     print(f"  rapporterna: {len(row['reports'])} av {args.reports} klara, väntan {waits} s; "
                           f"fel: {row['report_errors'] or 'inga'}", flush=True)
                     print(f"  övrigas p95 med rapporter / utan: {row['p95'] / plain['p95']:.2f}×; "

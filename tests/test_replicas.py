@@ -19,7 +19,7 @@ from nyap.data.cache import load_cache, write_cache
 import time
 
 from nyap.ops.replicas import NGINX, Replicas, render_site
-from nyap.ops.client import WidgetState, connect
+from nyap.ui.client import WidgetState, connect
 
 from .conftest import IN_CI
 from .processes import GENEROUS

@@ -35,7 +35,7 @@ def test_the_served_app_lets_no_other_site_frame_and_drive_it_and_clear_cache_ch
 
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
-    from nyap.ops.client import WidgetState, connect
+    from nyap.ui.client import WidgetState, connect
 
     log = tmp_path / "server.log"
 

@@ -1,3 +1,3 @@
-"""Running and driving the app from outside: replicas behind nginx, a websocket client that warms
-and load-tests it, the browser helpers of the tests and screenshots. The top layer: nothing in
+"""Running and driving the app from outside: replicas behind nginx (warmed through nyap.ui.client,
+the one Streamlit-speaking client), the browser helpers of the tests and screenshots. The top layer: nothing in
 the app imports it."""

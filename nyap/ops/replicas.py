@@ -83,7 +83,7 @@ def warm(base: str, timeout: float = 120.0) -> bool:
     instead of 1,4 s; docs/BENCHMARKS.md). True when every page ran without an error."""
     import asyncio
 
-    from nyap.ops.client import warm_up
+    from nyap.ui.client import warm_up
 
     async def visit() -> bool:
         errors: list[str] = []
