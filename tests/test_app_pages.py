@@ -353,3 +353,32 @@ def test_the_women_men_gap_is_said_once_on_the_life_expectancy_page():
         said = [m.value for m in at.markdown if "Skillnaden mellan kvinnor och män" in m.value]
         assert len(said) == 1, (area, said)
         assert "målet är att skillnaden ska minska" in said[0]
+
+
+def test_the_women_men_gap_reads_the_same_in_the_app_and_the_report():
+    """One rule (nyap/rules/equality.py) and one sentence: the life-expectancy page and Aktuellt
+    perspektiv say the same gap, the same years and the same status, for Kil and for the county,
+    on the shipped real figures."""
+    import html
+    import re
+
+    from nyap import DEFAULT_CACHE_DIR
+    from nyap.data.cache import load_cache
+    from nyap.present.report import report_html
+    from nyap.rules.statuses import STATUS_LABELS
+    from nyap.serving.store import ResultStore
+
+    store = ResultStore(load_cache(DEFAULT_CACHE_DIR), CONFIG)
+    page = CONFIG.goal("medellivslangd").challenges[0].name
+    for area in ("1715", "0017"):
+        at = open_app(page, {"kommun": area, "mal": "medellivslangd"})
+        said = [m.value.replace("\\", "").replace("\u200b", "") for m in at.markdown
+                if "Skillnaden mellan kvinnor och män" in m.value]
+        assert len(said) == 1, (area, said)
+        app_sentence = re.search(r"Skillnaden mellan kvinnor och män \(.*? [–-] [a-zåäö]+\.", said[0]).group(0)
+        numbers = re.findall(r"\d+,\d+ \(\d{4}\)", app_sentence)
+        assert len(numbers) == 2, app_sentence  # baseline and latest, each with its year
+        report = html.unescape(re.sub(r"<[^>]+>", "", report_html(store, area)))
+        assert app_sentence in report, (area, app_sentence)
+        status = next(label for key, label in STATUS_LABELS.items() if label in said[0])
+        assert f"{app_sentence} " in report and status in report.split(app_sentence, 1)[1][:80], area

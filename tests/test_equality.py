@@ -80,7 +80,7 @@ def test_survey_noise_is_not_sold_as_difference():
                          "ci_low": [30.0, 34.0, 26.0, 32.0, 28.0], "ci_high": [50.0, 54.0, 46.0, 52.0, 48.0]})
     s = spread_at(rows, 2022)
     assert s.sd == pytest.approx(np.std(rows["value"], ddof=1))
-    assert s.noise_sd == pytest.approx(10 / 1.96)
+    assert s.noise_sd == pytest.approx(10 / statistics.NormalDist().inv_cdf(0.975), rel=1e-6)  # half-width / z
     assert s.true_sd == 0.0  # SD 3.16 is smaller than the noise 5.1
 
 

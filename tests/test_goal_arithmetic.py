@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from nyap.data.cache import NO_AGE_GROUP
+from nyap.rules.equality import gender_gap_over_time
 from nyap.rules.goal_arithmetic import (
-    COMPUTED_MEAN_CODE, county_reference, evaluate_all, evaluate_gender_gap, evaluate_goal,
+    COMPUTED_MEAN_CODE, baseline_year_among, county_reference, evaluate_all, evaluate_goal,
     evaluate_one, gender_gap, goal_values,
 )
 from nyap.rules.goals import parse_goals
@@ -131,11 +132,10 @@ def test_life_expectancy_gap_between_women_and_men(config, real_observations):
     gap = gender_gap(values)
     k22 = gap[(gap["area_code"] == "1780") & (gap["year"] == 2022)]["value"].iloc[0]
     assert k22 == pytest.approx(85.14 - 81.7)
-    ev = evaluate_gender_gap(values, goal, 2022)
-    row = ev[ev["area_code"] == "1780"].iloc[0]
+    change = gender_gap_over_time(values, goal, "1780", 2022)
     # gap 3.09 years (2017) -> 3.44 (2022): the gap grows, the goal moves the wrong way
-    assert row["baseline"] == pytest.approx(3.09) and row["latest"] == pytest.approx(3.44)
-    assert row["status"] == "wrong_way"
+    assert change.baseline == pytest.approx(3.09) and change.latest == pytest.approx(3.44)
+    assert change.verdict == "growing" and change.status == "wrong_way"
     women = evaluate_one(values, goal, 2022, "1780", "K")
     assert women.status == "right_way" and women.target is None and women.remaining is None
 
@@ -310,3 +310,9 @@ id = "X00001"
     values = obs([("1780", 2022, "T", 80.0), ("1780", 2024, "T", 80.5)])
     # tolerance 10 % of 6 = 0.6 in the second period: +0.5 is unchanged
     assert evaluate_one(values, goal, 2024, "1780").status == "unchanged"
+
+
+def test_the_baseline_year_is_the_nearest_within_two_years_earlier_on_a_tie():
+    assert baseline_year_among([2014, 2016, 2018, 2020], 2017) == 2016  # 2016 and 2018 tie: the earlier
+    assert baseline_year_among([2019, 2020], 2017) == 2019
+    assert baseline_year_among([2012, 2020], 2017) is None  # nothing within ±2: no baseline

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from nyap.data.cache import load_cache
-from nyap.present.prose import gap_change_sentence, key_numbers, spread_sentences
+from nyap.present.prose import gender_gap_sentence, key_numbers, spread_sentences
 from nyap.present.tables import matrix_html, overview_frame, profile_html, profile_rows
 from nyap.rules.goal_arithmetic import COMPUTED_MEAN_CODE
 from nyap.serving.page_registry import page_for_challenge
@@ -140,7 +140,7 @@ def test_the_county_gender_gap_compares_the_same_municipalities(store, config, r
     result = store.gender_gap(store.items["nyanlanda"], 2022, None, COMPUTED_MEAN_CODE)
     assert result.n_municipalities == 4
     assert result.baseline == pytest.approx(gap(2017)) and result.latest == pytest.approx(gap(2022))
-    assert "medel av samma 4 kommuner båda åren" in gap_change_sentence(result, "Länet", "%")
+    assert "medel av samma 4 kommuner båda åren" in gender_gap_sentence(result, "Länet", "%")
 
 
 def test_survey_figures_without_intervals_say_their_uncertainty_is_unknown(store, config):

@@ -17,6 +17,7 @@ import pandas as pd
 from nyap.data.cache import NO_AGE_GROUP, Cache, write_cache
 from nyap.rules.goals import GoalsConfig, configured_region
 from nyap.data.region import Region
+from nyap.data.suppression import Z95
 
 SEED = 20170522
 YEARS = range(2010, 2025)
@@ -248,7 +249,7 @@ def example_extract(rng: np.random.Generator | None = None, region: Region | Non
                         p = float(np.clip(true + rng.normal(0, np.sqrt(true * (100 - true) / max(n, 1))), 0.5, 99.5))
                         lo = hi = None
                         if y == 2022:
-                            half = 1.959964 * np.sqrt(p * (100 - p) / max(n, 1))
+                            half = Z95 * np.sqrt(p * (100 - p) / max(n, 1))
                             lo, hi = max(0.0, round(p - half, 1)), min(100.0, round(p + half, 1))
                         p = round(p, 1)
                         if lo is not None:

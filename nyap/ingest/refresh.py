@@ -249,15 +249,14 @@ def _ended_by_data(report: RefreshReport, meta: dict) -> None:
 def _warn_lost_baseline(goal, obs: pd.DataFrame, config: GoalsConfig, report: RefreshReport) -> None:
     """A chain (a KPI and its successor) whose baseline-year KPI returned nothing leaves the goal
     without a baseline: say so per goal instead of letting the page show it silently."""
-    from nyap.rules.goal_arithmetic import BASELINE_WINDOW, goal_values, usable
+    from nyap.rules.goal_arithmetic import BASELINE_WINDOW, baseline_year_among, goal_values, usable
 
     for track in goal.tracks:
         values = usable(goal_values(obs, goal, track, ("kolada",)))
         if values.empty:
             continue
         period = goal.periods[0]
-        near = values[(values["year"] - period.baseline_year).abs() <= BASELINE_WINDOW]
-        if near.empty:
+        if baseline_year_among(values["year"].unique(), period.baseline_year) is None:
             ids = [r.id for r in goal.indicators if r.track == track]
             empty = [i for i in ids if i in report.empty]
             first = int(values["year"].min())

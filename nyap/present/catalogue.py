@@ -128,7 +128,8 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
          "måste också vara större än 1,96 gånger sitt standardfel (stort när få kommuner har värde). **Enkätdata "
          "utan intervall** (Koladas kopior av enkäter, t.ex. U01405): bedöms mot målets tolerans, och sidan säger "
          "att osäkerheten är okänd – detsamma gäller målens status för sådana nyckeltal. Skillnaden mellan "
-         "kvinnor och män bedöms efter samma regler."),
+         "kvinnor och män bedöms efter samma regler, och för mål där skillnaden är själva måttet "
+         "(medellivslängd) är det samma bedömning som ger målets status: minskar = rätt håll, ökar = fel håll."),
         ("Saknade värden",
          "Ett saknat värde är saknat: det visas som \"–\" eller \"saknas\", aldrig som 0, och linjer ritas inte "
          "ihop över det."),

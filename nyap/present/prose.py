@@ -110,12 +110,6 @@ def key_numbers(goal: Goal, ev, label: str, gender: str, as_of: int, region_size
                       remaining_phrase(ev["status"], ev.get("remaining"), goal.has_target), tuple(lines))
 
 
-def gender_gap_sentence(row, where: str, unit: str) -> str:
-    """'Skillnaden mellan kvinnor och män (Karlstad): 4,1 år (2017) → 3,8 år (2022).'"""
-    return (f"Skillnaden mellan kvinnor och män ({where}): {value_year(row, 'baseline', unit)} → "
-            f"{value_year(row, 'latest', unit)}.")
-
-
 def _change_unit(unit: str) -> str:
     """A difference between two shares is in percentage points, not per cent."""
     return " procentenheter" if unit == "%" else f" {unit}"
@@ -181,8 +175,10 @@ def spread_sentences(change, unit: str, names: dict[str, str], size: int, values
     return lines
 
 
-def gap_change_sentence(gap, where: str, unit: str) -> str:
-    """'Skillnaden mellan kvinnor och män (Kil): 4,1 → 3,8 år – minskar.'"""
+def gender_gap_sentence(gap, where: str, unit: str) -> str:
+    """The women–men gap of one area (a GapChange, nyap/rules/equality.py), in the one wording the
+    goal page, the report and the slides use: 'Skillnaden mellan kvinnor och män (Kil): 4,1 (2017)
+    → 3,8 (2022) år – minskar.'"""
     if gap.verdict == "no_data":
         return f"Skillnaden mellan kvinnor och män ({where}) kan inte bedömas: värden för båda könen saknas."
     word = {"shrinking": "minskar", "growing": "ökar", "unchanged": "oförändrad"}[gap.verdict]

@@ -28,7 +28,8 @@ from nyap.present.summary import headline_rows, summary_sentence
 from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.tables import COUNTY_ONLY
 from nyap.present.views import (
-    FocusItem, GoalView, caveats, focus_items, repeated_in, shown_gender, source_line, why_no_municipalities,
+    GAP_GOAL_WORDS, FocusItem, GoalView, caveats, focus_items, gender_gap_area, repeated_in, shown_gender, source_line,
+    why_no_municipalities,
 )
 
 REPORT_NAME = "Aktuellt perspektiv"
@@ -97,10 +98,14 @@ def goal_sections(store, area: str, as_of: int) -> list[GoalSection]:
     return sections
 
 
+def _status_mark(status: str, label: str | None = None) -> str:
+    symbol, _, default = STATUS_STYLE[status]
+    return f'<span class="s s-{esc(status)}">{esc(symbol)} {esc(label or default)}</span>'
+
+
 def _status(k: KeyNumbers) -> str:
-    symbol = STATUS_STYLE[k.status][0]
     rem = f" · {esc(k.remaining)}" if k.remaining else ""
-    return f'<span class="s s-{esc(k.status)}">{esc(symbol)} {esc(k.status_label)}</span>{rem}'
+    return _status_mark(k.status, k.status_label) + rem
 
 
 def _chart_png(view: GoalView, area: str, genders: tuple[str, ...], names: dict[str, str], is_demo: bool):
@@ -199,13 +204,12 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
         cards.append(f'<div class="card" data-area="{esc(code)}" data-gender="{g}" data-status="{esc(k.status)}">'
                      f'<p class="who">{esc(k.heading)}</p><p>{_status(k)}</p><ul>{lines}</ul></div>')
     parts.append(f'<div class="cards">{"".join(cards)}</div>')
-    if goal.gender_gap and not view.gap_evaluations.empty:
-        code = area if view.region.is_municipality(area) and view.has_municipalities else view.reference_code
-        rows = view.gap_evaluations[view.gap_evaluations["area_code"] == code]
-        if not rows.empty:
-            where = names.get(code, code) if view.region.is_municipality(code) else view.reference_label
-            parts.append(f'<p>{esc(gender_gap_sentence(rows.iloc[0].to_dict(), where, goal.value_unit))} '
-                         f'(målet är att skillnaden ska minska)</p>')
+    if goal.gender_gap:  # the gap is the goal's own measure: the app's sentence and status
+        code = gender_gap_area(view, area)
+        gap = store.gender_gap(s.item, view.as_of, view.age_group or None, code)
+        where = names.get(code, code) if view.region.is_municipality(code) else view.reference_label
+        parts.append(f'<p class="gap">{esc(gender_gap_sentence(gap, where, goal.value_unit))} '
+                     f'{_status_mark(gap.status)} ({GAP_GOAL_WORDS})</p>')
     uri, alt_text = _chart_png(view, area, s.genders, names, is_demo)
     if uri:
         parts.append(f'<figure><img src="{uri}" alt="{esc(alt_text)}"><figcaption>{esc(alt_text)}</figcaption></figure>')

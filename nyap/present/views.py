@@ -12,7 +12,7 @@ import pandas as pd
 
 from nyap.data.cache import Cache
 from nyap.rules.goal_arithmetic import (
-    Measure, choose_source, evaluate_gender_gap, evaluate_measure, prepare_measure, usable,
+    Measure, choose_source, evaluate_measure, prepare_measure, usable,
 )
 from nyap.present.formatting import age_text
 from nyap.rules.evaluation_table import EvaluationRow, rows_by
@@ -62,7 +62,6 @@ class GoalView:
     values: pd.DataFrame  # goal_values for all areas, this age group (suppressed rows kept)
     reference: pd.DataFrame  # county reference series
     evaluations: pd.DataFrame  # per area (incl. the reference) and gender
-    gap_evaluations: pd.DataFrame  # women–men gap (gender_gap goals)
     reference_kind: str  # county | group | mean | ""
     reference_code: str
     sources: tuple[str, ...]  # sources used (kolada, livhalsa, regional)
@@ -151,18 +150,25 @@ def goal_view(cache: Cache, config: GoalsConfig, item: FocusItem, as_of: int,
     if evaluations is None:
         evaluations = evaluate_measure(m, (as_of,))  # the same comparisons as the store's
         evaluations = evaluations.drop(columns="as_of") if not evaluations.empty else evaluations
-    gap = (evaluate_gender_gap(m.with_reference, goal, as_of) if goal.gender_gap and not m.with_reference.empty
-           else pd.DataFrame())
     ids = [ref_.id for ref_ in goal.indicators if ref_.track == track]
     meta_rows = tuple(cache.indicator(i) or {"id": i, "title": i, "kpi_type": "", "ended": False} for i in ids)
     sources = tuple(sorted({s for i in ids if (s := choose_source(cache.observations, i, meta.source_preference))}))
     municipal = m.values["area_code"].isin(list(region.municipalities))
     return GoalView(
         item=item, as_of=as_of, age_group=m.age_group, age_groups=m.age_groups, values=m.values,
-        reference=m.reference, evaluations=evaluations, gap_evaluations=gap, reference_kind=m.reference_kind,
+        reference=m.reference, evaluations=evaluations, reference_kind=m.reference_kind,
         reference_code=m.reference_code, sources=sources, indicators=meta_rows,
         has_municipalities=bool(municipal.any()), has_ci=bool(m.values["ci_low"].notna().any()), region=region,
     )
+
+
+def gender_gap_area(view: GoalView, area: str) -> str:
+    """Whose women–men gap a page or report about `area` shows: the municipality's own where the
+    goal has municipality values, otherwise the county reference's (one rule for app and report)."""
+    return area if view.has_municipalities and view.region.is_municipality(area) else view.reference_code
+
+
+GAP_GOAL_WORDS = "målet är att skillnaden ska minska"  # said beside the status of a gender_gap goal
 
 
 # --------------------------------------------------------------------------- texts

@@ -31,11 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nyap.rules.goal_arithmetic import BASELINE_WINDOW
+from nyap.rules.goal_arithmetic import Z95, baseline_year_among
 from nyap.rules.goals import Goal
 
 MIN_AREAS = 3  # a spread needs at least three municipalities
-Z95 = 1.96
 
 VERDICT_WORDS = {"shrinking": "minskar", "growing": "ökar", "unchanged": "oförändrade", "no_data": "kan inte bedömas"}
 
@@ -126,10 +125,9 @@ def spread_over_time(values: pd.DataFrame, goal: Goal, municipalities, as_of: in
     tolerance = goal.tolerance_for(period)
     if counts.empty:
         return SpreadChange(None, None, "no_data", tolerance, "färre än tre kommuner med värde")
-    near = [int(y) for y in counts.index if abs(int(y) - period.baseline_year) <= BASELINE_WINDOW]
-    if not near:
+    base_year = baseline_year_among(counts.index, period.baseline_year)
+    if base_year is None:
         return SpreadChange(None, None, "no_data", tolerance, f"inga kommunvärden kring basåret {period.baseline_year}")
-    base_year = min(near, key=lambda y: (abs(y - period.baseline_year), y))
     latest_year = int(max(counts.index))
     if latest_year <= base_year:
         return SpreadChange(None, None, "no_data", tolerance, "inget år efter basåret")
@@ -161,6 +159,17 @@ class GapChange:
     uncertainty: str = "register"
     n_municipalities: int | None = None  # a county mean: the municipalities it is taken over
 
+    @property
+    def status(self) -> str:
+        """The verdict in the goal status vocabulary, for goals whose own measure is the gap
+        (`gender_gap = true`: the gap should shrink, a direction-only goal)."""
+        return GAP_STATUS[self.verdict]
+
+
+# one rule for the women–men gap: the equality section and a gender_gap goal's status read the same
+# verdict, so the app, the report and the slides cannot disagree
+GAP_STATUS = {"shrinking": "right_way", "unchanged": "unchanged", "growing": "wrong_way", "no_data": "no_data"}
+
 
 def gender_gap_over_time(values: pd.DataFrame, goal: Goal, area: str, as_of: int,
                          municipalities=None) -> GapChange:
@@ -180,10 +189,9 @@ def gender_gap_over_time(values: pd.DataFrame, goal: Goal, area: str, as_of: int
     if "K" not in wide or "M" not in wide:
         return GapChange(area, None, None, None, None, "no_data", tolerance)
     wide = wide.dropna(subset=["K", "M"])
-    near = [int(y) for y in wide.index if abs(int(y) - period.baseline_year) <= BASELINE_WINDOW]
-    if not near or int(wide.index.max()) <= min(near):
+    by = baseline_year_among(wide.index, period.baseline_year)
+    if by is None or int(wide.index.max()) <= by:
         return GapChange(area, None, None, None, None, "no_data", tolerance)
-    by = min(near, key=lambda y: (abs(y - period.baseline_year), y))
     ly = int(wide.index.max())
     gb, gl = abs(float(wide.loc[by, "K"] - wide.loc[by, "M"])), abs(float(wide.loc[ly, "K"] - wide.loc[ly, "M"]))
     kind = uncertainty_kind(ok, goal)
@@ -207,10 +215,9 @@ def _mean_gap(ok: pd.DataFrame, goal: Goal, area: str, period, tolerance: float)
         return GapChange(area, None, None, None, None, "no_data", tolerance)
     both = both.dropna(subset=["K", "M"]).reset_index()
     years = sorted(int(y) for y in both["year"].unique())
-    near = [y for y in years if abs(y - period.baseline_year) <= BASELINE_WINDOW]
-    if not near or max(years) <= min(near):
+    by = baseline_year_among(years, period.baseline_year)
+    if by is None or max(years) <= by:
         return GapChange(area, None, None, None, None, "no_data", tolerance)
-    by = min(near, key=lambda y: (abs(y - period.baseline_year), y))
     ly = max(years)
     b, latest = both[both["year"] == by].set_index("area_code"), both[both["year"] == ly].set_index("area_code")
     common = sorted(set(b.index) & set(latest.index))

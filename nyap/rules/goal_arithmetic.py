@@ -44,9 +44,9 @@ from nyap.rules.statuses import STATUS_LABELS, STATUSES, STATUS_ORDER, worst_fir
 from nyap.rules.comparison import ranks_in_year
 from nyap.rules.goals import Goal, GoalsConfig
 from nyap.data.region import Region
+from nyap.data.suppression import Z95  # the one 95 % z-value (re-exported for the rules)
 
 BASELINE_WINDOW = 2
-Z95 = 1.959964
 
 # The status vocabulary (keys, symbols, colours, labels, rank) lives in nyap/rules/statuses.py; the
 # reasons behind a status, in words, in nyap/present/status.py.
@@ -181,6 +181,15 @@ def with_county_reference(values: pd.DataFrame, region: Region):
 
 
 # --------------------------------------------------------------------------- evaluation
+
+def baseline_year_among(years, baseline_year: int) -> int | None:
+    """The baseline rule for one series: the year nearest the goal's baseline year within
+    ±BASELINE_WINDOW, the earlier on a tie; None when no year is near enough. `_evaluate_period`
+    applies the same rule vectorised; the equality rules and the refresh's warning use this."""
+    near = [int(y) for y in years if abs(int(y) - baseline_year) <= BASELINE_WINDOW]
+    return min(near, key=lambda y: (abs(y - baseline_year), y)) if near else None
+
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -369,19 +378,6 @@ def gender_gap(values: pd.DataFrame) -> pd.DataFrame:
         "indicator_id": joined["indicator_id"], "source": joined["source"],
     })
     return gap[VALUE_COLUMNS].sort_values(GROUP_KEYS + ["year"]).reset_index(drop=True)
-
-
-def evaluate_gender_gap(values: pd.DataFrame, goal: Goal, as_of: int) -> pd.DataFrame:
-    """Status of the women–men gap: it should shrink (a direction-only test on |K − M|)."""
-    gap = gender_gap(values)
-    gap = gap.assign(value=gap["value"].abs())
-    gap_goal = Goal(
-        id=goal.id + "_gap", text="Skillnaden mellan kvinnor och män ska minska", dimension=goal.dimension,
-        direction="decrease", direction_only=True, unit=goal.unit,
-        periods=tuple(type(p)(p.baseline_year, p.target_year, None) for p in goal.periods),
-        tolerance=goal.tolerance, challenges=goal.challenges, indicators=goal.indicators,
-    )
-    return evaluate_goal(gap, gap_goal, as_of)
 
 
 # --------------------------------------------------------------------------- all goals

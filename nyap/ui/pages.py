@@ -29,11 +29,11 @@ from nyap.present.tables import (
 from nyap.present.report import REPORT_NAME, pdf_available, report_stem
 from nyap.serving.report_jobs import ReportBusy
 from nyap.present.prose import (
-    aim_sentence, equality_summary, gap_change_sentence, gender_gap_sentence, key_numbers, spread_sentences,
+    aim_sentence, equality_summary, gender_gap_sentence, key_numbers, spread_sentences,
 )
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
-    SOURCE_LABELS, GoalView, cache_source_line, caveats, focus_age_group, focus_items, other_sources, shown_gender,
+    GAP_GOAL_WORDS, SOURCE_LABELS, GoalView, cache_source_line, caveats, gender_gap_area, focus_age_group, focus_items, other_sources, shown_gender,
     source_line, table_notice, why_no_municipalities,
 )
 from nyap.ui.components import show_chart, show_download
@@ -190,10 +190,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
             _map(ctx, view, store, source, stem)
         else:
             show_chart(getattr(charts, kind.key), kind.key, ctx.cache.is_demo, f"{stem}-{kind.file_suffix}")
-    # the women–men gap is said once: as the goal's own measure where the goal has one (with its
-    # status), otherwise in the equality section
-    gap_said = bool(goal.gender_gap and not view.gap_evaluations.empty) and _gender_gap_summary(ctx, view)
-    _equality(ctx, view, store, gender_gap=not gap_said)
+    _equality(ctx, view, store)
 
 
 def _map(ctx: PageContext, view: GoalView, store: ResultStore, source: str, stem: str) -> None:
@@ -224,26 +221,29 @@ def _county_map(store: ResultStore, item_key: str, as_of: int, age, gender: str,
                      county_features(store.config.meta.county), mode)
 
 
-def _equality(ctx: PageContext, view: GoalView, store: ResultStore, gender_gap: bool = True) -> None:
-    """Equality over time: the spread between the municipalities and (`gender_gap`, unless the goal
-    said it already) the women–men gap: the strategy's aim that differences shall shrink; the rules
-    are in Om data."""
+def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
+    """Equality over time: the spread between the municipalities and the women–men gap (said once,
+    with its status where the gap is the goal's own measure): the strategy's aim that differences
+    shall shrink; the rules are in Om data and nyap/rules/equality.py."""
     spreads = store.spreads(view.item, view.as_of, view.age_group or None)
     lines = []
     if view.has_municipalities:
         for g, change in spreads.items():
             prefix = "" if g == "T" else f"{GENDER_LABELS[g]}: "
-            lines += [prefix + t if i == 0 else t for i, t in
+            lines += [md(prefix + t if i == 0 else t) for i, t in
                       enumerate(spread_sentences(change, view.goal.value_unit, ctx.names, view.region.size,
                                                  view.values, g))]
-    code = ctx.filters.area if view.has_municipalities and not ctx.county_view else view.reference_code
-    gap = store.gender_gap(view.item, view.as_of, view.age_group or None, code) if code and gender_gap else None
-    if gap is not None and gap.verdict != "no_data":
+    code = gender_gap_area(view, ctx.filters.area)
+    gap = store.gender_gap(view.item, view.as_of, view.age_group or None, code) if code else None
+    if gap is not None and (gap.verdict != "no_data" or view.goal.gender_gap):
         where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
-        lines.append(gap_change_sentence(gap, where, view.goal.value_unit))
+        line = md(gender_gap_sentence(gap, where, view.goal.value_unit))
+        if view.goal.gender_gap:  # the gap is the goal's own measure: its status too
+            line += f" {status_html(gap.status)} ({GAP_GOAL_WORDS})"
+        lines.append(line)
     if lines:
         st.markdown("#### Jämlikhet över tid")
-        st.markdown("\n".join(f"- {md(line)}" for line in lines))
+        st.markdown("\n".join(f"- {line}" for line in lines), unsafe_allow_html=True)  # lines are escaped
         st.caption("Minskar eller ökar bara när förändringen är större än målets tolerans (och, för enkätdata med "
                    "osäkerhetsintervall, än osäkerheten) – se Om data, \"Jämlikhet över tid\".")
 
@@ -263,21 +263,6 @@ def _key_numbers(ctx: PageContext, view: GoalView) -> None:
             status = status_html(k.status, None, label=k.status_label) + (f" · {esc(k.remaining)}" if k.remaining else "")
             col.markdown("  \n".join([f"**{md(k.heading)}**", status, *(md(line) for line in k.lines)]),
                          unsafe_allow_html=True)
-
-
-def _gender_gap_summary(ctx: PageContext, view: GoalView) -> bool:
-    """The goal's own women–men gap measure for the area, with its status; False when the area
-    has none (the equality section then says what it can)."""
-    gap = view.gap_evaluations
-    code = ctx.filters.area if not ctx.county_view else view.reference_code
-    rows = gap[gap["area_code"] == code]
-    if rows.empty:
-        return False
-    r = rows.iloc[0].to_dict()
-    where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
-    st.markdown(md(gender_gap_sentence(r, where, view.goal.value_unit)) + " "
-                + status_html(r["status"]) + " (målet är att skillnaden ska minska)", unsafe_allow_html=True)
-    return True
 
 
 def presentation_links(config: GoalsConfig, ctx: PageContext, charts: list[str]) -> str:
