@@ -382,3 +382,32 @@ def test_the_women_men_gap_reads_the_same_in_the_app_and_the_report():
         assert app_sentence in report, (area, app_sentence)
         status = next(label for key, label in STATUS_LABELS.items() if label in said[0])
         assert f"{app_sentence} " in report and status in report.split(app_sentence, 1)[1][:80], area
+
+
+def test_a_goal_with_its_own_period_is_captioned_with_it(tmp_path, monkeypatch):
+    """A goal evaluated on its own [[goal.period]] is not captioned with the common period alone:
+    the overview and the report name it beside the common period."""
+    from nyap import DEFAULT_CACHE_DIR
+    from nyap.data.cache import load_cache
+    from nyap.present.report import report_html
+    from nyap.serving.store import ResultStore
+
+    text = DEFAULT_GOALS_FILE.read_text(encoding="utf-8")
+    anchor = 'challenges = ["Ungdomslivet"]\n  [[goal.indicator]]\n  id = "N15428"'
+    assert anchor in text
+    own = text.replace(anchor, 'challenges = ["Ungdomslivet"]\n  [[goal.period]]\n  baseline_year = 2020\n'
+                               '  target_year = 2030\n  change = 3\n  [[goal.indicator]]\n  id = "N15428"')
+    goals_file = tmp_path / "goals.toml"
+    goals_file.write_text(own, encoding="utf-8")
+    monkeypatch.setenv("NYAP_GOALS_FILE", str(goals_file))
+    config = load_goals(goals_file)
+    common = f"målperiod {config.meta.baseline_year}–{config.meta.target_year}"
+    expected = f"{common} (egen period: {config.goal('behorighet').text} 2020–2030)"
+    at = open_app("Översikt", {"ar": "2022"})
+    assert_clean(at)
+    assert any(expected in c.value for c in at.caption), [c.value for c in at.caption]
+    # before the goal's own period has started, the common one is in force for it too
+    at = open_app("Översikt", {"ar": "2019"})
+    assert any(f"{common}." in c.value for c in at.caption), [c.value for c in at.caption]
+    store = ResultStore(load_cache(DEFAULT_CACHE_DIR), load_goals(goals_file))
+    assert expected in report_html(store, "1715", 2022)

@@ -74,7 +74,8 @@ def method_notes(config: GoalsConfig) -> list[tuple[str, str]]:
     tol = fmt_number(config.meta.tolerance_share * 100, 0)
     return [
         ("Så räknas målen",
-         f"Varje mål jämför **basåret** ({config.meta.baseline_year}) med **senaste värdet** till och med valt år. "
+         f"Varje mål jämför **basåret** ({config.meta.baseline_year}, om målet inte har en egen målperiod – "
+         "den står då på målet) med **senaste värdet** till och med valt år. "
          "Saknas basårets värde används närmaste år inom ±2 år (vid lika avstånd det tidigare) och året visas. "
          "**Målvärdet** är basvärdet plus (eller minus) målets förändring. **Återstår** är avståndet kvar till "
          "målvärdet."),

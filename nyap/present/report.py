@@ -23,6 +23,7 @@ from PIL import Image
 from nyap.present.charts import trend_chart
 from nyap.present.fonts import FONT_DIR, register_for_export
 from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, file_slug, fmt_value
+from nyap.present.periods import period_caption
 from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, key_numbers
 from nyap.present.summary import headline_rows, summary_sentence
 from nyap.present.missing import missing_data_note, missing_data_notes
@@ -281,7 +282,7 @@ def report_html(store, area: str, as_of: int | None = None) -> str:
                    "inte verkliga resultat.</p>")
     out.append(f"<h1>{esc(title)}</h1>")
     source = cache.origin_text
-    out.append(f"<p>{esc(config.meta.title)} – alla mål per utmaning. Läget per {as_of}, målperiod {config.meta.baseline_year}–{config.meta.target_year}. "
+    out.append(f"<p>{esc(config.meta.title)} – alla mål per utmaning. Läget per {as_of}, {esc(period_caption(config, as_of))}. "
                f"Källa: {esc(source)}.</p>")
     out.append(f'<p class="lead">{esc(headline)}</p>')
     out.append('<p class="note">Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll. '

@@ -28,6 +28,7 @@ from nyap.present.tables import (
 )
 from nyap.present.report import REPORT_NAME, pdf_available, report_stem
 from nyap.serving.report_jobs import ReportBusy
+from nyap.present.periods import earliest_baseline, period_caption
 from nyap.present.prose import (
     aim_sentence, equality_summary, gender_gap_sentence, key_numbers, spread_sentences,
 )
@@ -130,8 +131,9 @@ def render_challenge(name: str) -> None:
 
 
 def _before_baseline_notice(config: GoalsConfig, year: int) -> None:
-    if year < config.meta.baseline_year:
-        st.info(f"Valt år ({year}) ligger före målens basår {config.meta.baseline_year}: ingen måluppfyllelse kan "
+    first = earliest_baseline(config)
+    if year < first:
+        st.info(f"Valt år ({year}) ligger före målens basår {first}: ingen måluppfyllelse kan "
                 "bedömas ännu. Diagrammen visar utvecklingen fram till valt år.")
 
 
@@ -292,7 +294,7 @@ def render_overview() -> None:
     age = chosen_age()
     st.title("Översikt" if ctx.county_view else f"{md(ctx.area_label())} – alla mål")
     genders = f.genders
-    if f.year >= config.meta.baseline_year:
+    if f.year >= earliest_baseline(config):
         for g in genders:
             where = ("i länet" if ctx.county_view else f"i {ctx.area_label()}") + (
                 "" if g == "T" else f" för {GENDER_LABELS[g].lower()}")
@@ -304,7 +306,7 @@ def render_overview() -> None:
         if genders != ("T",) and unsplit:
             st.caption(f"{unsplit} mål saknar uppdelning på kön och räknas där som utan data.")
     _before_baseline_notice(config, f.year)
-    st.caption(f"Läget per {f.year}, målperiod {config.meta.baseline_year}–{config.meta.target_year}. "
+    st.caption(f"Läget per {f.year}, {period_caption(config, f.year)}. "
                "Ett mål med två mått räknas som rätt håll bara om båda rör sig åt rätt håll.")
     st.html(legend_html())
     link = to_query(replace(f, goal=None))
@@ -328,7 +330,7 @@ def render_overview() -> None:
                       label=f"Ladda ner {'översikten' if ctx.county_view else 'profilen'} som tabell "
                             f"({GENDER_LABELS[g].lower()}, CSV för Excel)",
                       notice=table_notice(store.cache.is_demo, store.cache.origin_text, f.year))
-    if f.year >= config.meta.baseline_year:
+    if f.year >= earliest_baseline(config):
         _report_downloads(store, f.area, f.year, ctx.area_label() if not ctx.county_view else store.region.county_name)
 
 
