@@ -32,3 +32,15 @@ def json_where(exc) -> str:
     if hasattr(exc, "start"):
         return f"tecken nummer {exc.start + 1} är inte UTF-8"
     return "okänd plats"
+
+
+def parse_toml(text: str, name: str, headings: str, error: type[ProblemsError] = ProblemsError) -> dict:
+    """TOML text as a dict, or `error` with the one Swedish message for a syntax error (goals.toml
+    and presentation.toml): the file, the place, and what to look at."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error([f"{name}: filen är inte giltig TOML ({toml_where(exc)}): kontrollera citattecken, "
+                     f"likhetstecken och {headings} där."]) from exc

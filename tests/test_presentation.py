@@ -50,7 +50,7 @@ colour = "red"
     assert "steg 1: chart = 'paj' finns inte" in problems
     assert "steg 2: municipality = '9999'" in problems and "steg 2: sex = 'X'" in problems
     assert "steg 2: okänt fält colour" in problems
-    with pytest.raises(PresentationError, match=r"ogiltig TOML \(rad 1, kolumn \d+\)") as err:
+    with pytest.raises(PresentationError, match=r"inte giltig TOML \(rad 1, kolumn \d+\)") as err:
         parse_presentation("[[step]\npage=", config)
     assert "Expected" not in str(err.value) and "line" not in str(err.value)
     with pytest.raises(PresentationError, match="inga steg"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
+
 NBSP = "\u00a0"
 MINUS = "\u2212"  # typographic minus, as in Swedish print
 
@@ -17,6 +19,17 @@ CONTEXT_COLOUR = "#b8c2cc"  # the other municipalities, faint on purpose (contex
 GENDER_COLOURS = {"K": "#8e1b5a", "M": "#0b4f8a", "T": "#333333"}
 GENDER_LABELS = {"T": "Totalt", "K": "Kvinnor", "M": "Män", "KM": "Kvinnor och män"}
 SUPPRESSED_MARK = ".."
+
+
+# the status colours as CSS classes (nyap-s-<status>), one stylesheet for the app and the report
+STATUS_CSS = "\n".join(
+    f".nyap-s-{key} {{ color: {colour}; font-weight: 600; }}" for key, (_, colour, _) in STATUS_STYLE.items()
+)
+
+
+def genders_of(choice: str) -> tuple[str, ...]:
+    """The sexes a choice shows: "KM" (kvinnor och män) is women and men side by side."""
+    return ("K", "M") if choice == "KM" else (choice,)
 
 
 def file_slug(text: str) -> str:
@@ -57,6 +70,16 @@ def fmt_value(value, unit: str, decimals: int = 1) -> str:
         return "–"
     # Swedish style puts a (non-breaking) space before % and other units: "89,1 %"
     return f"{fmt_number(value, decimals)}{NBSP}{unit}" if unit else fmt_number(value, decimals)
+
+
+def value_year(row, key: str, unit: str = "") -> str:
+    """A value with the year it is from: '81,3 % (2017)'; '–' when missing (the value without a
+    year where a row has none). One formatter for the pages, the tables and the report."""
+    value = None if row is None else row.get(key)
+    if value is None or pd.isna(value):
+        return "–"
+    year = row.get(f"{key}_year")
+    return fmt_value(value, unit) + ("" if year is None or pd.isna(year) else f" ({int(year)})")
 
 
 def age_text(group: str | None) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nyap.present.formatting import GENDER_LABELS, fmt_number, fmt_remaining, fmt_value
+from nyap.present.formatting import GENDER_LABELS, fmt_number, fmt_remaining, fmt_value, value_year
 from nyap.rules.equality import VERDICT_WORDS
 from nyap.rules.goals import Goal
 from nyap.present.status import coverage_text, coverage_warning, status_label, status_reason
@@ -40,14 +40,6 @@ def remaining_phrase(status: str, remaining, has_target: bool) -> str:
     if not has_target or remaining is None or pd.isna(remaining) or status in ("no_data", "break", "at_limit"):
         return ""
     return "målet nått" if remaining == 0 else f"{fmt_remaining(remaining)} kvar"
-
-
-def value_year(ev, key: str, unit: str) -> str:
-    """'81,3 % (2017)' or '–' when missing."""
-    value, year = ev.get(key), ev.get(f"{key}_year")
-    if value is None or pd.isna(value) or year is None or pd.isna(year):
-        return "–"
-    return f"{fmt_value(value, unit)} ({int(year)})"
 
 
 def _year(ev, key: str) -> str:

@@ -22,7 +22,9 @@ from PIL import Image
 
 from nyap.present.charts import trend_chart
 from nyap.present.fonts import FONT_DIR, register_for_export
-from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, file_slug, fmt_value
+from nyap.present.formatting import (
+    GENDER_LABELS, STATUS_CSS, STATUS_STYLE, file_slug, genders_of, value_year,
+)
 from nyap.present.periods import period_caption
 from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, key_numbers
 from nyap.present.summary import headline_rows, summary_sentence
@@ -84,7 +86,7 @@ def goal_sections(store, area: str, as_of: int) -> list[GoalSection]:
         for item in focus_items(config, ch.name):
             view = store.goal_view(item, as_of, store.age_group_on(ch.name, item))
             gender, note = shown_gender(view, "T")
-            genders = ("K", "M") if gender == "KM" else (gender,)
+            genders = genders_of(gender)
             targets = []
             if view.has_municipalities and not county_view:
                 targets.append((report_area_label(store, area), area))
@@ -101,7 +103,7 @@ def goal_sections(store, area: str, as_of: int) -> list[GoalSection]:
 
 def _status_mark(status: str, label: str | None = None) -> str:
     symbol, _, default = STATUS_STYLE[status]
-    return f'<span class="s s-{esc(status)}">{esc(symbol)} {esc(label or default)}</span>'
+    return f'<span class="s nyap-s-{esc(status)}">{esc(symbol)} {esc(label or default)}</span>'
 
 
 def _status(k: KeyNumbers) -> str:
@@ -178,9 +180,9 @@ def _latest(s: GoalSection, code: str, g: str) -> str:
     """The most recent value with its year (with or without a baseline), and for a county mean
     how many municipalities it covers."""
     ev = s.view.evaluation(code, g) if code else None
-    if ev is None or ev.get("current") is None or pd.isna(ev.get("current")):
-        return "–"
-    text = f"{fmt_value(ev['current'], s.view.goal.value_unit)} ({int(ev['current_year'])})"
+    text = value_year(ev, "current", s.view.goal.value_unit)
+    if text == "–":
+        return text
     n = ev.get("county_current_n") if code == s.view.reference_code else None
     return text if n is None or pd.isna(n) else f"{text}, medel av {int(n)} av {s.view.region.size} kommuner"
 
@@ -221,8 +223,7 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
     return "".join(parts)
 
 
-_STATUS_CSS = "\n".join(f".s-{key} {{ color: {colour}; font-weight: 600; }}"
-                        for key, (_, colour, _) in STATUS_STYLE.items())
+_STATUS_CSS = STATUS_CSS  # the app's status classes (nyap/present/formatting.py)
 
 _CSS = """
 @page { size: A4; margin: 20mm 16mm 18mm 16mm;
@@ -263,7 +264,7 @@ def report_html(store, area: str, as_of: int | None = None) -> str:
     as_of = as_of or max(store.years)
     names = store.region.names()
     is_demo = bool(cache.is_demo)
-    data_date = str(cache.manifest.get("created", ""))[:10]
+    data_date = cache.data_date
     county_view = area == config.meta.county
     label = report_area_label(store, area)
     sections = goal_sections(store, area, as_of)
@@ -299,7 +300,7 @@ def report_html(store, area: str, as_of: int | None = None) -> str:
             if current is not None:
                 out.append("</div>")
             current = s.challenge
-            ch = next(c for c in config.challenges if c.name == current)
+            ch = config.challenge(current)
             out.append(f'<div class="challenge"><h2>{esc(current)}</h2><p class="aim">{esc(ch.aim)}</p>')
         out.append(_section_html(store, area, s, names, is_demo, data_date, cache.source_label))
     if current is not None:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from nyap.rules.comparison import Rank, versus_county
 from nyap.rules.evaluation_table import Evaluations
-from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number
+from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number, value_year
 from nyap.rules.goals import GoalsConfig
 from nyap.present.prose import aim_short, remaining_phrase
 from nyap.present.status import same_municipalities_note, status_label
@@ -175,14 +175,6 @@ def legend_html() -> str:
     ) + '<span>Tal = återstår till målvärdet</span></p>'
 
 
-def _value_with_year(row, field: str) -> str:
-    """'89,1 (2022)', or '–' when missing."""
-    if row is None or pd.isna(row.get(field)):
-        return "–"
-    year = row.get(f"{field}_year")
-    return fmt_number(row[field]) + ("" if year is None or pd.isna(year) else f" ({int(year)})")
-
-
 def _number_or_none(row, field: str) -> float | None:
     value = None if row is None else row.get(field)
     return None if value is None or pd.isna(value) else float(value)
@@ -326,8 +318,8 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
             rank_text = r.rank.text + (f" ({r.rank.year})" if r.rank.year is not None and r.rank.year != as_of else "")
         rows_out.append(
             f'<tr><th scope="row">{link}{who}<br><span class="nyap-note">{escape(unit)}</span></th>'
-            f'<td class="num">{escape(_value_with_year(r.own, "current"))}{trend}</td>'
-            f'<td class="num">{escape(_value_with_year(r.ref, "current"))}{coverage_html}</td>'
+            f'<td class="num">{escape(value_year(r.own, "current"))}{trend}</td>'
+            f'<td class="num">{escape(value_year(r.ref, "current"))}{coverage_html}</td>'
             f'<td class="num"><span class="{cls}">{escape(diff)}</span></td>'
             f'<td class="num">{escape(rank_text)}</td>{gap_cell}'
             f'<td class="status">{own_status}</td><td class="status">{ref_status}</td></tr>')

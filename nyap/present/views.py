@@ -282,7 +282,7 @@ def caveats(view: GoalView) -> list[str]:
 
 def challenge_age_groups(config: GoalsConfig, challenge: str, chosen: str | None) -> dict[str, str]:
     """Age group per goal on a challenge page: the user's choice, else the goal's default there."""
-    ch = next((c for c in config.challenges if c.name == challenge), None)
+    ch = config.challenge(challenge)
     out = {}
     for goal in config.goals_for(challenge):
         default = goal.default_age_group(challenge) or (ch.default_age_group if ch else None)

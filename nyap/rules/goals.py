@@ -7,13 +7,12 @@ its position when the id itself is broken) and which field is wrong, in Swedish.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nyap.data.areas import is_valid_area_code
 from nyap.data.region import Region, counties, region_for
-from nyap.problems import ProblemsError, toml_where
+from nyap.problems import ProblemsError, parse_toml
 
 DIRECTIONS = {"increase": "increase", "decrease": "decrease", "öka": "increase", "minska": "decrease"}
 DIMENSIONS = {
@@ -216,6 +215,10 @@ class GoalsConfig:
             if g.id == goal_id:
                 return g
         raise KeyError(goal_id)
+
+    def challenge(self, name: str) -> Challenge | None:
+        """The challenge with this name (a page, a report section, a talk step), or None."""
+        return next((c for c in self.challenges if c.name == name), None)
 
     def goals_for(self, challenge: str) -> tuple[Goal, ...]:
         return tuple(g for g in self.goals if challenge in g.challenge_names())
@@ -569,11 +572,7 @@ def _parse_goal(c: _Collector, pos: int, raw, meta: Meta, challenge_names: set[s
 def parse_goals(text: str, filename: str = "goals.toml") -> GoalsConfig:
     """Parse goals.toml text. Raises GoalsError listing every problem found."""
     c = _Collector(filename)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise GoalsError([f"{filename}: filen är inte giltig TOML ({toml_where(exc)}): kontrollera citattecken, "
-                          "likhetstecken och [rubriker] där."]) from exc
+    data = parse_toml(text, filename, "[rubriker]", GoalsError)
     for key in data:
         if key not in {"meta", "challenge", "goal", "extra_indicator"}:
             c.add(f"avsnitt [{key}]", None, "okänt avsnitt (tillåtna: meta, challenge, goal, extra_indicator).")

@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
+from nyap.present.formatting import genders_of
+
 GENDERS = ("T", "K", "M", "KM")
 
 
@@ -21,7 +23,7 @@ class Filters:
 
     @property
     def genders(self) -> tuple[str, ...]:
-        return ("K", "M") if self.gender == "KM" else (self.gender,)
+        return genders_of(self.gender)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,7 +20,8 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from nyap import PROJECT_ROOT
-from nyap.problems import ProblemsError, toml_where
+from nyap.problems import ProblemsError, parse_toml
+from nyap.present.formatting import genders_of
 from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
 from nyap.serving.filters import BY_FIELD, GENDERS, Filters, to_query
@@ -131,11 +131,7 @@ def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None,
 
 
 def parse_presentation(text: str, config: GoalsConfig, name: str = "presentation.toml") -> Presentation:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PresentationError([f"{name}: ogiltig TOML ({toml_where(exc)}): kontrollera citattecken, "
-                                 "likhetstecken och [[step]] där."]) from exc
+    data = parse_toml(text, name, "[[step]]", PresentationError)
     problems = []
     unknown = sorted(set(data) - TOP_FIELDS)
     if unknown:
@@ -264,7 +260,6 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
         notices.append(f"Året {step.year} finns inte i data; visar {year}.")
     names = region.names()
     area_label = region.county_name if step.area == config.meta.county else names.get(step.area, step.area)
-    data_date = str(store.cache.manifest.get("created", ""))[:10]
     if step.chart == OVERVIEW_CHART:
         ev = store.overview_evaluations(year, step.age_group if step.age_group in store.age_groups else None)
         gender = step.gender if step.gender != "KM" else "T"
@@ -273,7 +268,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
             body = matrix_html(config, ev, gender, link, names, page_for)
         else:
             body = profile_html(config, ev, step.area, names.get(step.area, step.area),
-                                ("K", "M") if step.gender == "KM" else (gender,), link, page_for, year)
+                                genders_of(step.gender), link, page_for, year)
         source = "DEMODATA – påhittade värden." if store.cache.is_demo else f"Källa: {store.cache.origin_text}."
         heading = step.heading or f"Alla mål – {area_label}, läget per {year}"
         # the room cannot hover for the matrix's words: the key to its symbols is on the slide
@@ -291,8 +286,8 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     gender, note = shown_gender(view, step.gender)
     if note:
         notices.append(note)
-    genders = ("K", "M") if gender == "KM" else (gender,)
-    source = source_line(view, store.cache.is_demo, data_date, store.cache.source_label)
+    genders = genders_of(gender)
+    source = source_line(view, store.cache.is_demo, store.cache.data_date, store.cache.source_label)
     charts = store.goal_charts(view, step.area, genders, names, source)
     kind = BY_LINK[step.chart]
     result = getattr(charts, kind.key)

@@ -14,7 +14,6 @@ import logging
 import os
 import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
 
 from nyap import cache_dir as configured_cache_dir, goals_file

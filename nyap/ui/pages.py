@@ -34,8 +34,8 @@ from nyap.present.prose import (
 )
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
-    GAP_GOAL_WORDS, SOURCE_LABELS, GoalView, cache_source_line, caveats, gender_gap_area, focus_age_group, focus_items, other_sources, shown_gender,
-    source_line, table_notice, why_no_municipalities,
+    GAP_GOAL_WORDS, SOURCE_LABELS, GoalView, cache_source_line, caveats, focus_age_group, focus_items,
+    gender_gap_area, other_sources, shown_gender, table_notice, why_no_municipalities,
 )
 from nyap.ui.components import show_chart, show_download
 from nyap.ui.loaders import report_jobs, report_key
@@ -83,7 +83,7 @@ def page_for(config: GoalsConfig) -> dict[str, str]:
 def render_challenge(name: str) -> None:
     store = start_page(name, name)
     config = store.config
-    challenge = next((c for c in config.challenges if c.name == name), None)
+    challenge = config.challenge(name)
     if challenge is None:
         # a page file whose challenge was renamed or removed in goals.toml (`nyap check` says so)
         st.title(md(name))

@@ -1,10 +1,6 @@
 """Page CSS: larger type for the projector, the goal tables, status colours with words."""
 
-from nyap.present.formatting import STATUS_STYLE
-
-_STATUS_CSS = "\n".join(
-    f".nyap-s-{key} {{ color: {colour}; font-weight: 600; }}" for key, (_, colour, _) in STATUS_STYLE.items()
-)
+from nyap.present.formatting import STATUS_CSS as _STATUS_CSS
 
 # The charts' font, served from static/fonts (the same files vl-convert uses for PNG/SVG, see
 # nyap/present/fonts.py). Relative URLs: they work at the server root and behind a path prefix.

@@ -10,7 +10,7 @@ from nyap.present.formatting import (
     CONTEXT_COLOUR, COUNTRY_COLOUR, COUNTY_COLOUR, GENDER_COLOURS, GENDER_LABELS, HIGHLIGHT, fmt_number, fmt_value,
 )
 from nyap.rules.goal_arithmetic import usable
-from nyap.present.prose import value_year
+from nyap.present.formatting import value_year
 from nyap.present.status import status_label
 from nyap.present.views import GoalView
 from nyap.present.charts.base import (
