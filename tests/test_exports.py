@@ -20,7 +20,8 @@ from nyap.present.export import _fixed_width, chart_png, chart_svg, table_csv, t
 from nyap.present.views import source_line
 from nyap.rules.goals import load_goals
 from nyap.serving.store import ResultStore
-from nyap.ui.components import DEMO_FILE_NOTICE, _excel_label
+from nyap.present.export import excel_label
+from nyap.ui.components import DEMO_FILE_NOTICE
 
 NAMES = load_goals(DEFAULT_GOALS_FILE).region.names()
 DEMO_RED = (179, 38, 30)  # the demo subtitle's colour (#b3261e, charts.finish)
@@ -155,8 +156,8 @@ def test_no_cell_starts_a_formula():
 
 
 def test_excel_button_label_follows_the_csv_label():
-    assert _excel_label("Ladda ner tabellen (CSV)") == "Ladda ner tabellen (Excel)"
-    assert _excel_label("Ladda ner profilen som tabell (kvinnor, CSV för Excel)") == \
+    assert excel_label("Ladda ner tabellen (CSV)") == "Ladda ner tabellen (Excel)"
+    assert excel_label("Ladda ner profilen som tabell (kvinnor, CSV för Excel)") == \
         "Ladda ner profilen som tabell (kvinnor, Excel)"
 
 

@@ -177,3 +177,8 @@ def room_svg(spec: dict) -> str:
     large at 1280×720 as the room needs, relative to the picture."""
     register_for_export()
     return vlc.vegalite_to_svg(spec)
+
+
+def excel_label(label: str) -> str:
+    """The Excel button says what the CSV button says, with Excel as the format."""
+    return label.replace("CSV för Excel", "Excel") if "CSV för Excel" in label else label.replace("CSV", "Excel")

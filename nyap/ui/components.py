@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from nyap.present.charts import ChartResult
-from nyap.present.export import chart_png, chart_svg, table_csv, table_xlsx
+from nyap.present.export import chart_png, chart_svg, excel_label, table_csv, table_xlsx
 from nyap.present.formatting import file_slug
 from nyap.present.tables import frame_html
 from nyap.ui.safe import md
@@ -89,11 +89,6 @@ def show_chart(result: ChartResult | None, key: str, is_demo: bool, file_stem: s
         st.html(_table_html(result))
 
 
-def _excel_label(label: str) -> str:
-    """The Excel button says what the CSV button says, with Excel as the format."""
-    return label.replace("CSV för Excel", "Excel") if "CSV för Excel" in label else label.replace("CSV", "Excel")
-
-
 def show_download(table, stem: str, is_demo: bool, label: str = "Ladda ner tabellen (CSV)",
                   notice: str | None = None) -> None:
     """`notice`: the file's first line (source and date); by default only the demo mark."""
@@ -103,5 +98,5 @@ def show_download(table, stem: str, is_demo: bool, label: str = "Ladda ner tabel
     # keyed by the whole stem: two stems may share a shortened file name
     cols[0].download_button(label, data=lambda: table_csv(table, notice), file_name=f"{name}.csv",
                             mime="text/csv", key=f"csv_{stem}", on_click="ignore")
-    cols[1].download_button(_excel_label(label), data=lambda: table_xlsx(table, notice),
+    cols[1].download_button(excel_label(label), data=lambda: table_xlsx(table, notice),
                             file_name=f"{name}.xlsx", mime=XLSX_MIME, key=f"xlsx_{stem}", on_click="ignore")

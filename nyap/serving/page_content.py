@@ -1,0 +1,95 @@
+"""What the overview, the goal pages and Om data show that depends only on the data version and
+the choice: computed once for everyone through `store.call` (keyed by these functions and their
+arguments), so a page only fetches it. No Streamlit here."""
+
+from __future__ import annotations
+
+from html import escape as esc
+
+import pandas as pd
+
+from nyap.data.geometry import county_features
+from nyap.present.catalogue import indicator_catalogue
+from nyap.present.missing import missing_data_note, missing_data_notes
+from nyap.present.charts import for_area, map_chart
+from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
+from nyap.present.tables import matrix_html, overview_frame, profile_html
+from nyap.present.prose import equality_summary
+from nyap.serving.page_registry import page_for_challenge
+from nyap.serving.store import ResultStore
+from nyap.present.views import other_sources
+
+
+def missing_note(store: ResultStore, item_key: str) -> str:
+    item = store.items[item_key]
+    return missing_data_note(store.cache, store.config, item.goal, item.track)
+
+
+def missing_notes_html(store: ResultStore) -> str:
+    """Why the goals without data have none, and what would bring it (below the matrix/profile)."""
+    notes = missing_data_notes(store.cache, store.config)
+    if not notes:
+        return ""
+    texts = {g.id: g.text for g in store.config.goals}
+    items = "".join(f"<li><strong>{esc(texts[g])}</strong>: {esc(n)}</li>" for g, n in notes.items())
+    return (f'<div class="nyap-missing"><p class="nyap-note">{len(notes)} mål saknar data i cachen – varför, och '
+            f"vad som skulle ge data:</p><ul>{items}</ul></div>")
+
+
+def headline_sentence(store: ResultStore, year: int, age, area: str | None, gender: str, where: str) -> str:
+    ev = store.overview_evaluations(year, age)
+    return summary_sentence(headline_rows(ev.frame, store.config, area, gender), where)
+
+
+def equality_line(store: ResultStore, year: int) -> str:
+    """The overview's line on equality: how many goal measures' spread between the municipalities
+    shrinks, and the one that grew most (a workshop's first question)."""
+    verdicts, grew = [], None
+    for item in store.items.values():
+        change = next(iter(store.spreads(item, year, None).values()))
+        verdicts.append(change.verdict)
+        if change.verdict == "growing" and (grew is None or change.change > grew[1]):
+            grew = (item.label, change.change)
+    line = equality_summary(verdicts)
+    if grew:
+        line += f" Störst ökning: {grew[0]}."
+    return line
+
+
+def unsplit_count(store: ResultStore, year: int, age) -> int:
+    return goals_without_gender_split(store.overview_evaluations(year, age).frame, store.config)
+
+
+def matrix(store: ResultStore, year: int, age, gender: str, link: tuple) -> str:
+    return matrix_html(store.config, store.overview_evaluations(year, age), gender, dict(link), store.region.names(),
+                       page_for_challenge(store.config))
+
+
+def profile(store: ResultStore, year: int, age, area: str, genders: tuple, link: tuple, order: str,
+             statuses: frozenset | None, challenge: str | None) -> str:
+    return profile_html(store.config, store.overview_evaluations(year, age), area, store.region.names()[area], genders,
+                        dict(link), page_for_challenge(store.config), year, order, statuses, challenge,
+                        trends=store.profile_trends(year, age, area, genders))
+
+
+def overview_table(store: ResultStore, year: int, age, gender: str, area: str | None) -> pd.DataFrame:
+    areas = None if area is None else (area, store.config.meta.county)
+    return overview_frame(store.config, store.overview_evaluations(year, age), gender, store.region.names(), areas, year)
+
+
+def catalogue(store: ResultStore) -> pd.DataFrame:
+    return indicator_catalogue(store.cache, store.config)
+
+
+def sources_besides(store: ResultStore, item_key: str, as_of: int, age_group) -> list[str]:
+    return other_sources(store.goal_view(store.items[item_key], as_of, age_group), store.cache)
+
+
+def map_for_area(store: ResultStore, item_key: str, as_of: int, age, area: str, gender: str, source: str, mode: str):
+    return for_area(store.call(county_map, item_key, as_of, age, gender, source, mode), area)
+
+
+def county_map(store: ResultStore, item_key: str, as_of: int, age, gender: str, source: str, mode: str):
+    view = store.goal_view(store.items[item_key], as_of, age)
+    return map_chart(view, as_of, "", gender, store.region.names(), source, store.cache.is_demo,
+                     county_features(store.config.meta.county), mode)
