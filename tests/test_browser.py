@@ -23,6 +23,14 @@ def browser():
         yield b
 
 
+@pytest.fixture(scope="module")
+def real_app(real_cache_dir):
+    """One app server for the module's tests on figures refreshed from (fake) Kolada (a server start
+    is seconds on a 2-core machine; only the deep-link tests need a server of their own)."""
+    with running_app(real_cache_dir) as base:
+        yield base
+
+
 def query_of(page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
 
@@ -120,23 +128,34 @@ def test_filters_round_trip_through_the_link_and_survive_page_switches(browser):
         page.close()
 
 
-def test_keyboard_only_reaches_the_filters(browser):
-    with running_app() as base:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        open_page(page, f"{base}/Vuxenlivet")
-        focused = []
-        for _ in range(40):
-            page.keyboard.press("Tab")
-            focused.append(page.evaluate("document.activeElement && (document.activeElement.getAttribute('aria-label') "
-                                         "|| document.activeElement.innerText || '').slice(0, 40)"))
-        text = " ".join(focused)
-        assert "Barnalivet" in text  # navigation links are reachable by Tab
-        page.close()
+def test_keyboard_only_reaches_the_filters(browser, real_app):
+    """Without a mouse: Tab reaches the navigation and then the municipality filter, and typing a
+    name and Enter chooses it (the link and the page follow)."""
+    base = real_app
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    open_page(page, f"{base}/Vuxenlivet")
+    focused, on_filter = [], False
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        label = page.evaluate("document.activeElement && (document.activeElement.getAttribute('aria-label') "
+                              "|| document.activeElement.innerText || '').slice(0, 60)")
+        focused.append(label)
+        if page.evaluate("document.activeElement && document.activeElement.getAttribute('role') === 'combobox'"
+                         " && (document.activeElement.getAttribute('aria-label') || '').includes('Kommun')"):
+            on_filter = True
+            break
+    assert "Barnalivet" in " ".join(focused)  # navigation links on the way
+    assert on_filter, focused  # the municipality filter is reachable by Tab alone
+    page.keyboard.type("Kil")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('kommun=1715')", timeout=30_000)
+    page.wait_for_function("() => document.body.innerText.includes('Kil')", timeout=30_000)
+    page.close()
 
 
 @pytest.mark.parametrize("width, height, query", [(1280, 720, "kommun=1780"), (390, 844, "kommun=1715&kon=KM")],
                          ids=["laptop", "phone"])
-def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_cache_dir, config, width, height, query):
+def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_app, config, width, height, query):
     """Every goal in focus on its challenge page, refreshed from (fake) Kolada: at 1280×720 and on
     a 390 px phone nothing scrolls sideways, no chart is wider than its column, and the charts'
     font is the shipped one. A laptop with one municipality; the phone with women and men side by
@@ -147,31 +166,31 @@ def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_cach
     from nyap.present.views import focus_items
 
     problems = []
-    with running_app(real_cache_dir) as base:
-        page = browser.new_page(viewport={"width": width, "height": height})
-        for challenge in config.challenges:
-            for item in focus_items(config, challenge.name):
-                open_page(page, f"{base}/{quote(challenge.name)}?{query}&mal={item.key}")
-                problems += [f"{width} px {item.key} {query}: {p}" for p in layout_problems(page)]
-        if width == 390:
-            # the sidebar starts closed on a phone: the page is not hidden behind it
-            box = page.locator("[data-testid=stSidebar]").bounding_box()
-            assert box is None or box["x"] + box["width"] <= 0
-        assert page.evaluate("document.fonts.check('16px \"Source Sans Pro\"')")
-        page.close()
+    base = real_app
+    page = browser.new_page(viewport={"width": width, "height": height})
+    for challenge in config.challenges:
+        for item in focus_items(config, challenge.name):
+            open_page(page, f"{base}/{quote(challenge.name)}?{query}&mal={item.key}")
+            problems += [f"{width} px {item.key} {query}: {p}" for p in layout_problems(page)]
+    if width == 390:
+        # the sidebar starts closed on a phone: the page is not hidden behind it
+        box = page.locator("[data-testid=stSidebar]").bounding_box()
+        assert box is None or box["x"] + box["width"] <= 0
+    assert page.evaluate("document.fonts.check('16px \"Source Sans Pro\"')")
+    page.close()
     assert not problems, problems[:10]
 
 
-def test_every_page_fits_two_laptop_screens_on_real_figures(browser, real_cache_dir):
+def test_every_page_fits_two_laptop_screens_on_real_figures(browser, real_app):
     """The six pages at 1280×720 with a municipality (its profile on the overview) and at 1366×768
     with the county (its matrix)."""
     problems = []
-    with running_app(real_cache_dir) as base:
-        for width, height, area in ((1280, 720, "1715"), (1366, 768, "0017")):
-            page = browser.new_page(viewport={"width": width, "height": height})
-            for path in PAGES.values():
-                open_page(page, f"{base}/{path}?kommun={area}")
-                problems += [f"{width} px /{path}?kommun={area}: {p}"
-                             for p in layout_problems(page, tables_may_scroll=False)]
-            page.close()
+    base = real_app
+    for width, height, area in ((1280, 720, "1715"), (1366, 768, "0017")):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        for path in PAGES.values():
+            open_page(page, f"{base}/{path}?kommun={area}")
+            problems += [f"{width} px /{path}?kommun={area}: {p}"
+                         for p in layout_problems(page, tables_may_scroll=False)]
+        page.close()
     assert not problems, problems[:10]

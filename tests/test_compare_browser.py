@@ -40,9 +40,14 @@ def test_profile_comparison_and_map_at_1280(tmp_path):
         # the map: drawn, with its table alternative and the status view
         page.get_by_text("Karta", exact=True).scroll_into_view_if_needed()
         assert page.locator(".stVegaLiteChart, [data-testid=stVegaLiteChart]").count() >= 4
+        main = page.locator("[data-testid=stMain]")
+        assert "– värde" in main.inner_text() and "– läge mot målet" not in main.inner_text()
         page.get_by_role("radiogroup", name="Visa på kartan").get_by_text("Läge mot målet").click()
-        page.wait_for_timeout(1500)
-        assert "Länets kommuner" in page.locator("[data-testid=stMain]").inner_text()
+        # the status view replaces the value view: its own title and its own key
+        page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText"
+                               ".includes('– läge mot målet')", timeout=30_000)
+        text = main.inner_text()
+        assert "– värde" not in text and "ingen bedömning för" in text
         assert layout_problems(page, tables_may_scroll=False) == []
         page.screenshot(path=str(tmp_path / "map.png"))
         page.close()

@@ -80,6 +80,13 @@ def test_a_step_is_drawn_for_the_room(config, demo_cache, talk):
 
 # ------------------------------------------------------------------ in the browser
 
+@pytest.fixture(scope="module")
+def app():
+    """One app server for the module's browser tests (a start is seconds on a 2-core machine)."""
+    with running_app() as base:
+        yield base
+
+
 needs_chromium = pytest.mark.skipif(not chromium_available() and os.environ.get("CI") != "true",
                                     reason="Chromium is not installed (apt-get install chromium)")
 
@@ -131,8 +138,9 @@ def wait_for_step(page, number: int) -> None:
 
 @needs_chromium
 @pytest.mark.parametrize("width,height,least", [(1920, 1080, 24.0), (1280, 720, 24.0 * 1280 / 1920 * 0.97)])
-def test_the_sample_talk_steps_by_keyboard(width, height, least, talk, tmp_path):
-    with running_app() as base, launch_browser() as browser:
+def test_the_sample_talk_steps_by_keyboard(width, height, least, talk, tmp_path, app):
+    base = app
+    with launch_browser() as browser:
         page = browser.new_page(viewport={"width": width, "height": height})
         open_page(page, f"{base}/Presentation")
         page.evaluate(WATCH)
@@ -175,10 +183,11 @@ def test_the_sample_talk_steps_by_keyboard(width, height, least, talk, tmp_path)
 
 
 @needs_chromium
-def test_a_goal_link_opens_at_the_goal_in_focus():
+def test_a_goal_link_opens_at_the_goal_in_focus(app):
     """A prepared link (…&mal=ekonomi_barn) lands at the goal, not 2,5 screens above it; a link
     without a goal opens at the top as before."""
-    with running_app() as base, launch_browser() as browser:
+    base = app
+    with launch_browser() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         top = "() => document.getElementById('nyap-focus').getBoundingClientRect().top"
         open_page(page, f"{base}/Barnalivet?mal=ekonomi_barn&kommun=1715")
