@@ -74,7 +74,7 @@ def cmd_check(args) -> int:
         _print_problems(f"{args.goals}: sidorna stämmer inte med utmaningarna:", problems)
         return 1
     print(f"{args.goals}: {len(config.goals)} mål i {len(config.challenges)} utmaningar – OK.")
-    from nyap.serving.presentation import PresentationError, load_presentation, presentation_file
+    from nyap.serving.presentation import PresentationError, load_presentation, presentation_file, slide_problems
 
     talk_path = presentation_file()
     try:
@@ -83,6 +83,10 @@ def cmd_check(args) -> int:
     except PresentationError as exc:
         _print_problems(f"{talk_path}: presentationen har fel:", exc.problems)
         return 1
+    if talk.problems:
+        _print_problems(f"{talk_path}: presentationen har fel (de andra stegen visas, det felaktiga steget "
+                        "visar felet):", list(talk.problems))
+        return 1
     cache = load_cache(Path(args.cache))
     published = sorted({int(y) for y in cache.observations.loc[cache.observations["value"].notna(), "year"]})
     missing_years = [f"steg {i}: year = {step.year} finns inte i data (år med värden: "
@@ -90,6 +94,13 @@ def cmd_check(args) -> int:
                      for i, step in enumerate(talk.steps, 1) if step.year is not None and step.year not in published]
     if missing_years:
         _print_problems(f"{talk_path}: presentationen har fel:", missing_years)
+        return 1
+    # what each slide would otherwise say in front of the room (drawn as the page draws it)
+    from nyap.serving.store import ResultStore
+
+    said = slide_problems(ResultStore(cache, config), talk, talk_path.name)
+    if said:
+        _print_problems(f"{talk_path}: stegen skulle visa varningar för salen:", said)
         return 1
     print(f"{talk_path}: {len(talk.steps)} steg – OK.")
     kind = "DEMODATA" if cache.is_demo else f"riktiga data: {cache.origin_text}"

@@ -44,9 +44,10 @@ municipality = "9999"
 sex = "X"
 colour = "red"
 """
-    with pytest.raises(PresentationError) as err:
-        parse_presentation(text, config, "presentation.toml")
-    problems = "\n".join(err.value.problems)
+    talk = parse_presentation(text, config, "presentation.toml")
+    problems = "\n".join(talk.problems)
+    # each bad step becomes a placeholder of its own; the file's problems are all listed
+    assert [type(s).__name__ for s in talk.steps] == ["BrokenStep", "BrokenStep"]
     assert "steg 1: chart = 'paj' finns inte" in problems
     assert "steg 2: municipality = '9999'" in problems and "steg 2: sex = 'X'" in problems
     assert "steg 2: okänt fält colour" in problems
@@ -212,6 +213,9 @@ def test_check_reports_a_broken_presentation_in_swedish(tmp_path):
         None: "presentation.toml: filen finns inte",
         step + 'year = "²"\n': "steg 1: year = '²' är inte ett årtal",
         step + "year = 2030\n": "steg 1: year = 2030 finns inte i data (år med värden: 20",
+        # what the slide would say in front of the room, said at the desk with step and field
+        '[[step]]\npage = "Äldrelivet"\ngoal = "aldreomsorg"\nchart = "kommuner"\nage_group = "16-29"\n':
+            "steg 1: age_group: Åldersgruppen 16-29 finns inte för målet",
     }
     for text, said in cases.items():
         bad = tmp_path / "presentation.toml"
@@ -292,3 +296,27 @@ def test_an_odd_link_gets_the_link_notice_not_the_generic_error(query, said):
     assert_clean(at)
     text = page_text(at) + " ".join(e.value for e in at.error)
     assert said in text and "Något gick fel" not in text, text[-400:]
+
+
+def test_one_bad_step_does_not_stop_the_talk(tmp_path, monkeypatch):
+    """A talk whose second step names a goal that does not exist: steps 1 and 3 play as usual, step
+    2 says in Swedish that it cannot be shown and why, and the room can step past it."""
+    from .apptest_helpers import assert_clean, open_app, page_text
+
+    talk = tmp_path / "presentation.toml"
+    talk.write_text('title = "Test"\n[[step]]\npage = "Översikt"\nchart = "oversikt"\nheading = "Ett"\n'
+                    '[[step]]\npage = "Barnalivet"\ngoal = "finns_inte"\n'
+                    '[[step]]\npage = "Ungdomslivet"\ngoal = "behorighet"\nchart = "kommuner"\nheading = "Tre"\n',
+                    encoding="utf-8")
+    monkeypatch.setenv("NYAP_PRESENTATION_FILE", str(talk))
+    for number, expected in ((1, "Ett"), (3, "Tre")):
+        at = open_app("Presentation", {"steg": str(number)})
+        assert_clean(at)
+        text = page_text(at)
+        assert expected in text and f"Steg {number} av 3" in text and "kan inte visas" not in text, text[-300:]
+    at = open_app("Presentation", {"steg": "2"})
+    assert_clean(at)
+    text = (page_text(at) + " ".join(m.value for m in at.markdown)).replace("\\", "")
+    assert "Steg 2 kan inte visas" in text and "goal = 'finns_inte' finns inte på sidan Barnalivet" in text
+    assert "Steg 2 av 3" in text and not at.error
+    assert not at.button(key="nyap_next").disabled  # the talk goes on

@@ -26,7 +26,7 @@ from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
 from nyap.serving.filters import BY_FIELD, GENDERS, Filters, to_query
 from nyap.present.charts.registry import BARS, BY_LINK, GAP, SLIDES, TREND
-from nyap.serving.page_registry import OVERVIEW
+from nyap.serving.page_registry import OVERVIEW, page_for_challenge
 
 DEFAULT_PRESENTATION_FILE = PROJECT_ROOT / "presentation.toml"
 
@@ -71,9 +71,19 @@ class Step:
 
 
 @dataclass(frozen=True)
+class BrokenStep:
+    """A step the file gets wrong: its slide says so in Swedish, and the other steps play (a typo
+    in step 3 must not take steps 1–2 and 4–6 from the room)."""
+
+    number: int
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Presentation:
     title: str
-    steps: tuple[Step, ...]
+    steps: tuple[Step | BrokenStep, ...]
+    problems: tuple[str, ...] = ()  # everything wrong in the file (`nyap check` lists them)
 
 
 def step_href(url_path: str, number: int) -> str:
@@ -131,6 +141,8 @@ def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None,
 
 
 def parse_presentation(text: str, config: GoalsConfig, name: str = "presentation.toml") -> Presentation:
+    """The talk, with a BrokenStep in place of each step the file gets wrong. Raises
+    PresentationError only when there is no talk at all (not TOML, no steps)."""
     data = parse_toml(text, name, "[[step]]", PresentationError)
     problems = []
     unknown = sorted(set(data) - TOP_FIELDS)
@@ -138,17 +150,14 @@ def parse_presentation(text: str, config: GoalsConfig, name: str = "presentation
         problems.append(f"{name}: okänt fält {', '.join(unknown)} (tillåtna: title och [[step]]).")
     raw_steps = data.get("step", [])
     if not isinstance(raw_steps, list) or not raw_steps or not all(isinstance(s, dict) for s in raw_steps):
-        problems.append(f"{name}: inga steg – lägg till minst ett [[step]].")
-        raw_steps = []
-    steps = []
+        raise PresentationError(problems + [f"{name}: inga steg – lägg till minst ett [[step]]."])
+    steps: list[Step | BrokenStep] = []
     for i, raw in enumerate(raw_steps, 1):
         step, found = check_step(raw, config, f"{name}, steg {i}")
         problems += found
-        if step:
-            steps.append(step)
-    if problems:
-        raise PresentationError(problems)
-    return Presentation(str(data.get("title", "Presentation")), tuple(steps))
+        steps.append(step if step is not None else BrokenStep(i, tuple(found)))
+    title = data.get("title", "Presentation")
+    return Presentation(str(title) if isinstance(title, str) else "Presentation", tuple(steps), tuple(problems))
 
 
 def load_presentation(path: Path | str, config: GoalsConfig) -> Presentation:
@@ -192,6 +201,13 @@ class StepView:
     # the year(s) the figures on the slide are from, said on the slide itself: a step "läget per
     # 2022" can show figures from 2021 (a series that ended), and the room must not read them as 2022
     years: str = ""
+    # the step's field each notice is about (year, age_group, sex, chart, goal): `nyap check` names it
+    notice_fields: tuple[str, ...] = ()
+
+
+def _said(notices: list[tuple[str, str]]) -> dict:
+    """StepView's notices and the fields they are about, from (field, text) pairs."""
+    return {"notices": tuple(t for _, t in notices), "notice_fields": tuple(f for f, _ in notices)}
 
 
 def status_key_html() -> str:
@@ -257,7 +273,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     notices = []
     year = step.year if step.year in store.years else max(store.years)
     if step.year is not None and step.year not in store.years:
-        notices.append(f"Året {step.year} finns inte i data; visar {year}.")
+        notices.append(("year", f"Året {step.year} finns inte i data; visar {year}."))
     names = region.names()
     area_label = region.county_name if step.area == config.meta.county else names.get(step.area, step.area)
     if step.chart == OVERVIEW_CHART:
@@ -277,27 +293,27 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
         shown = frame[(frame["area_code"] == (frame["reference_code"] if step.area == config.meta.county else step.area))
                       & (frame["gender"] == gender) & (frame["status"] != "no_data")] if not frame.empty else frame
         years = years_phrase(year, shown["latest_year"] if not shown.empty else [])
-        return StepView(heading, step.takeaway, "table", body, heading, source, tuple(notices), years)
+        return StepView(heading, step.takeaway, "table", body, heading, source, years=years, **_said(notices))
     item = store.items[step.goal]
     age = store.age_group_on(step.page, item, step.age_group)
     if step.age_group and age != step.age_group:
-        notices.append(f"Åldersgruppen {step.age_group} finns inte för målet; visar {age or 'alla åldrar'}.")
+        notices.append(("age_group", f"Åldersgruppen {step.age_group} finns inte för målet; visar {age or 'alla åldrar'}."))
     view = store.goal_view(item, year, age or None)
     gender, note = shown_gender(view, step.gender)
     if note:
-        notices.append(note)
+        notices.append(("sex", note))
     genders = genders_of(gender)
     source = source_line(view, store.cache.is_demo, store.cache.data_date, store.cache.source_label)
     charts = store.goal_charts(view, step.area, genders, names, source)
     kind = BY_LINK[step.chart]
     result = getattr(charts, kind.key)
     if result is None and kind is not TREND:
-        notices.append("Målet har inga värden per kommun; visar utvecklingen över tid.")
+        notices.append(("chart", "Målet har inga värden per kommun; visar utvecklingen över tid."))
         result = charts.trend
     heading = step.heading or f"{item.label} – {area_label}"
     if result is None:
-        return StepView(heading, step.takeaway, "table", "", "Det finns inga värden att visa.", source, tuple(notices),
-                        years_phrase(year, []))
+        return StepView(heading, step.takeaway, "table", "", "Det finns inga värden att visa.", source,
+                        years=years_phrase(year, []), **_said(notices))
     shown = kind if result is not charts.trend else TREND
     years = years_phrase(year, _latest_years(view, shown.key, step.area, genders))
     svg = room_svg(room_spec(result.spec, shown.room_height))
@@ -305,4 +321,22 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     subtitle = " ".join(meta.get("heading", [])[-1:])
     # the chart's reading notes (what the lines and marks are) follow the source line
     source = " · ".join([source, *meta.get("notes", [])[1:]])
-    return StepView(heading, step.takeaway or subtitle, "chart", svg, result.alt_text, source, tuple(notices), years)
+    return StepView(heading, step.takeaway or subtitle, "chart", svg, result.alt_text, source, years=years,
+                    **_said(notices))
+
+
+def slide_problems(store, talk: Presentation, name: str = "presentation.toml") -> list[str]:
+    """What each step's slide would say in front of the room (a year not in the data, an age group
+    or sex the goal lacks, a goal without values for the area), named by step and field, for
+    `python -m nyap check`: the presenter reads it at the desk, not on the screen."""
+    page_for = page_for_challenge(store.config)
+    out = []
+    for i, step in enumerate(talk.steps, 1):
+        if isinstance(step, BrokenStep):
+            continue  # already in talk.problems
+        view = step_view(store, step, page_for)
+        out += [f"{name}, steg {i}: {field}: {text}" for field, text in zip(view.notice_fields, view.notices)]
+        if not view.body:
+            out.append(f"{name}, steg {i}: goal = {step.goal!r} har inga värden att visa för "
+                       f"municipality = {step.area!r} – bilden blir tom.")
+    return out

@@ -18,7 +18,7 @@ import streamlit as st
 from nyap.present.tables import page_href
 from nyap.serving.page_registry import PRESENTATION, page_by_key, page_for_challenge
 from nyap.serving.presentation import (
-    LINK_KEYS, Presentation, PresentationError, Step, load_presentation, presentation_file, step_from_link, step_href,
+    LINK_KEYS, BrokenStep, Presentation, PresentationError, Step, load_presentation, presentation_file, step_from_link, step_href,
     step_view,
 )
 from nyap.serving.store import ResultStore
@@ -83,6 +83,8 @@ def _warm_talk(store: ResultStore, steps: tuple[Step, ...]) -> None:
 
     def run() -> None:
         for step in steps:
+            if isinstance(step, BrokenStep):
+                continue
             try:
                 store.call(_step_view, step)
             except Exception:  # noqa: BLE001 - the step shows its own error when opened
@@ -118,6 +120,8 @@ def render_presentation() -> None:
                      + "\n".join(f"- {md(for_visitors(p))}" for p in exc.problems))
             return
         steps = talk.steps
+        if talk.problems:
+            logging.getLogger("nyap").error("presentation.toml: %s", list(talk.problems))
         _warm_talk(store, steps)
         raw = str(params.get("steg", "1"))
         # ASCII digits only, and few: "²" passes str.isdigit() but not int(), and int() refuses
@@ -125,7 +129,19 @@ def render_presentation() -> None:
         number = int(raw) if re.fullmatch(r"[0-9]{1,4}", raw) and 1 <= int(raw) <= len(steps) else 1
         if raw != str(number):
             notices.append(f"Steg {raw[:10]} finns inte; visar steg 1 av {len(steps)}.")
-    view = store.call(_step_view, steps[number - 1])
+    current = steps[number - 1]
+    if isinstance(current, BrokenStep):
+        # this step only: a plain Swedish placeholder; the talk goes on (Nästa, the step links)
+        st.markdown(html_block(
+            f'<div class="nyap-room-md"><p class="nyap-room-h" role="heading" aria-level="1">Steg {number} kan inte '
+            'visas</p><p class="nyap-room-take">Presentationsfilen har ett fel i det här steget – gå vidare med Nästa. '
+            'Den som förbereder presentationen rättar filen (python -m nyap check visar felen).</p></div>'),
+            unsafe_allow_html=True)
+        st.markdown("\n".join(f"- {md(for_visitors(p))}" for p in current.problems))
+        _footer(store, steps, number, "", adhoc)
+        st.html(KEYS, unsafe_allow_javascript=True)
+        return
+    view = store.call(_step_view, current)
     # markdown, not st.html: every step then uses Streamlit's markdown renderer from the first
     # screen on, so the first chart step does not wait for it to load (a grey skeleton in front of the room)
     st.markdown(html_block(
