@@ -320,3 +320,35 @@ def test_one_bad_step_does_not_stop_the_talk(tmp_path, monkeypatch):
     assert "Steg 2 kan inte visas" in text and "goal = 'finns_inte' finns inte på sidan Barnalivet" in text
     assert "Steg 2 av 3" in text and not at.error
     assert not at.button(key="nyap_next").disabled  # the talk goes on
+
+
+def test_the_map_is_a_slide_in_either_mode_with_the_municipality_outlined(config):
+    """chart = "karta" in a talk (and diagram=karta in a link): the county map for the room, value or
+    status, the chosen municipality outlined, every text at least 24 px at 1920×1080, one sex at a
+    time (said on the slide and by `nyap check`); a mode on another chart is refused."""
+    from nyap import DEFAULT_CACHE_DIR
+    from nyap.data.cache import load_cache
+
+    store = ResultStore(load_cache(DEFAULT_CACHE_DIR), config)
+    talk = parse_presentation('[[step]]\npage = "Ungdomslivet"\ngoal = "behorighet"\nchart = "karta"\n'
+                              'municipality = "1715"\nmap_mode = "status"\nsex = "KM"\n'
+                              '[[step]]\npage = "Ungdomslivet"\ngoal = "behorighet"\nchart = "karta"\n'
+                              '[[step]]\npage = "Ungdomslivet"\ngoal = "behorighet"\nchart = "trend"\nmap_mode = "status"\n',
+                              config)
+    assert len(talk.problems) == 1 and "steg 3: map_mode = 'status' (bara med chart = \"karta\"" in talk.problems[0]
+    status, value = (step_view(store, s, page_for_challenge(config)) for s in talk.steps[:2])
+    for view in (status, value):
+        assert view.kind == "chart" and view.body.startswith("<svg")
+        sizes = [float(x) for x in re.findall(r'font-size="([0-9.]+)px"', view.body)]
+        assert sizes and min(sizes) >= 24, sorted(sizes)[:5]
+        assert "Kil" in view.body and "Torsby" in view.body
+    assert "läge mot målet" in status.takeaway and "Uppnått" in status.body and "kvinnor" in status.takeaway
+    assert status.notice_fields == ("sex",) and "ett kön i taget" in status.notices[0]
+    assert "– värde" in value.takeaway and "Uppnått" not in value.body
+    # the outline: a stroke in the highlight colour only where a municipality is chosen
+    from nyap.present.formatting import HIGHLIGHT
+
+    assert HIGHLIGHT.lower() in status.body.lower() and HIGHLIGHT.lower() not in value.body.lower()
+    step, problems = step_from_link({"sida": "Ungdomslivet", "diagram": "karta", "mal": "behorighet",
+                                     "kommun": "1715", "karta": "status"}, config)
+    assert not problems and step.map_mode == "status" and step_from_link(step.query(), config)[0] == step

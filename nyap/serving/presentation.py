@@ -25,7 +25,7 @@ from nyap.present.formatting import genders_of
 from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
 from nyap.serving.filters import BY_FIELD, GENDERS, Filters, to_query
-from nyap.present.charts.registry import BARS, BY_LINK, GAP, SLIDES, TREND
+from nyap.present.charts.registry import BARS, BY_LINK, GAP, MAP, SLIDES, TREND
 from nyap.serving.page_registry import OVERVIEW, page_for_challenge
 
 DEFAULT_PRESENTATION_FILE = PROJECT_ROOT / "presentation.toml"
@@ -35,10 +35,11 @@ DEFAULT_PRESENTATION_FILE = PROJECT_ROOT / "presentation.toml"
 # chart registry), and the overview or a municipality's profile
 OVERVIEW_CHART = "oversikt"
 CHARTS = {**{k.link_value: k.label for k in SLIDES}, OVERVIEW_CHART: "översikt/profil"}
-STEP_FIELDS = {"page", "goal", "chart", "municipality", "sex", "age_group", "year", "heading", "takeaway"}
+STEP_FIELDS = {"page", "goal", "chart", "municipality", "sex", "age_group", "year", "heading", "takeaway", "map_mode"}
 # a step's field -> its link parameter: the pages' own names (nyap/serving/filters.py) plus the page and the chart
 LINK_KEYS = {"page": "sida", "chart": "diagram", "municipality": BY_FIELD["area"].key, "sex": BY_FIELD["gender"].key,
-             "goal": BY_FIELD["goal"].key, "age_group": BY_FIELD["age_group"].key, "year": BY_FIELD["year"].key}
+             "goal": BY_FIELD["goal"].key, "age_group": BY_FIELD["age_group"].key, "year": BY_FIELD["year"].key,
+             "map_mode": "karta"}
 TOP_FIELDS = {"title", "step"}
 
 
@@ -62,11 +63,12 @@ class Step:
     year: int | None = None  # None: the latest year in the data
     heading: str = ""
     takeaway: str = ""
+    map_mode: str | None = None  # the map's mode (MAP.modes: value or status); None: value
 
     def query(self) -> dict[str, str]:
         """The link form of a step that is not in the file (the same parameter names as the pages)."""
         fields = {"page": self.page, "chart": self.chart, "municipality": self.area, "sex": self.gender,
-                  "goal": self.goal, "age_group": self.age_group, "year": self.year}
+                  "goal": self.goal, "age_group": self.age_group, "year": self.year, "map_mode": self.map_mode}
         return {LINK_KEYS[f]: str(v) for f, v in fields.items() if v}
 
 
@@ -129,6 +131,10 @@ def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None,
                                  or (isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year))):
         problems.append(f"{where}: year = {year!r} är inte ett årtal (fyra siffror, t.ex. 2022).")
         year = None
+    map_mode = raw.get("map_mode")
+    if map_mode is not None and (chart != MAP.link_value or map_mode not in MAP.modes):
+        problems.append(f"{where}: map_mode = {map_mode!r} (bara med chart = \"{MAP.link_value}\"; välj "
+                        f"{' eller '.join(repr(m) for m in MAP.modes)}).")
     for text_field in ("heading", "takeaway", "age_group"):
         if text_field in raw and not isinstance(raw[text_field], str):
             problems.append(f"{where}: {text_field} ska vara text.")
@@ -137,7 +143,8 @@ def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None,
     return Step(page=page, chart=chart, area=area, gender=gender, goal=goal,
                 age_group=str(raw["age_group"]) if raw.get("age_group") else None,
                 year=int(year) if year is not None else None,
-                heading=str(raw.get("heading", "")).strip(), takeaway=str(raw.get("takeaway", "")).strip()), []
+                heading=str(raw.get("heading", "")).strip(), takeaway=str(raw.get("takeaway", "")).strip(),
+                map_mode=str(map_mode) if map_mode else None), []
 
 
 def parse_presentation(text: str, config: GoalsConfig, name: str = "presentation.toml") -> Presentation:
@@ -240,7 +247,7 @@ def _latest_years(view, kind: str, area: str, genders: tuple[str, ...]) -> set:
     from nyap.present.views import latest_values_for_year
     from nyap.rules.goal_arithmetic import usable
 
-    if kind == BARS.key:
+    if kind in (BARS.key, MAP.key):
         return {latest_values_for_year(view, view.as_of, genders)[1]}
     if kind == GAP.key:
         ev = view.evaluations
@@ -306,7 +313,13 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     source = source_line(view, store.cache.is_demo, store.cache.data_date, store.cache.source_label)
     charts = store.goal_charts(view, step.area, genders, names, source)
     kind = BY_LINK[step.chart]
-    result = getattr(charts, kind.key)
+    if kind is MAP:
+        result, genders = _map(store, step, item, year, age, genders, source, notices)
+        if result is None:
+            kind = BARS
+            result = charts.bars
+    else:
+        result = charts.get(kind.key)
     if result is None and kind is not TREND:
         notices.append(("chart", "Målet har inga värden per kommun; visar utvecklingen över tid."))
         result = charts.trend
@@ -316,13 +329,31 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
                         years=years_phrase(year, []), **_said(notices))
     shown = kind if result is not charts.trend else TREND
     years = years_phrase(year, _latest_years(view, shown.key, step.area, genders))
-    svg = room_svg(room_spec(result.spec, shown.room_height))
+    svg = room_svg(room_spec(result.spec, shown.room_height, shown.room_adjust))
     meta = result.layout.get("usermeta", {})
     subtitle = " ".join(meta.get("heading", [])[-1:])
     # the chart's reading notes (what the lines and marks are) follow the source line
     source = " · ".join([source, *meta.get("notes", [])[1:]])
     return StepView(heading, step.takeaway or subtitle, "chart", svg, result.alt_text, source, years=years,
                     **_said(notices))
+
+
+def _map(store, step: Step, item, year: int, age, genders: tuple[str, ...], source: str, notices: list):
+    """The county map for a slide, in the step's mode, the area outlined: (chart, the sex shown).
+    None when the server has no map data (the slide shows all municipalities instead)."""
+    from nyap.data.geometry import GeometryError
+    from nyap.present.formatting import GENDER_LABELS
+    from nyap.serving.page_content import map_for_area
+
+    if len(genders) > 1:
+        notices.append(("sex", f"Kartan visar ett kön i taget; visar {GENDER_LABELS[genders[0]].lower()}."))
+    area = step.area if store.region.is_municipality(step.area) else ""
+    try:
+        return store.call(map_for_area, item.key, year, age or None, area, genders[0], source,
+                          step.map_mode or "value"), genders[:1]
+    except GeometryError:
+        notices.append(("chart", "Kartan kan inte visas på den här servern (kartdata saknas); visar alla kommuner."))
+        return None, genders
 
 
 def slide_problems(store, talk: Presentation, name: str = "presentation.toml") -> list[str]:

@@ -181,7 +181,8 @@ def _footer(store: ResultStore, steps, number: int, source: str, adhoc: bool) ->
     else:
         step = steps[0]
         back = page_by_key(store.config, step.page)
-        query = {k: v for k, v in step.query().items() if k not in (LINK_KEYS["page"], LINK_KEYS["chart"])}
+        query = {k: v for k, v in step.query().items()
+                 if k not in (LINK_KEYS["page"], LINK_KEYS["chart"], LINK_KEYS["map_mode"])}
         nav = (f'<span><a href="{esc(page_href(back.url_path, query))}" target="_self">Tillbaka till {esc(step.page)}</a></span>'
                if back else "<span></span>")
     cols[1].html(f'<p class="nyap-room-foot"><span>{esc(source)}</span>{nav}</p>')

@@ -113,3 +113,32 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
         if layer.get("data") == {"name": _GEO_DATA}:
             layer["data"] = {"values": shapes}
     return ChartResult(spec, data, frame, alt_text)
+
+
+def room_adjust(spec: dict) -> dict:
+    """The map on a slide: the key beside the map (the county is tall and narrow, the screen wide)
+    and its words whole; the names and values on the map at the room's label size."""
+    from nyap.present.charts.room import ROOM_FONT
+
+    config = dict(spec.get("config", {}))
+    config["legend"] = {**config.get("legend", {}), "orient": "right", "titleLimit": 0, "labelLimit": 0,
+                        "columns": 1, "gradientLength": 420}
+    spec = {**spec, "config": config}
+    layers = []
+    for layer in spec.get("layer", []):
+        mark = layer.get("mark")
+        if isinstance(mark, dict) and mark.get("type") == "text":
+            mark = {**mark, "fontSize": ROOM_FONT - 3}
+        enc = layer.get("encoding", {})
+        if "color" in enc:  # the legend's own orientation wins over the config's
+            enc = {**enc, "color": _legend_right(enc["color"])}
+        layers.append({**layer, "mark": mark, "encoding": enc} if "encoding" in layer else {**layer, "mark": mark})
+    return {**spec, "layer": layers}
+
+
+def _legend_right(colour: dict) -> dict:
+    if "legend" in colour and isinstance(colour["legend"], dict):
+        colour = {**colour, "legend": {**colour["legend"], "orient": "right", "columns": 1, "direction": "vertical"}}
+    if "condition" in colour and isinstance(colour["condition"], dict):
+        colour = {**colour, "condition": _legend_right(colour["condition"])}
+    return colour

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nyap.present.charts import goal_gap, municipalities, trend
+from nyap.present.charts import goal_gap, map as county_map, municipalities, trend
 
 # a goal view's chart for one selection: (view, area, sexes, area names, source line, demo?,
 # compared municipalities) -> ChartResult | None
@@ -25,6 +25,8 @@ class ChartKind:
     needs_municipalities: bool = False  # drawn only where the goal has municipality values
     # None: drawn from other inputs by its own page section (the map: the shapes and a mode)
     build: Builder | None = None
+    room_adjust: Callable[[dict], dict] | None = None  # the kind's own changes on a slide
+    modes: dict[str, str] | None = None  # a kind drawn in modes (the map: value or status)
 
     @property
     def slide(self) -> bool:
@@ -40,7 +42,10 @@ BARS = ChartKind("bars", "alla kommuner", "kommuner", "alla-kommuner", room_heig
 GAP = ChartKind("gap", "målgap", "malgap", "malgap", room_height=780, needs_municipalities=True,
                 build=lambda view, area, genders, names, source, is_demo, compare=():
                 goal_gap.goal_gap_chart(view, area, genders, names, source, is_demo))
-MAP = ChartKind("map", "karta", "karta", "karta", needs_municipalities=True)
+# the map is built by the page's map section and the slide from the county's shapes and a mode
+# (nyap/serving/page_content.py: county_map), so it has no per-selection builder here
+MAP = ChartKind("map", "karta", "karta", "karta", room_height=860, needs_municipalities=True,
+                room_adjust=county_map.room_adjust, modes=county_map.MAP_MODES)
 
 KINDS: tuple[ChartKind, ...] = (TREND, BARS, GAP, MAP)
 BY_KEY = {k.key: k for k in KINDS}

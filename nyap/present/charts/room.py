@@ -41,7 +41,7 @@ def _scaled_values(encoding: dict, k: float) -> dict:
     return out
 
 
-def room_spec(spec: dict, height: int = ROOM_HEIGHT) -> dict:
+def room_spec(spec: dict, height: int = ROOM_HEIGHT, adjust=None) -> dict:
     """A page chart for the presentation screen: the same marks and data, drawn at 1800 px with
     text, points and lines enlarged so that axis labels are 26 px at 1920×1080 (the SVG then
     scales with the screen). The heading and notes are page text; bands share a fixed height so
@@ -59,6 +59,8 @@ def room_spec(spec: dict, height: int = ROOM_HEIGHT) -> dict:
             # the goal-gap chart's status line above each row: a row is 45 px high in the room,
             # so the line stays a size smaller than the labels instead of reaching the row above
             mark.update(fontSize=17, yOffset=-19)
+    if adjust is not None:  # the kind's own room changes (the registry's room_adjust)
+        out = adjust(out)
     if "datasets" in spec:
         out["datasets"] = spec["datasets"]
     return out

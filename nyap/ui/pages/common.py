@@ -36,7 +36,7 @@ def page_for(config: GoalsConfig) -> dict[str, str]:
     return page_for_challenge(config)
 
 
-def presentation_links(config: GoalsConfig, ctx: PageContext, charts: list[str]) -> str:
+def presentation_links(config: GoalsConfig, ctx: PageContext, charts: list[str], map_mode: str | None = None) -> str:
     """'Visa i presentationsläge': this view on the presentation page (room-sized, no chrome)."""
     page = page_by_key(config, PRESENTATION)
     if page is None:
@@ -45,7 +45,8 @@ def presentation_links(config: GoalsConfig, ctx: PageContext, charts: list[str])
     links = []
     for chart in charts:
         step = Step(page=ctx.page_key, chart=chart, area=f.area, gender=f.gender,
-                    goal=f.goal if chart != OVERVIEW_CHART else None, age_group=f.age_group, year=f.year)
+                    goal=f.goal if chart != OVERVIEW_CHART else None, age_group=f.age_group, year=f.year,
+                    map_mode=map_mode)
         links.append(f'<a href="{esc(page_href(page.url_path, step.query()))}" target="_self">'
                      f'{esc(CHARTS[chart])}</a>')
     return f'<p class="nyap-note">Visa i presentationsläge (helskärm för projektor): {" · ".join(links)}</p>'

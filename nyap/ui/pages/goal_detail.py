@@ -56,7 +56,9 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
         st.caption("ℹ " + md(note))
     _key_numbers(ctx, view)
 
-    st.html(presentation_links(store.config, ctx, [k.link_value for k in kinds_for(view.has_municipalities, True)]))
+    # the map's own link is under the map, with the mode shown there
+    st.html(presentation_links(store.config, ctx, [k.link_value for k in kinds_for(view.has_municipalities, True)
+                                                   if k is not MAP]))
     source = cache_source_line(view, ctx.cache)
     genders = f.genders
     stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
@@ -87,6 +89,7 @@ def _map(ctx: PageContext, view: GoalView, store: ResultStore, source: str, stem
         st.info("Kartan kan inte visas på den här servern (kartdata saknas); tabellen ovan visar samma värden.")
         return
     show_chart(result, MAP.key, ctx.cache.is_demo, f"{stem}-{MAP.file_suffix}")
+    st.html(presentation_links(store.config, ctx, [MAP.link_value], map_mode=mode))
 
 
 def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
