@@ -345,10 +345,8 @@ def test_the_map_is_a_slide_in_either_mode_with_the_municipality_outlined(config
     assert "läge mot målet" in status.takeaway and "Uppnått" in status.body and "kvinnor" in status.takeaway
     assert status.notice_fields == ("sex",) and "ett kön i taget" in status.notices[0]
     assert "– värde" in value.takeaway and "Uppnått" not in value.body
-    # the outline: a stroke in the highlight colour only where a municipality is chosen
-    from nyap.present.formatting import HIGHLIGHT
-
-    assert HIGHLIGHT.lower() in status.body.lower() and HIGHLIGHT.lower() not in value.body.lower()
+    # the outline: a black stroke round the chosen municipality, none on the county's map
+    assert 'stroke="#111111"' in status.body and 'stroke="#111111"' not in value.body
     step, problems = step_from_link({"sida": "Ungdomslivet", "diagram": "karta", "mal": "behorighet",
                                      "kommun": "1715", "karta": "status"}, config)
     assert not problems and step.map_mode == "status" and step_from_link(step.query(), config)[0] == step

@@ -167,7 +167,7 @@ def spread_sentences(change, unit: str, names: dict[str, str], size: int, values
     return lines
 
 
-def gender_gap_sentence(gap, where: str, unit: str) -> str:
+def gender_gap_sentence(gap, where: str, unit: str, verdict: bool = True) -> str:
     """The women–men gap of one area (a GapChange, nyap/rules/equality.py), in the one wording the
     goal page, the report and the slides use: 'Skillnaden mellan kvinnor och män (Kil): 4,1 (2017)
     → 3,8 (2022) år – minskar.'"""
@@ -178,8 +178,9 @@ def gender_gap_sentence(gap, where: str, unit: str) -> str:
     if gap.n_municipalities:  # a county mean: over the same municipalities both years
         n = gap.n_municipalities
         same = f", medel av samma {'kommun' if n == 1 else f'{n} kommuner'} båda åren"
+    # verdict=False: the goal's own status follows the sentence (and says the same in its words)
     text = (f"Skillnaden mellan kvinnor och män ({where}{same}): {fmt_number(gap.baseline)} ({gap.baseline_year}) → "
-            f"{fmt_number(gap.latest)} ({gap.latest_year}){_change_unit(unit)} – {word}.")
+            f"{fmt_number(gap.latest)} ({gap.latest_year}){_change_unit(unit)}" + (f" – {word}." if verdict else ":"))
     return text + (" Osäkerheten är okänd (enkätdata utan intervall)." if gap.uncertainty == "unknown" else "")
 
 

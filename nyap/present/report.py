@@ -211,7 +211,7 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
         code = gender_gap_area(view, area)
         gap = store.gender_gap(s.item, view.as_of, view.age_group or None, code)
         where = names.get(code, code) if view.region.is_municipality(code) else view.reference_label
-        parts.append(f'<p class="gap">{esc(gender_gap_sentence(gap, where, goal.value_unit))} '
+        parts.append(f'<p class="gap">{esc(gender_gap_sentence(gap, where, goal.value_unit, verdict=False))} '
                      f'{_status_mark(gap.status)} ({GAP_GOAL_WORDS})</p>')
     uri, alt_text = _chart_png(view, area, s.genders, names, is_demo)
     if uri:

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-# Colours: every one that carries meaning passes 3:1 contrast against white (checked in tests).
+# Colours: every one that carries meaning passes 3:1 contrast against white, and every two stay
+# apart for a viewer with protanopia, deuteranopia or tritanopia and in greyscale (blue for the
+# good statuses, orange for the wrong way: a red–green pair reads as one olive brown for about one
+# man in twelve). tests/test_statuses.py simulates the three and measures the difference.
 # Symbols do not point up or down: "right way" for a goal to decrease is a falling value, and an
-# arrow would read as the trend itself.
+# arrow would read as the trend itself; the symbol, never the colour alone, tells the status.
 STATUS_STYLE = {
     #            symbol, colour,    label
-    "reached": ("✔", "#1b5e20", "Uppnått"),
-    "right_way": ("●", "#2e7d32", "Rör sig åt rätt håll"),
-    "unchanged": ("○", "#5f6368", "Oförändrat"),
-    "wrong_way": ("✖", "#b3261e", "Rör sig åt fel håll"),
-    "at_limit": ("◇", "#00695c", "Redan vid 100 %"),
-    "break": ("⋯", "#6a3d9a", "Ej jämförbart (seriebrott)"),
-    "no_data": ("–", "#616161", "Ingen data"),  # 5.6:1 on the tinted focus row and county column
+    "reached": ("✔", "#08519c", "Uppnått"),
+    "right_way": ("●", "#3b8fd0", "Rör sig åt rätt håll"),
+    "unchanged": ("○", "#4d4d4d", "Oförändrat"),
+    "wrong_way": ("✖", "#c2410c", "Rör sig åt fel håll"),
+    "at_limit": ("◇", "#00766c", "Redan vid 100 %"),
+    "break": ("⋯", "#7a5c99", "Ej jämförbart (seriebrott)"),
+    "no_data": ("–", "#858585", "Ingen data"),  # lighter than "unchanged": absent, not a result; 3:1 on the tinted rows
 }
 STATUSES = tuple(STATUS_STYLE)
 STATUS_LABELS = {key: label for key, (_, _, label) in STATUS_STYLE.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from nyap.present.formatting import GENDER_LABELS, HIGHLIGHT, STATUS_STYLE, SUPPRESSED_MARK, fmt_number
+from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, SUPPRESSED_MARK, fmt_number
 from nyap.present.views import GoalView, latest_values_for_year
 from nyap.present.charts.base import (
     CHOSEN_PARAM, ChartResult, _Datasets, _names, _unit_title, _value_fmt, finish, wrap,
@@ -87,7 +87,8 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
         color=colour, tooltip=tooltip)
     # the chosen municipality's outline follows a parameter: the map is built once per goal and
     # year, and each municipality's view only sets the parameter (for_area)
-    chosen = alt.Chart(geo).mark_geoshape(filled=False, stroke=HIGHLIGHT, strokeWidth=4, aria=False).transform_filter(
+    # black, not the highlight blue: "Uppnått" is dark blue in the status view
+    chosen = alt.Chart(geo).mark_geoshape(filled=False, stroke="#111111", strokeWidth=4, aria=False).transform_filter(
         f"datum.properties.code === {CHOSEN_PARAM}")
     text = alt.Chart(ds(labels)).mark_text(fontSize=13, stroke="white", strokeWidth=4, strokeJoin="round",
                                            fontWeight="bold", aria=False).encode(

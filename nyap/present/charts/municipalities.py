@@ -101,22 +101,28 @@ def _municipalities_chart(view: GoalView, year: int, genders: tuple[str, ...], a
         for g in genders:
             ev = view.reference_evaluation(g)
             if ev and not pd.isna(ev.get("target")) and ev["status"] not in ("break", "at_limit"):
-                target_rows.append({"value": float(ev["target"]), "label": f"Länets målvärde {fmt_number(ev['target'])}"
+                target_rows.append({"value": float(ev["target"]), "gender": g, "target_sex": GENDER_LABELS[g],
+                                    "label": f"Länets målvärde {fmt_number(ev['target'])}"
                                     + ("" if not km else f" ({GENDER_LABELS[g].lower()})")})
         if target_rows:
             tdf = pd.DataFrame(target_rows)
-            reference_layers.append(alt.Chart(ds(tdf)).mark_rule(color="#111111", strokeWidth=3, strokeDash=[2, 3]).encode(
-                x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title="Mål")]))
-            notes.append("Prickad svart linje: " + ", ".join(tdf["label"]).replace("Länets målvärde", "länets målvärde"))
+            reference_layers.append(alt.Chart(ds(tdf)).mark_rule(color="#111111", strokeWidth=3).encode(
+                x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title="Mål")],
+                strokeDash=_dash_by_sex(tdf, "target_sex", TARGET_DASH, "Länets mål", "#111111") if km else alt.value(TARGET_DASH["T"])))
+            notes.append(("Prickad svart linje: " if not km else "Svarta linjer (kvinnor prickad, män streck-prick): ")
+                         + ", ".join(tdf["label"]).replace("Länets målvärde", "länets målvärde"))
     ref = view.reference
     ref_rows = ref[(ref["year"] == used) & ref["gender"].isin(genders)] if not ref.empty else ref
     ref_rows = usable(ref_rows) if not ref_rows.empty else ref_rows
     if not ref_rows.empty:
-        ref_rows = ref_rows.assign(label=[f"{view.reference_label}: {fmt_number(v)}" + ("" if not km else f" ({GENDER_LABELS[g].lower()})")
+        ref_rows = ref_rows.assign(county_sex=[GENDER_LABELS[str(g)] for g in ref_rows["gender"]], label=[f"{view.reference_label}: {fmt_number(v)}" + ("" if not km else f" ({GENDER_LABELS[g].lower()})")
                                           for v, g in zip(ref_rows["value"], ref_rows["gender"])])
-        reference_layers.append(alt.Chart(ds(ref_rows)).mark_rule(color=COUNTY_COLOUR, strokeWidth=3, strokeDash=[8, 4]).encode(
-            x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title="Länets referens")]))
-        notes.insert(0, "Streckad brun linje: " + ", ".join(ref_rows["label"]))
+        # with women and men, each sex's county line has its own dash (not only its own colour)
+        reference_layers.append(alt.Chart(ds(ref_rows)).mark_rule(color=COUNTY_COLOUR, strokeWidth=3).encode(
+            x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title="Länets referens")],
+            strokeDash=_dash_by_sex(ref_rows, "county_sex", COUNTY_DASH, "Länet", COUNTY_COLOUR) if km else alt.value(COUNTY_DASH["T"])))
+        notes.insert(0, ("Streckad brun linje: " if not km else "Bruna linjer (kvinnor långa streck, män korta): ")
+                     + ", ".join(ref_rows["label"]))
     if view.has_ci:
         notes.append("Svarta streck: 95 % konfidensintervall. \"..\" = för få svar, visas inte.")
     # value labels last, on a white halo: a reference rule behind a label never strikes it through
@@ -134,6 +140,8 @@ def _municipalities_chart(view: GoalView, year: int, genders: tuple[str, ...], a
     # labels stay in their own band
     chart = alt.layer(*layers, height=alt.Step(**{"step": 44, "for": "position"}) if km else alt.Step(30),
                       width="container")
+    if km:  # the county's and the target's dashes: a key each, not one merged key
+        chart = chart.resolve_scale(strokeDash="independent").resolve_legend(strokeDash="independent")
     table = table_frame(rows.assign(Område=rows["name"]), view)
     present = rows[rows["value"].notna()].sort_values("value", ascending=False)
 
@@ -161,3 +169,17 @@ def _municipalities_chart(view: GoalView, year: int, genders: tuple[str, ...], a
     layout, data = finish(chart, ds, title, source, is_demo, notes)
     _chosen_params(layout)
     return ChartResult(layout, data, table, alt_text)
+
+
+# the county's and the target's lines per sex: told apart by their dash, not only by colour
+COUNTY_DASH = {"T": [8, 4], "K": [14, 5], "M": [4, 4]}
+TARGET_DASH = {"T": [2, 3], "K": [2, 3], "M": [9, 3, 2, 3]}
+
+
+def _dash_by_sex(rows: pd.DataFrame, field: str, dashes: dict, title: str, colour: str):
+    """A line per sex with its own dash; its own field, so that the county's and the target's
+    lines get a scale and a key each (one shared field would merge them into one key)."""
+    present = [g for g in ("K", "M") if g in set(rows["gender"].astype(str))]
+    return alt.StrokeDash(f"{field}:N", title=title, scale=alt.Scale(
+        domain=[GENDER_LABELS[g] for g in present], range=[dashes[g] for g in present]),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeColor=colour, symbolStrokeWidth=3, symbolSize=500))

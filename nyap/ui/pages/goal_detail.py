@@ -108,7 +108,7 @@ def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
     gap = store.gender_gap(view.item, view.as_of, view.age_group or None, code) if code else None
     if gap is not None and (gap.verdict != "no_data" or view.goal.gender_gap):
         where = ctx.area_label(code) if view.region.is_municipality(code) else view.reference_label
-        line = md(gender_gap_sentence(gap, where, view.goal.value_unit))
+        line = md(gender_gap_sentence(gap, where, view.goal.value_unit, verdict=not view.goal.gender_gap))
         if view.goal.gender_gap:  # the gap is the goal's own measure: its status too
             line += f" {status_html(gap.status)} ({GAP_GOAL_WORDS})"
         lines.append(line)
