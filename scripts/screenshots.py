@@ -27,19 +27,26 @@ def main() -> int:
     parser.add_argument("--out", default="screenshots")
     parser.add_argument("--query", default="")
     parser.add_argument("--width", type=int, default=1600)
+    parser.add_argument("--height", type=int, default=1000)
+    parser.add_argument("--screen", action="store_true",
+                        help="the screen only (a projector's view of presentation mode), not the whole page")
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     parser.add_argument("--cache", default=None, help="another cache directory (e.g. after a refresh)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with running_app(Path(args.cache) if args.cache else None) as base, launch_browser() as browser:
-        page = browser.new_page(viewport={"width": args.width, "height": 1000})
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
         for name in args.pages:
             path = PAGES[name]
             url = f"{base}/{path}" + (f"?{args.query}" if args.query else "")
             open_page(page, url)
             target = out / f"{name}.png"
-            full_screenshot(page, str(target), args.width)
+            if args.screen:
+                page.wait_for_timeout(800)
+                page.screenshot(path=str(target))
+            else:
+                full_screenshot(page, str(target), args.width)
             print(f"{url} -> {target}")
     return 0
 

@@ -24,7 +24,7 @@ from nyap.problems import ProblemsError, parse_toml
 from nyap.present.formatting import genders_of
 from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
-from nyap.serving.filters import BY_FIELD, GENDERS, Filters, to_query
+from nyap.serving.filters import BY_FIELD, GENDERS
 from nyap.present.charts.registry import BARS, BY_LINK, GAP, MAP, SLIDES, TREND
 from nyap.serving.page_registry import OVERVIEW, page_for_challenge
 
@@ -217,18 +217,6 @@ def _said(notices: list[tuple[str, str]]) -> dict:
     return {"notices": tuple(t for _, t in notices), "notice_fields": tuple(f for f, _ in notices)}
 
 
-def status_key_html() -> str:
-    """The key to the status symbols ✔ ● ○ ✖ ◇ ⋯ – for a slide: symbol and word for each status
-    (the page's legend also explains the remaining numbers, which the room's matrix does not show)."""
-    from html import escape
-
-    from nyap.rules.statuses import STATUS_STYLE
-
-    return ('<p class="nyap-legend">'
-            + "".join(f'<span class="nyap-s-{k}">{escape(sym)} {escape(label)}</span>'
-                      for k, (sym, _, label) in STATUS_STYLE.items()) + "</p>")
-
-
 def years_phrase(as_of: int, years) -> str:
     """'Värden från 2022' when the figures are from the chosen year; 'Läget per 2022 · Senaste
     värde 2021' (or a range) when they are older; '' when nothing is shown."""
@@ -273,7 +261,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     """The step's chart drawn for the room (nyap/present/charts/room.py), or its table."""
     from nyap.present.charts import room_spec
     from nyap.present.export import room_svg
-    from nyap.present.tables import matrix_html, profile_html
+    from nyap.present.room_tables import challenge_room_html, challenges_room_html
     from nyap.present.views import shown_gender, source_line
 
     config, region = store.config, store.region
@@ -284,21 +272,26 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     names = region.names()
     area_label = region.county_name if step.area == config.meta.county else names.get(step.area, step.area)
     if step.chart == OVERVIEW_CHART:
+        # the room's own views (nyap/present/room_tables.py): every challenge's status counts, or
+        # one challenge's goals (a step on a challenge page) – the desktop table is unreadable at 15 m
         ev = store.overview_evaluations(year, step.age_group if step.age_group in store.age_groups else None)
-        gender = step.gender if step.gender != "KM" else "T"
-        link = to_query(Filters(area=step.area, gender=gender, year=year), include_goal=False)
-        if step.area == config.meta.county:
-            body = matrix_html(config, ev, gender, link, names, page_for)
+        gender = step.gender
+        if gender == "KM":
+            gender = "T"
+            notices.append(("sex", "Översikten i presentationsläget visar totalt; kvinnor och män finns på målens bilder."))
+        challenge = step.page if step.page != OVERVIEW else None
+        if challenge is None:
+            body = challenges_room_html(config, ev, step.area, gender, area_label)
+            heading = step.heading or f"Alla mål – {area_label}, läget per {year}"
         else:
-            body = profile_html(config, ev, step.area, names.get(step.area, step.area),
-                                genders_of(step.gender), link, page_for, year)
+            body = challenge_room_html(config, ev, challenge, step.area, gender, area_label)
+            heading = step.heading or f"{challenge} – {area_label}, läget per {year}"
         source = "DEMODATA – påhittade värden." if store.cache.is_demo else f"Källa: {store.cache.origin_text}."
-        heading = step.heading or f"Alla mål – {area_label}, läget per {year}"
-        # the room cannot hover for the matrix's words: the key to its symbols is on the slide
-        body = status_key_html() + body
         frame = ev.frame
         shown = frame[(frame["area_code"] == (frame["reference_code"] if step.area == config.meta.county else step.area))
                       & (frame["gender"] == gender) & (frame["status"] != "no_data")] if not frame.empty else frame
+        if challenge is not None and not shown.empty and "challenge" in shown:
+            shown = shown[shown["challenge"] == challenge]
         years = years_phrase(year, shown["latest_year"] if not shown.empty else [])
         return StepView(heading, step.takeaway, "table", body, heading, source, years=years, **_said(notices))
     item = store.items[step.goal]

@@ -179,5 +179,20 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stStatu
   .nyap-room-table .nyap-table, .nyap-room-table .nyap-table th, .nyap-room-table .nyap-table td,
   .nyap-room-table .nyap-table a { font-size: 13px !important; }
 }
+/* the room's overview tables (nyap/present/room_tables.py): at least 24 px at 1920×1080 (2.4vh),
+   in proportion on any screen; symbol and word together */
+.nyap-room-table table.nyap-room-grid { border-collapse: collapse; width: 100%; font-family: "Source Sans Pro",
+  "Source Sans", sans-serif; font-size: max(2.4vh, 14px); line-height: 1.2; color: #111; }
+.nyap-room-grid caption { text-align: left; font-size: max(2.4vh, 14px); font-weight: 600; padding: 0 0 .8vh 0; }
+.nyap-room-grid th, .nyap-room-grid td { padding: .9vh 1vw; border-bottom: 1px solid #d0d5dc; text-align: left;
+  vertical-align: middle; }
+.nyap-room-grid thead th { background: #f2f4f7; font-weight: 700; }
+.nyap-room-table .nyap-room-grid th[scope=row] { font-weight: 600; max-width: none !important; white-space: normal;
+  overflow: visible; font-size: max(2.4vh, 14px) !important; }
+.nyap-room-goals caption { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.nyap-room-grid .num { text-align: center; font-variant-numeric: tabular-nums; }
+.nyap-room-summary td.num { font-size: max(3.4vh, 18px); font-weight: 700; }
+.nyap-room-summary td.total { color: #333; font-weight: 400; }
+.nyap-room-goals td { white-space: nowrap; font-weight: 600; }
 .st-key-nyap_prev button, .st-key-nyap_next button { font-size: max(14px, 1.1vw); min-height: 0; padding: .2vh 1vw; }
 """
