@@ -94,7 +94,8 @@ needs_chromium = pytest.mark.skipif(not chromium_available() and os.environ.get(
 # what a step looks like in the page: the chart or table's bottom, the window's height, the
 # smallest axis label in screen pixels, the current step, and anything a room should not see
 STEP_PROBE = """() => {
-  const svg = document.querySelector('.nyap-room-chart svg');
+  // the drawing shown for this screen's shape (the others are display: none)
+  const svg = [...document.querySelectorAll('.nyap-room-chart svg')].find(s => s.getBoundingClientRect().width > 0) || null;
   const table = document.querySelector('.nyap-room-table table');
   const el = svg || table;
   const r = el ? el.getBoundingClientRect() : null;
@@ -382,3 +383,37 @@ def test_the_map_is_a_slide_in_either_mode_with_the_municipality_outlined(config
     step, problems = step_from_link({"sida": "Ungdomslivet", "diagram": "karta", "mal": "behorighet",
                                      "kommun": "1715", "karta": "status"}, config)
     assert not problems and step.map_mode == "status" and step_from_link(step.query(), config)[0] == step
+
+
+@needs_chromium
+def test_a_phone_gets_the_normal_page_and_a_projector_any_shape_gets_a_filled_slide(app):
+    """The presenter's link on a 390 px phone opens the normal page for the same view (charts drawn
+    for a phone), not a shrunken slide; on 16:10 and 4:3 screens the slide shows the drawing made
+    for that shape: it fills the screen's width, its axis labels keep the 16:9 share of the height,
+    nothing is cut, and "‹ Föregående" is whole."""
+    link = "Presentation?sida=Ungdomslivet&diagram=malgap&mal=behorighet&kommun=1715"
+    with launch_browser() as browser:
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        open_page(phone, f"{app}/{link}")
+        phone.wait_for_url(lambda url: "/Ungdomslivet?" in url and "diagram" not in url, timeout=60_000)
+        phone.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText"
+                                ".startsWith('Ungdomslivet')", timeout=60_000)
+        assert "kommun=1715" in phone.url and "mal=behorighet" in phone.url
+        phone.close()
+        for width, height, shape in ((1920, 1080, "169"), (1920, 1200, "1610"), (1024, 768, "43")):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            open_page(page, f"{app}/Presentation?steg=3")
+            wait_for_step(page, 3)
+            probe = page.evaluate(STEP_PROBE)
+            shown = page.evaluate("() => [...document.querySelectorAll('.nyap-room-chart .nyap-ar')]"
+                                  ".filter(e => e.getBoundingClientRect().width > 0).map(e => e.className)")
+            assert shown == [f"nyap-ar nyap-ar-{shape}"], (width, height, shown)
+            box = page.evaluate("() => [...document.querySelectorAll('.nyap-room-chart svg')]"
+                                ".find(s => s.getBoundingClientRect().width > 0).getBoundingClientRect().toJSON()")
+            assert box["width"] >= 0.85 * width or box["bottom"] >= 0.7 * height, (shape, box)  # fills the screen
+            assert probe["bottom"] <= height + 1, (shape, probe)
+            # the axis labels keep the share of the screen's height they have at 1920×1080 (24 px)
+            assert probe["smallest"] >= 24 * height / 1080 * 0.9, (shape, probe["smallest"])
+            prev = page.locator(".st-key-nyap_prev button")
+            assert prev.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), "‹ Föregående is cut"
+            page.close()

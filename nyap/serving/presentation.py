@@ -210,6 +210,8 @@ class StepView:
     years: str = ""
     # the step's field each notice is about (year, age_group, sex, chart, goal): `nyap check` names it
     notice_fields: tuple[str, ...] = ()
+    # the chart drawn for other projector shapes: (("1610", svg), ("43", svg)); `body` is 16:9
+    aspects: tuple[tuple[str, str], ...] = ()
 
 
 def _said(notices: list[tuple[str, str]]) -> dict:
@@ -259,7 +261,7 @@ def _latest_years(view, kind: str, area: str, genders: tuple[str, ...]) -> set:
 
 def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
     """The step's chart drawn for the room (nyap/present/charts/room.py), or its table."""
-    from nyap.present.charts import room_spec
+    from nyap.present.charts import ASPECTS, room_spec
     from nyap.present.export import room_svg
     from nyap.present.room_tables import challenge_room_html, challenges_room_html
     from nyap.present.views import shown_gender, source_line
@@ -322,13 +324,16 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
                         years=years_phrase(year, []), **_said(notices))
     shown = kind if result is not charts.trend else TREND
     years = years_phrase(year, _latest_years(view, shown.key, step.area, genders))
-    svg = room_svg(room_spec(result.spec, shown.room_height, shown.room_adjust))
+    # one drawing per projector shape (16:9, 16:10, 4:3): the page shows the one that fills the screen
+    drawn = {name: room_svg(room_spec(result.spec, round(shown.room_height * k), shown.room_adjust, width))
+             for name, width, k in ASPECTS}
+    svg = drawn["169"]
     meta = result.layout.get("usermeta", {})
     subtitle = " ".join(meta.get("heading", [])[-1:])
     # the chart's reading notes (what the lines and marks are) follow the source line
     source = " · ".join([source, *meta.get("notes", [])[1:]])
     return StepView(heading, step.takeaway or subtitle, "chart", svg, result.alt_text, source, years=years,
-                    **_said(notices))
+                    aspects=tuple((name, drawn[name]) for name, _, _ in ASPECTS if name != "169"), **_said(notices))
 
 
 def _map(store, step: Step, item, year: int, age, genders: tuple[str, ...], source: str, notices: list):

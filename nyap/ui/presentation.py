@@ -52,6 +52,32 @@ KEYS = """<script>
 </script>"""
 
 
+# A constant script: a phone is not the room's screen. A visitor opening the presenter's link on a
+# phone goes to the normal page for the same view (the link in the page, #nyap-phone-to), where the
+# charts are drawn for a phone; a wider window keeps the slide.
+PHONE = """<script>
+(function () {
+  if (window.innerWidth > 640) { return; }
+  var tries = 0;
+  (function go() {  // the link may arrive a moment after this script
+    var to = document.getElementById("nyap-phone-to");
+    if (to && to.getAttribute("href")) { window.location.replace(to.href); return; }
+    if (++tries < 40) { setTimeout(go, 100); }
+  })();
+})();
+</script>"""
+
+
+def normal_page_href(config, step: Step) -> str:
+    """The ordinary page showing the step's view (its selection without the slide's own fields)."""
+    page = page_by_key(config, step.page)
+    if page is None:
+        return ""
+    query = {k: v for k, v in step.query().items()
+             if k not in (LINK_KEYS["page"], LINK_KEYS["chart"], LINK_KEYS["map_mode"])}
+    return page_href(page.url_path, query)
+
+
 _TALKS: dict[tuple, Presentation] = {}
 
 
@@ -151,23 +177,31 @@ def render_presentation() -> None:
         unsafe_allow_html=True)
     for n in notices + list(view.notices):
         st.caption(f"⚠ {md(n)}")
+    normal = normal_page_href(config, current)
+    if normal:  # shown on a phone only (CSS), and followed there by the PHONE script
+        st.markdown(html_block(f'<p class="nyap-phone-link"><a id="nyap-phone-to" href="{esc(normal)}" target="_self">'
+                               'Visa den vanliga sidan (för mobilen)</a></p>'), unsafe_allow_html=True)
     if view.kind == "chart":
         # vl-convert's SVG: our own chart, every outside text in it escaped by the SVG writer. As
         # markdown's raw HTML: st.html's sanitiser keeps HTML only and would drop the SVG.
+        # one drawing per projector shape; CSS shows the one for this screen (nyap/ui/style.py)
+        drawings = "".join(f'<div class="nyap-ar nyap-ar-{name}">{svg}</div>'
+                           for name, svg in (("169", view.body), *view.aspects))
         st.markdown(html_block(f'<div class="nyap-room-chart nyap-room-md" role="img" aria-label="{esc(view.alt)}">'
-                               f'{view.body}</div>'), unsafe_allow_html=True)
+                               f'{drawings}</div>'), unsafe_allow_html=True)
     elif view.body:
         st.html(f'<div class="nyap-room-table">{view.body}</div>')
     else:
         st.info(md(view.alt))
     _footer(store, steps, number, view.source, adhoc)
     st.html(KEYS, unsafe_allow_javascript=True)
+    st.html(PHONE, unsafe_allow_javascript=True)
 
 
 def _footer(store: ResultStore, steps, number: int, source: str, adhoc: bool) -> None:
     page = page_by_key(store.config, PRESENTATION)
     url = page.url_path if page else ""
-    cols = st.columns([1.1, 6, 1.1], vertical_alignment="center")
+    cols = st.columns([1.5, 5, 1.5], vertical_alignment="center")  # "‹ Föregående" whole on a 4:3 screen
     if not adhoc:
         cols[0].button("‹ Föregående", key="nyap_prev", on_click=_go, args=(number - 1,), disabled=number <= 1,
                        use_container_width=True)
@@ -180,9 +214,7 @@ def _footer(store: ResultStore, steps, number: int, source: str, adhoc: bool) ->
         nav = f'<span>Steg {number} av {len(steps)}: {links}</span>'
     else:
         step = steps[0]
-        back = page_by_key(store.config, step.page)
-        query = {k: v for k, v in step.query().items()
-                 if k not in (LINK_KEYS["page"], LINK_KEYS["chart"], LINK_KEYS["map_mode"])}
-        nav = (f'<span><a href="{esc(page_href(back.url_path, query))}" target="_self">Tillbaka till {esc(step.page)}</a></span>'
+        back = normal_page_href(store.config, step)
+        nav = (f'<span><a href="{esc(back)}" target="_self">Tillbaka till {esc(step.page)}</a></span>'
                if back else "<span></span>")
     cols[1].html(f'<p class="nyap-room-foot"><span>{esc(source)}</span>{nav}</p>')

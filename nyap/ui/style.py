@@ -155,6 +155,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stStatu
 /* the key to the overview's status symbols, on the slide itself */
 .nyap-room-table .nyap-legend { font-size: 1.5vh !important; margin: 0 0 .4vh 0; }
 .nyap-room-chart svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 10vw - 8vh); margin: 0 auto; }
+/* the drawing for this screen's shape: 16:9 (and wider), 16:10, 4:3 (and narrower) */
+.nyap-room-chart .nyap-ar { display: none; }
+@media (min-aspect-ratio: 17/10) { .nyap-room-chart .nyap-ar-169 { display: block; } }
+@media (max-aspect-ratio: 1699/1000) and (min-aspect-ratio: 7/5) { .nyap-room-chart .nyap-ar-1610 { display: block; } }
+@media (max-aspect-ratio: 1399/1000) { .nyap-room-chart .nyap-ar-43 { display: block; } }
 .nyap-room-foot { display: flex; justify-content: space-between; gap: 2vw; font-size: max(12px, .95vw); color: #333;
   font-family: "Source Sans Pro", "Source Sans", sans-serif; margin: 0; }
 .nyap-room-foot a { color: #0b4f8a; margin-left: .5vw; }
@@ -173,8 +178,10 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stStatu
 .nyap-room-table .nyap-matrix th.area { padding: .2vh .1vw !important; }
 .nyap-room-table .nyap-profile td, .nyap-room-table .nyap-profile td.num { white-space: nowrap; }
 .nyap-room-table .nyap-scroll { overflow: visible; }
-/* a phone is not the room's screen: readable text, and the overview table scrolls in its box */
+/* a phone is not the room's screen: the normal page instead (nyap/ui/presentation.py: PHONE) */
+.nyap-phone-link { display: none; }
 @media (max-width: 640px) {
+  .nyap-phone-link { display: block; font-size: 18px; }
   .nyap-room-table .nyap-scroll { overflow-x: auto; }
   .nyap-room-table .nyap-table, .nyap-room-table .nyap-table th, .nyap-room-table .nyap-table td,
   .nyap-room-table .nyap-table a { font-size: 13px !important; }

@@ -11,11 +11,11 @@ from nyap.present.charts.goal_gap import goal_gap_chart
 from nyap.present.charts.map import MAP_MODES, map_chart
 from nyap.present.charts.municipalities import municipalities_chart
 from nyap.present.charts.registry import BY_KEY, BY_LINK, KINDS, SLIDES, ChartKind, kinds_for
-from nyap.present.charts.room import ROOM_FONT, ROOM_HEIGHT, ROOM_WIDTH, room_spec
+from nyap.present.charts.room import ASPECTS, ROOM_FONT, ROOM_HEIGHT, ROOM_WIDTH, room_spec
 from nyap.present.charts.trend import publication_years, trend_chart, with_gaps
 
 __all__ = [
     "BY_KEY", "BY_LINK", "CHOSEN_NAME_PARAM", "CHOSEN_PARAM", "KINDS", "MAP_MODES", "ROOM_FONT", "ROOM_HEIGHT",
-    "ROOM_WIDTH", "SLIDES", "ChartKind", "ChartResult", "finish", "for_area", "goal_gap_chart", "kinds_for",
+    "ASPECTS", "ROOM_WIDTH", "SLIDES", "ChartKind", "ChartResult", "finish", "for_area", "goal_gap_chart", "kinds_for",
     "map_chart", "municipalities_chart", "publication_years", "room_spec", "table_frame", "trend_chart", "with_gaps",
 ]

@@ -202,3 +202,27 @@ def _missing_by_reason(missing: pd.DataFrame, goal, area: str, km: bool) -> list
                          f"{place} ({', '.join(GENDER_LABELS[g].lower() for g in sorted(sexes))})")
         lines.append(f"Ingen jämförelse – {reason}: {', '.join(names)}.")
     return lines
+
+
+ROOM_LABELS = 440  # px at 1920: the status words' own column on a slide
+
+
+def room_adjust(spec: dict) -> dict:
+    """The goal gap on a slide: each row's status words in a column of their own right of the plot
+    at the room's label size (above the row they were 17 px beside 27 px axes), the marks centred
+    in their row."""
+    from nyap.present.charts.room import ROOM_FONT
+
+    width = spec["width"] - ROOM_LABELS
+    layers = []
+    for layer in spec.get("layer", []):
+        mark = layer.get("mark")
+        enc = dict(layer.get("encoding", {}))
+        if isinstance(mark, dict) and mark.get("type") == "text":
+            mark = {**mark, "fontSize": ROOM_FONT - 3, "yOffset": 0, "align": "left"}
+            enc["x"] = {"value": width + 24}
+        elif isinstance(mark, dict) and "yOffset" in mark:
+            mark = {**mark, "yOffset": 0}
+        layers.append({**layer, "mark": mark, **({"encoding": enc} if "encoding" in layer else {})})
+    # no extra padding: Vega's autosize already makes room for the words beyond the plot
+    return {**spec, "layer": layers, "width": width}

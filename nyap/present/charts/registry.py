@@ -40,6 +40,7 @@ BARS = ChartKind("bars", "alla kommuner", "kommuner", "alla-kommuner", room_heig
                  build=lambda view, area, genders, names, source, is_demo, compare=():
                  municipalities.municipalities_chart(view, view.as_of, area, genders, names, source, is_demo, compare))
 GAP = ChartKind("gap", "målgap", "malgap", "malgap", room_height=780, needs_municipalities=True,
+                room_adjust=goal_gap.room_adjust,
                 build=lambda view, area, genders, names, source, is_demo, compare=():
                 goal_gap.goal_gap_chart(view, area, genders, names, source, is_demo))
 # the map is built by the page's map section and the slide from the county's shapes and a mode

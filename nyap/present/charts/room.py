@@ -5,6 +5,10 @@ from __future__ import annotations
 # ------------------------------------------------------------------ room size (presentation mode)
 
 ROOM_WIDTH, ROOM_HEIGHT = 1800, 640  # the plot of a presentation chart, drawn for a 1920×1080 screen
+# the projector shapes a slide is drawn for: (name, plot width, height factor). A 16:10 screen has
+# more height for the same width; a 4:3 one is drawn narrower (its text then keeps the same share
+# of the screen's height as on 16:9) and taller. The page shows the one matching the screen (CSS).
+ASPECTS = (("169", ROOM_WIDTH, 1.0), ("1610", ROOM_WIDTH, 1.22), ("43", 1300, 1.3))
 ROOM_FONT = 27  # axis and legend labels at 1920×1080; the SVG scales with the screen
 _ROOM_SCALE = ROOM_FONT / 16  # the page charts' labels are 16 px
 
@@ -41,24 +45,18 @@ def _scaled_values(encoding: dict, k: float) -> dict:
     return out
 
 
-def room_spec(spec: dict, height: int = ROOM_HEIGHT, adjust=None) -> dict:
+def room_spec(spec: dict, height: int = ROOM_HEIGHT, adjust=None, width: int = ROOM_WIDTH) -> dict:
     """A page chart for the presentation screen: the same marks and data, drawn at 1800 px with
     text, points and lines enlarged so that axis labels are 26 px at 1920×1080 (the SVG then
     scales with the screen). The heading and notes are page text; bands share a fixed height so
     that a chart with one row per municipality still fits the first screen."""
     out = _scaled({k: v for k, v in spec.items() if k not in ("title", "usermeta", "datasets")}, _ROOM_SCALE)
-    out["width"] = ROOM_WIDTH
+    out["width"] = width
     out["height"] = height
     out["config"] = {**out.get("config", {}), "axis": {**out.get("config", {}).get("axis", {}),
                                                        "labelFontSize": ROOM_FONT, "titleFontSize": ROOM_FONT},
                      "legend": {**out.get("config", {}).get("legend", {}), "labelFontSize": ROOM_FONT,
                                 "titleFontSize": ROOM_FONT, "columns": 4}}
-    for layer in out.get("layer", []):
-        mark = layer.get("mark")
-        if isinstance(mark, dict) and mark.get("type") == "text" and "yOffset" in mark:
-            # the goal-gap chart's status line above each row: a row is 45 px high in the room,
-            # so the line stays a size smaller than the labels instead of reaching the row above
-            mark.update(fontSize=17, yOffset=-19)
     if adjust is not None:  # the kind's own room changes (the registry's room_adjust)
         out = adjust(out)
     if "datasets" in spec:
