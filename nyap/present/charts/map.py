@@ -19,6 +19,9 @@ MISSING_COLOUR = "#d9dde2"
 
 
 _GEO_DATA = "nyap_geo"
+# the status in a word on the status map (the chart font has no ✔ ● ○ ✖ glyphs)
+STATUS_WORD = {"reached": "uppnått", "right_way": "rätt håll", "unchanged": "oförändrat", "wrong_way": "fel håll",
+               "at_limit": "vid 100 %", "break": "seriebrott", "no_data": "–"}
 
 
 def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dict[str, str], source: str,
@@ -52,14 +55,16 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
             # the words say which year it is from (Forshaga: "Uppnått" from 2019 under "2022")
             shown_status = f"Inget värde {used} (senaste {int(latest_year)})"
             status_key = "no_data"
-        props = {**f["properties"], "name": name, "value": value, "label": label, "status": shown_status,
+        # in the status view the map's words say the status too: never told by colour alone
+        word = STATUS_WORD[status_key] if mode == "status" else label
+        props = {**f["properties"], "name": name, "value": value, "label": label, "word": word, "status": shown_status,
                  "status_group": STATUS_STYLE[status_key][2]}
         shapes.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
         table.append({"Kod": code, "Kommun": name, "År": used, "Kön": GENDER_LABELS[gender],
                       f"Värde ({goal.value_unit})": label, "Läge mot målet": shown_status})
     ds = _Datasets()
     labels = pd.DataFrame([{"lon": s["properties"]["label_lon"], "lat": s["properties"]["label_lat"],
-                            "name": s["properties"]["name"], "text": f'{s["properties"]["name"]} {s["properties"]["label"]}'}
+                            "name": s["properties"]["name"], "text": f'{s["properties"]["name"]} {s["properties"]["word"]}'}
                            for s in shapes])
     # the shapes go into the finished spec by name: handed to Altair, the whole geometry was
     # deep-copied and validated for every layer (most of the map's build time)
