@@ -68,13 +68,20 @@ def real_observations() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def real_cache_dir(config, tmp_path_factory) -> Path:
-    """A cache refreshed from the fake Kolada server (real figures), as a user's refresh makes it."""
+def real_refresh(config, tmp_path_factory):
+    """One refresh from the fake Kolada server (real figures) for the session: (cache dir, cache,
+    report), as a user's refresh makes them (a refresh is seconds; the modules share it)."""
     from .fake_kolada import refresh_from_fake
 
     target = tmp_path_factory.mktemp("real-cache") / "cache"
-    refresh_from_fake(config, target)
-    return target
+    cache, report = refresh_from_fake(config, target)
+    return target, cache, report
+
+
+@pytest.fixture(scope="session")
+def real_cache_dir(real_refresh) -> Path:
+    """A cache refreshed from the fake Kolada server (real figures), as a user's refresh makes it."""
+    return real_refresh[0]
 
 
 # ------------------------------------------------------------------ fast and slow tests
@@ -99,8 +106,10 @@ SLOW_TESTS = {
     "test_report_counts_values_and_explains_each_empty_kpi", "test_a_chain_that_loses_its_baseline_is_warned_per_goal",
     # whole pages through AppTest, whole talks, images drawn by vl-convert
     "test_no_output_path_shows_a_suppressed_value", "test_a_tall_chart_widens_the_slide_and_is_never_cropped",
-    "test_every_step_of_the_sample_talk_names_its_year", "test_the_overview_slide_carries_the_key_to_its_symbols",
-    "test_a_step_is_drawn_for_the_room", "test_the_overview_and_profile_downloads_start_with_source_and_date",
+    "test_every_step_of_the_sample_talk_names_its_year",     "test_a_step_is_drawn_for_the_room", "test_the_overview_and_profile_downloads_start_with_source_and_date",
+    "test_one_bad_step_does_not_stop_the_talk", "test_the_overview_slides_are_room_views_with_their_key",
+    "test_a_visitors_clear_cache_leaves_the_shared_store", "test_a_slide_whose_figures_are_from_2021_says_2021",
+    "test_the_map_is_a_slide_in_either_mode_with_the_municipality_outlined", "test_png_export_carries_the_demo_label",
     "test_png_and_svg_carry_title_source_line_and_demo_mark",
 }
 
@@ -112,10 +121,25 @@ BROWSER_TESTS = {"test_no_input_becomes_markup_on_any_page", "test_the_sample_ta
 SLOW_TESTS |= BROWSER_TESTS | {"test_an_odd_link_gets_the_link_notice_not_the_generic_error"}
 
 
+def _drives_a_browser(item) -> bool:
+    """A test that starts Chromium or a served app, whether or not a list above names it: a new
+    browser test cannot slip into the fast loop."""
+    import inspect
+
+    if {"browser", "app", "real_app"} & set(getattr(item, "fixturenames", ())):
+        return True
+    try:
+        source = inspect.getsource(item.function)
+    except (OSError, TypeError):
+        return False
+    return "launch_browser(" in source or "running_app(" in source
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]
-        if module in SLOW_MODULES or module in BROWSER_MODULES or item.originalname in SLOW_TESTS:
+        browser = module in BROWSER_MODULES or item.originalname in BROWSER_TESTS or _drives_a_browser(item)
+        if module in SLOW_MODULES or item.originalname in SLOW_TESTS or browser:
             item.add_marker(pytest.mark.slow)
-        if module in BROWSER_MODULES or item.originalname in BROWSER_TESTS:
+        if browser:
             item.add_marker(pytest.mark.browser)

@@ -32,8 +32,8 @@ def _refresh(config, target, faults: Faults | None = None):
 
 
 @pytest.fixture(scope="module")
-def real(config, tmp_path_factory):
-    cache, report = _refresh(config, tmp_path_factory.mktemp("real") / "cache")
+def real(config, real_refresh):
+    _, cache, report = real_refresh  # the session's refresh (read only here)
     return cache, report, ResultStore(cache, config)
 
 
