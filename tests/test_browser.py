@@ -194,3 +194,43 @@ def test_every_page_fits_two_laptop_screens_on_real_figures(browser, real_app):
                          for p in layout_problems(page, tables_may_scroll=False)]
         page.close()
     assert not problems, problems[:10]
+
+
+def wait_selected(page, label: str, value: str) -> None:
+    """The filter shows `value` (after Back the page reruns a moment after the link changed)."""
+    for _ in range(150):
+        if selected(page, label) == value:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{label} shows {selected(page, label)!r}, not {value!r} ({page.url})")
+
+
+def test_back_and_forward_restore_the_selection(browser, real_app):
+    """The workshop's most common "oops": Kil → Torsby, then behörighet → examen; Back twice
+    returns to Torsby/behörighet and then Kil/behörighet, in the link and in the filters; Forward
+    goes to Torsby again."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    open_page(page, f"{real_app}/Ungdomslivet?kommun=1715&mal=behorighet")
+    wait_for_query(page, kommun="1715", mal="behorighet")
+    choose(page, "Kommun", "Torsby")
+    wait_for_query(page, kommun="1737", mal="behorighet")
+    wait_until_idle(page)
+    goal_box = page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.get_by_role("combobox")
+    goal_box.click()
+    goal_box.fill("examen")
+    page.get_by_role("option").filter(has_text="examen").first.click()
+    wait_for_query(page, kommun="1737", mal="examen")
+    wait_until_idle(page)
+    page.go_back()
+    wait_for_query(page, kommun="1737", mal="behorighet")
+    wait_selected(page, "Kommun", "Torsby")
+    page.go_back()
+    wait_for_query(page, kommun="1715", mal="behorighet")
+    wait_until_idle(page)
+    wait_selected(page, "Kommun", "Kil")
+    page.wait_for_timeout(500)  # the link stays where Back put it (the page does not write it back)
+    assert query_of(page).get("kommun") == "1715"
+    page.go_forward()
+    wait_for_query(page, kommun="1737", mal="behorighet")
+    wait_selected(page, "Kommun", "Torsby")
+    page.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-# Colours: every one that carries meaning passes 3:1 contrast against white, and every two stay
+# Colours: every one is text-readable (4.5:1 on white and on the tinted table rows), and every two stay
 # apart for a viewer with protanopia, deuteranopia or tritanopia and in greyscale (blue for the
 # good statuses, orange for the wrong way: a red–green pair reads as one olive brown for about one
 # man in twelve). tests/test_statuses.py simulates the three and measures the difference.
@@ -16,13 +16,13 @@ import pandas as pd
 # arrow would read as the trend itself; the symbol, never the colour alone, tells the status.
 STATUS_STYLE = {
     #            symbol, colour,    label
-    "reached": ("✔", "#08519c", "Uppnått"),
-    "right_way": ("●", "#3b8fd0", "Rör sig åt rätt håll"),
-    "unchanged": ("○", "#4d4d4d", "Oförändrat"),
-    "wrong_way": ("✖", "#c2410c", "Rör sig åt fel håll"),
-    "at_limit": ("◇", "#00766c", "Redan vid 100 %"),
-    "break": ("⋯", "#7a5c99", "Ej jämförbart (seriebrott)"),
-    "no_data": ("–", "#858585", "Ingen data"),  # lighter than "unchanged": absent, not a result; 3:1 on the tinted rows
+    "reached": ("✔", "#08457e", "Uppnått"),
+    "right_way": ("●", "#1c6cb0", "Rör sig åt rätt håll"),
+    "unchanged": ("○", "#3d3d3d", "Oförändrat"),
+    "wrong_way": ("✖", "#a03400", "Rör sig åt fel håll"),
+    "at_limit": ("◇", "#00695c", "Redan vid 100 %"),
+    "break": ("⋯", "#7d4e7d", "Ej jämförbart (seriebrott)"),
+    "no_data": ("–", "#6e6e6e", "Ingen data"),  # lighter than "unchanged": absent, not a result
 }
 STATUSES = tuple(STATUS_STYLE)
 STATUS_LABELS = {key: label for key, (_, _, label) in STATUS_STYLE.items()}

@@ -131,14 +131,18 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
     state = selection()
     shared = state["shared"]
     entering = state["page"] != page_key
+    # Back or Forward (or an edited link) on the same page: the browser's link is the selection
+    published = state.get("published")
+    navigated = (not entering and published is not None and published[0] == page_key
+                 and dict(st.query_params.to_dict()) != published[1])
     names = store.region.names()
     keys = {p.field: session_key(page_key, p.field) for p in SPEC}
     sidebar = [p for p in SPEC if p.widget]  # the filters every page shows in its sidebar
-    if entering or any(keys[p.field] not in st.session_state for p in sidebar):
+    if entering or navigated or any(keys[p.field] not in st.session_state for p in sidebar):
         link, notices = parse_query(st.query_params.to_dict(), options)
-        carried = dict(shared)
+        carried = {} if navigated else dict(shared)  # after Back, what the link lacks is the default
         carried.pop("goal", None)
-        if "goal" in shared.get("goals_by_page", {}).get(page_key, {}):
+        if not navigated and "goal" in shared.get("goals_by_page", {}).get(page_key, {}):
             carried["goal"] = shared["goals_by_page"][page_key]["goal"]
         filters = resolve(link, carried, options)
         for n in notices:  # they quote the link's own (untrusted) values
@@ -153,7 +157,11 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
         state["age"] = filters.age_group
         st.session_state.pop(session_key(page_key, "age"), None)
     with st.sidebar:
-        navigation(config, page_key)
+        # the page links carry the selection: a page change is one history entry, its link complete
+        carried_query = to_query(Filters(area=st.session_state[keys["area"]], gender=st.session_state[keys["gender"]],
+                                         year=int(st.session_state[keys["year"]]),
+                                         compare=tuple(st.session_state[keys["compare"]])), include_goal=False)
+        navigation(config, page_key, carried_query)
         st.markdown("### Urval")
         choices = {"area": options.areas, "gender": GENDERS, "year": options.years[::-1],
                    "compare": options.areas[1:]}
@@ -200,13 +208,16 @@ def publish(ctx: PageContext) -> None:
         shared.setdefault("goals_by_page", {})[ctx.page_key] = {"goal": f.goal}
     query = to_query(f)
     if dict(st.query_params.to_dict()) != query:
-        st.query_params.from_dict(query)
+        st.query_params.from_dict(query)  # Streamlit pushes a browser history entry for the change
+    # what the link says now: a run whose link differs from it came from Back/Forward or an edited
+    # link (shared_filters then takes the link, not the widgets' old state)
+    selection()["published"] = (ctx.page_key, query)
 
 
-def navigation(config: GoalsConfig, page_key: str) -> None:
-    """Sidebar links to every page. The selection travels in session state; the links stay
-    plain so that switching pages is instant."""
+def navigation(config: GoalsConfig, page_key: str, query: dict[str, str] | None = None) -> None:
+    """Sidebar links to every page, with the selection in their links (switching stays instant:
+    Streamlit changes the page in the same session)."""
     st.markdown("### Nya Perspektiv")
     for page in pages(config):
-        st.page_link(page.file, label=page.key, disabled=page.key == page_key)
+        st.page_link(page.file, label=page.key, disabled=page.key == page_key, query_params=query or None)
 
