@@ -20,6 +20,7 @@ from nyap.serving.filters import (
     BY_FIELD, GENDERS, MAX_COMPARE, SPEC, FilterOptions, Filters, parse_query, resolve, session_key, to_query,
 )
 from nyap.present.formatting import GENDER_LABELS, age_text
+from nyap.present.tables import swedish_sort_key
 from nyap.rules.goals import GoalsConfig, GoalsError
 from nyap.serving.page_registry import pages
 from nyap.serving.store import ResultStore
@@ -163,8 +164,14 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
                                          compare=tuple(st.session_state[keys["compare"]])), include_goal=False)
         navigation(config, page_key, carried_query)
         st.markdown("### Urval")
-        choices = {"area": options.areas, "gender": GENDERS, "year": options.years[::-1],
-                   "compare": options.areas[1:]}
+        # compared municipalities: in Swedish alphabetical order, never the chosen one itself
+        chosen_area = st.session_state.get(keys["area"])
+        comparable = tuple(sorted((c for c in options.areas[1:] if c != chosen_area),
+                                  key=lambda c: swedish_sort_key(names.get(c, c))))
+        if any(c not in comparable for c in st.session_state.get(keys["compare"], [])):
+            st.session_state[keys["compare"]] = [c for c in st.session_state[keys["compare"]] if c in comparable]
+        by_name = (options.areas[0],) + tuple(sorted(options.areas[1:], key=lambda c: swedish_sort_key(names.get(c, c))))
+        choices = {"area": by_name, "gender": GENDERS, "year": options.years[::-1], "compare": comparable}
         shown_as = {"area": lambda c: "Hela länet (alla kommuner)" if c == config.meta.county else names.get(c, c),
                     "gender": lambda g: GENDER_LABELS[g], "year": str, "compare": lambda c: names.get(c, c)}
         chosen = {}
