@@ -186,3 +186,41 @@ def test_kolada_group_mean_is_also_judged_on_the_same_municipalities(config):
     m2 = prepare_measure(same, goal, "", None, config.region, config.meta.source_preference)
     county2 = evaluate_measure(m2, (2022,)).set_index("area_code").loc["G33624"]
     assert not bool(county2["matched"]) and county2["latest"] == 58.0 and county2["status"] == "wrong_way"
+
+
+@pytest.mark.parametrize("key, kpi, area", [("behorighet", "N15428", "1715"), ("nyanlanda", "N00973", "1715"),
+                                            ("aldreomsorg", "U21454", "1780")])
+def test_our_gap_to_the_county_is_the_same_year_and_the_same_municipalities(store, config, raw, key, kpi, area):
+    """"Närmar vi oss länet?": the municipality's value minus the county's in the same year, the
+    baseline year by the goal's rule, and a county that is a mean of municipalities taken over the
+    same municipalities in both years; computed here by hand from the extract."""
+    from nyap.present.prose import county_gap_sentence
+    from nyap.rules.goal_arithmetic import baseline_year_among
+
+    item = store.items[key]
+    goal = item.goal
+    gap = store.county_gap(item, 2022, None, area, "T")
+    m = store.measure(goal, item.track, None).measure
+    own_years = {int(y) for y in raw[(raw["kpi"] == kpi) & (raw["municipality_id"] == area) & (raw["gender"] == "T")
+                                     & raw["value"].notna() & (raw["year"] <= 2022)]["year"]}
+    munis = config.region.municipalities
+    if m.reference_kind in ("mean", "group"):
+        county_years = {y for y in own_years if by_hand(raw, kpi, y, "T", munis)}
+    else:
+        county_years = {y for y in own_years if by_hand(raw, kpi, y, "T", [m.reference_code])}
+    base = baseline_year_among(sorted(county_years), goal.period_for(2022).baseline_year)
+    latest = max(county_years)
+    assert (gap.baseline_year, gap.latest_year) == (base, latest)
+
+    def county(year, common):
+        if m.reference_kind in ("mean", "group"):
+            values = by_hand(raw, kpi, year, "T", common)
+            return sum(values.values()) / len(values)
+        return by_hand(raw, kpi, year, "T", [m.reference_code])[m.reference_code]
+
+    common = sorted(set(by_hand(raw, kpi, base, "T", munis)) & set(by_hand(raw, kpi, latest, "T", munis)))
+    for year in (base, latest):
+        own = by_hand(raw, kpi, year, "T", [area])[area]
+        assert gap.gap_in(year) == pytest.approx(own - county(year, common)), year
+    text = county_gap_sentence(gap, "X", goal)
+    assert text.startswith("Närmar sig X länet?") and f"({base})" in text and f"({latest})" in text

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from nyap.rules.goals import GoalPeriod
 from nyap.present.prose import aim_sentence, aim_short, key_numbers, remaining_phrase
 
@@ -77,3 +79,30 @@ def test_a_value_in_years_is_not_followed_by_another_year(config, demo_cache):
     assert view.goal.value_unit == "år"
     assert "år år" not in result.alt_text
     assert "år (2022)" in result.alt_text and "år (2017)" in result.alt_text
+
+
+@pytest.mark.parametrize("own, county, verdict, answer", [
+    ((70.0, 75.0), (80.0, 80.0), "closing", "Ja, avståndet till länet minskar"),
+    ((70.0, 80.0), (80.0, 80.0), "caught_up", "Ja, X har kommit ikapp länet"),
+    ((78.0, 70.0), (80.0, 80.0), "widening", "Nej, avståndet till länet ökar"),
+    ((85.0, 75.0), (80.0, 80.0), "fell_behind", "Nej, X har hamnat efter länet"),
+    ((85.0, 80.0), (80.0, 80.0), "lost_lead", "X har tappat sitt försprång"),
+    ((70.0, 85.0), (80.0, 80.0), "ahead", "X ligger bättre än länet"),
+    ((70.0, 70.1), (80.0, 80.0), "unchanged", "i stort sett oförändrat"),
+])
+def test_are_we_closing_in_on_the_county(config, own, county, verdict, answer):
+    """The answer to "närmar vi oss länet?" by the goal's tolerance (behörighet: 0,2 procentenheter),
+    2017 against 2022, a missing year in between left out (never 0)."""
+    import pandas as pd
+
+    from nyap.present.prose import county_gap_sentence
+    from nyap.rules.comparison import gap_to_county_over_time
+
+    goal = config.goal("behorighet")
+    years = [2017, 2019, 2022]
+    mine = pd.DataFrame({"year": years, "value": [own[0], None, own[1]]})
+    theirs = pd.DataFrame({"year": years, "value": [county[0], 81.0, county[1]]})
+    gap = gap_to_county_over_time(mine, theirs, goal, 2022)
+    assert gap.verdict == verdict and (gap.baseline_year, gap.latest_year) == (2017, 2022)
+    assert gap.gap_in(2019) is None  # no own value that year: a gap, not a zero
+    assert answer in county_gap_sentence(gap, "X", goal)

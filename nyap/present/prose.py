@@ -194,3 +194,28 @@ def equality_summary(verdicts: list[str]) -> str:
             f"ökar för {judged.count('growing')} och är oförändrade för {judged.count('unchanged')}")
     missing = len(verdicts) - n
     return text + (f" ({missing} mått har för få kommunvärden)." if missing else ".")
+
+
+def county_gap_sentence(gap, where: str, goal: Goal) -> str:
+    """'Närmar vi oss länet?' answered by the goal's tolerance (a CountyGap, nyap/rules/comparison.py)."""
+    unit = _change_unit(goal.value_unit).strip()
+    if gap.verdict == "no_data":
+        return (f"Närmar sig {where} länet? Kan inte bedömas: {where} och länet saknar värden samma år kring "
+                "basåret och senare.")
+
+    def side(year: int) -> str:
+        d = gap.gap_in(year)
+        if abs(d) <= gap.tolerance + 1e-9:
+            return f"som länet ({year})"
+        word = "bättre" if d * goal.sign > 0 else "sämre"
+        return f"{fmt_number(abs(d))} {unit} {word} än länet ({year})"
+
+    span = f"{side(gap.baseline_year)} → {side(gap.latest_year)}"
+    answer = {"closing": "Ja, avståndet till länet minskar",
+              "caught_up": f"Ja, {where} har kommit ikapp länet",
+              "widening": "Nej, avståndet till länet ökar",
+              "fell_behind": f"Nej, {where} har hamnat efter länet",
+              "lost_lead": f"{where} har tappat sitt försprång och ligger nu som länet",
+              "unchanged": "Avståndet till länet är i stort sett oförändrat",
+              "ahead": f"{where} ligger bättre än länet"}[gap.verdict]
+    return f"Närmar sig {where} länet? {answer}: {span}."

@@ -74,3 +74,65 @@ def versus_county(own, county, goal: Goal, as_of: int) -> tuple[float | None, st
     if abs(diff) <= goal.tolerance_at(as_of) + 1e-9:
         return diff, "som länet"
     return diff, "bättre" if diff * goal.sign > 0 else "sämre"
+
+
+@dataclass(frozen=True)
+class CountyGap:
+    """A municipality's distance to the county per year (own − county, same year; a year where
+    either is missing is a gap), and whether it closes between the baseline and the latest year."""
+
+    years: tuple[int, ...]
+    gaps: tuple[float | None, ...]  # own − county per year, None where a value is missing
+    baseline_year: int | None
+    latest_year: int | None
+    # ahead | caught_up | lost_lead | fell_behind | closing | widening | unchanged | no_data
+    verdict: str
+    tolerance: float
+
+    def gap_in(self, year: int) -> float | None:
+        return dict(zip(self.years, self.gaps)).get(year)
+
+
+def gap_to_county_over_time(own: pd.DataFrame, county: pd.DataFrame, goal: Goal, as_of: int) -> CountyGap:
+    """The municipality's distance to the county, year by year up to `as_of`, for one sex: both
+    series' usable values (suppressed and missing left out, never 0), joined on the year. The
+    comparison years follow the goal's baseline rule (nearest year within ±2 of the baseline year
+    where both have a value) and the latest year where both have one. 'closing': the distance on
+    the worse side shrank by more than the goal's tolerance; 'widening': it grew by more;
+    'ahead': the municipality is on the better side of the county in the latest year."""
+    from nyap.rules.goal_arithmetic import baseline_year_among
+
+    def usable_by_year(frame: pd.DataFrame) -> dict[int, float]:
+        ok = frame[frame["value"].notna() & (frame["year"] <= as_of)]
+        if "suppressed" in ok:
+            ok = ok[~ok["suppressed"].astype(bool)]
+        return {int(y): float(v) for y, v in zip(ok["year"], ok["value"])}
+
+    mine, theirs = usable_by_year(own), usable_by_year(county)
+    tolerance = goal.tolerance_at(as_of)
+    years = tuple(sorted(set(mine) | set(theirs)))
+    gaps = tuple(mine[y] - theirs[y] if y in mine and y in theirs else None for y in years)
+    both = [y for y, g in zip(years, gaps) if g is not None]
+    base = baseline_year_among(both, goal.period_for(as_of).baseline_year) if both else None
+    latest = max(both) if both else None
+    if base is None or latest is None or latest <= base:
+        return CountyGap(years, gaps, base, latest, "no_data", tolerance)
+    # positive = better than the county (a goal to decrease: below it), by the goal's tolerance
+    def where(diff: float) -> int:
+        better = goal.sign * diff
+        return 1 if better > tolerance + 1e-9 else (-1 if better < -tolerance - 1e-9 else 0)
+
+    then, now = where(mine[base] - theirs[base]), where(mine[latest] - theirs[latest])
+    behind_base = max(0.0, -goal.sign * (mine[base] - theirs[base]))
+    behind_latest = max(0.0, -goal.sign * (mine[latest] - theirs[latest]))
+    if now == 1:
+        verdict = "ahead"  # better than the county in the latest year
+    elif now == 0:
+        verdict = {1: "lost_lead", 0: "unchanged", -1: "caught_up"}[then]
+    elif then >= 0:
+        verdict = "fell_behind"  # level with or better than the county then, worse now
+    elif abs(behind_latest - behind_base) <= tolerance + 1e-9:
+        verdict = "unchanged"
+    else:
+        verdict = "closing" if behind_latest < behind_base else "widening"
+    return CountyGap(years, gaps, base, latest, verdict, tolerance)

@@ -15,7 +15,7 @@ from nyap.present.charts.registry import MAP, kinds_for
 from nyap.serving.filters import session_key
 from nyap.present.formatting import GENDER_LABELS
 from nyap.present.tables import status_html
-from nyap.present.prose import aim_sentence, gender_gap_sentence, key_numbers, spread_sentences
+from nyap.present.prose import aim_sentence, county_gap_sentence, gender_gap_sentence, key_numbers, spread_sentences
 from nyap.serving.page_content import map_for_area, missing_note, sources_besides
 from nyap.serving.store import ResultStore
 from nyap.present.views import (
@@ -112,6 +112,12 @@ def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
         if view.goal.gender_gap:  # the gap is the goal's own measure: its status too
             line += f" {status_html(gap.status)} ({GAP_GOAL_WORDS})"
         lines.append(line)
+    if view.has_municipalities and not ctx.county_view and view.region.is_municipality(ctx.filters.area):
+        # "närmar vi oss länet?": our own distance to the county, same years (the workshop's question)
+        for g in ctx.filters.genders:
+            closing = store.county_gap(view.item, view.as_of, view.age_group or None, ctx.filters.area, g)
+            prefix = "" if g == "T" else f"{GENDER_LABELS[g]}: "
+            lines.append(md(prefix + county_gap_sentence(closing, ctx.area_label(), view.goal)))
     if lines:
         st.markdown("#### Jämlikhet över tid")
         st.markdown("\n".join(f"- {line}" for line in lines), unsafe_allow_html=True)  # lines are escaped
