@@ -61,7 +61,9 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
                                                    if k is not MAP]))
     source = cache_source_line(view, ctx.cache)
     genders = f.genders
-    stem = f"{goal.id}-{ctx.area_label()}-{f.year}"
+    # the file name says what the picture shows: sex and comparison too (two downloads never clash)
+    stem = (f"{goal.id}-{ctx.area_label()}" + ("" if f.gender == "T" else f"-{GENDER_LABELS[f.gender]}")
+            + (f"-jamfort-med-{len(f.compare)}" if f.compare else "") + f"-{f.year}")
     charts = store.goal_charts(view, f.area, genders, ctx.names, source, f.compare)
     if f.compare and len(genders) > 1:
         st.caption("Jämförda kommuner markeras i diagrammet över alla kommuner; över tid visas de med ett kön i taget.")
