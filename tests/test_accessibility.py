@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .browser import PAGES, chromium_available, launch_browser, open_page, running_app, wait_until_idle
 
@@ -47,6 +48,17 @@ def test_every_page_passes_axe_wcag_21_aa_and_is_swedish(app, query):
             ".map(b => (b.getAttribute('aria-label') || b.innerText || '').trim())"
             ".filter(t => /^(Show data|Download as CSV|View fullscreen|Fullscreen|Search)$/i.test(t))")
         assert not visible_english, (name, visible_english)
+        # the names a screen reader says, Streamlit's own included ("Help for Kommun", "Skip to
+        # main content", "Link to heading", "Choose an option", "Select all")
+        english = ("() => [...document.querySelectorAll('[aria-label], [placeholder]')]"
+                   ".map(e => e.getAttribute('aria-label') || e.getAttribute('placeholder') || '')"
+                   ".filter(t => /^(Help for |Skip to|Link to heading|Choose an? |Select all|Clear all|Open$|Close$)/"
+                   ".test(t))")
+        try:  # the page's translation runs a moment after Streamlit draws (slower on a loaded machine)
+            page.wait_for_function(f"() => ({english})().length === 0", timeout=15_000)
+        except PlaywrightTimeout:
+            pass
+        assert not page.evaluate(english), (name, page.evaluate(english))
     page.close()
     assert not problems, problems
 

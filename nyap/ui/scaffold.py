@@ -34,7 +34,48 @@ DEMO_NOTICE = ("**Demodata** – alla värden på den här sidan är påhittade 
 
 ROOM_DEMO_NOTICE = "DEMODATA – påhittade värden, får inte användas som underlag"
 
-SET_LANGUAGE = "<script>document.documentElement.lang = 'sv';</script>"
+SET_LANGUAGE = """<script>
+(function () {
+  document.documentElement.lang = 'sv';
+  if (window.__nyapSwedish) { return; }
+  window.__nyapSwedish = true;
+  // Streamlit's own English words in names a screen reader says and a few visible ones; our texts
+  // are Swedish already. Whole strings or fixed prefixes only: nothing else is rewritten.
+  var exact = {"Skip to main content": "Hoppa till innehållet", "Link to heading": "Länk till rubriken",
+               "Choose an option": "Välj", "Choose options": "Välj", "Select all": "Välj alla",
+               "Clear all": "Rensa alla", "Clear value": "Rensa", "No results": "Inga träffar",
+               "Open sidebar": "Öppna sidomenyn", "Close sidebar": "Stäng sidomenyn", "Open": "Öppna",
+               "Close": "Stäng"};
+  var prefixes = [["Help for ", "Hjälp om "], ["Selected ", "Vald: "]];
+  function word(text) {
+    if (!text) { return null; }
+    if (exact[text]) { return exact[text]; }
+    for (var i = 0; i < prefixes.length; i++) {
+      if (text.indexOf(prefixes[i][0]) === 0) { return prefixes[i][1] + text.slice(prefixes[i][0].length); }
+    }
+    return null;
+  }
+  function sweep() {
+    document.querySelectorAll("[aria-label], [placeholder], [title]").forEach(function (el) {
+      ["aria-label", "placeholder", "title"].forEach(function (attr) {
+        var sv = word(el.getAttribute(attr));
+        if (sv) { el.setAttribute(attr, sv); }
+      });
+    });
+    document.querySelectorAll("a, li, div[role=option], span").forEach(function (el) {
+      if (el.children.length === 0) { var sv = exact[el.textContent]; if (sv) { el.textContent = sv; } }
+    });
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) { return; }
+    pending = true;
+    setTimeout(function () { pending = false; sweep(); }, 150);
+  }).observe(document.body, {subtree: true, childList: true, attributes: true,
+                             attributeFilter: ["aria-label", "placeholder", "title"]});
+  sweep();
+})();
+</script>"""
 
 
 @dataclass(frozen=True)
