@@ -63,6 +63,15 @@ def test_a_link_describes_one_view_and_odd_values_are_refused(config):
                                      "kommun": "1715", "kon": "k"}, config)
     assert not problems and step.goal == "behorighet" and step.gender == "K" and step.area == "1715"
     assert step_from_link(step.query(), config)[0] == step  # the link round trip
+    # a comparison travels with the view: into the slide and back to the page ("Tillbaka till …")
+    step, problems = step_from_link({"sida": "Ungdomslivet", "diagram": "kommuner", "mal": "behorighet",
+                                     "kommun": "1715", "jamfor": "1780,1737"}, config)
+    assert not problems and step.compare == ("1780", "1737") and step.query()["jamfor"] == "1780,1737"
+    from nyap.ui.presentation import normal_page_href
+
+    assert "jamfor=1780%2C1737" in normal_page_href(config, step) and "diagram" not in normal_page_href(config, step)
+    assert "compare = '9999'" in step_from_link({"sida": "Ungdomslivet", "diagram": "trend", "mal": "behorighet",
+                                                 "jamfor": "9999"}, config)[1][0].replace("jamfor", "compare")
     step, problems = step_from_link({"sida": "<script>", "diagram": "trend"}, config)
     assert step is None and "finns inte" in problems[0]
 

@@ -35,11 +35,12 @@ DEFAULT_PRESENTATION_FILE = PROJECT_ROOT / "presentation.toml"
 # chart registry), and the overview or a municipality's profile
 OVERVIEW_CHART = "oversikt"
 CHARTS = {**{k.link_value: k.label for k in SLIDES}, OVERVIEW_CHART: "översikt/profil"}
-STEP_FIELDS = {"page", "goal", "chart", "municipality", "sex", "age_group", "year", "heading", "takeaway", "map_mode"}
+STEP_FIELDS = {"page", "goal", "chart", "municipality", "sex", "age_group", "year", "heading", "takeaway", "map_mode",
+               "compare"}
 # a step's field -> its link parameter: the pages' own names (nyap/serving/filters.py) plus the page and the chart
 LINK_KEYS = {"page": "sida", "chart": "diagram", "municipality": BY_FIELD["area"].key, "sex": BY_FIELD["gender"].key,
              "goal": BY_FIELD["goal"].key, "age_group": BY_FIELD["age_group"].key, "year": BY_FIELD["year"].key,
-             "map_mode": "karta"}
+             "map_mode": "karta", "compare": BY_FIELD["compare"].key}
 TOP_FIELDS = {"title", "step"}
 
 
@@ -64,11 +65,13 @@ class Step:
     heading: str = ""
     takeaway: str = ""
     map_mode: str | None = None  # the map's mode (MAP.modes: value or status); None: value
+    compare: tuple[str, ...] = ()  # municipalities compared with the chosen one (marked in the charts)
 
     def query(self) -> dict[str, str]:
         """The link form of a step that is not in the file (the same parameter names as the pages)."""
         fields = {"page": self.page, "chart": self.chart, "municipality": self.area, "sex": self.gender,
-                  "goal": self.goal, "age_group": self.age_group, "year": self.year, "map_mode": self.map_mode}
+                  "goal": self.goal, "age_group": self.age_group, "year": self.year, "map_mode": self.map_mode,
+                  "compare": ",".join(self.compare)}
         return {LINK_KEYS[f]: str(v) for f, v in fields.items() if v}
 
 
@@ -131,6 +134,15 @@ def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None,
                                  or (isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year))):
         problems.append(f"{where}: year = {year!r} är inte ett årtal (fyra siffror, t.ex. 2022).")
         year = None
+    compare = raw.get("compare", ())
+    if not isinstance(compare, (str, list, tuple)):
+        problems.append(f"{where}: compare ska vara kommunkoder, t.ex. [\"1780\", \"1715\"].")
+        compare = ()
+    compare = tuple(str(c).strip() for c in (compare.split(",") if isinstance(compare, str) else compare) if str(c).strip())
+    odd = [c for c in compare if not region.is_municipality(c)]
+    if odd:
+        problems.append(f"{where}: compare = {', '.join(repr(c) for c in odd)} är inte kommuner i länet.")
+    compare = tuple(dict.fromkeys(c for c in compare if c != area))[:5]
     map_mode = raw.get("map_mode")
     if map_mode is not None and (chart != MAP.link_value or map_mode not in MAP.modes):
         problems.append(f"{where}: map_mode = {map_mode!r} (bara med chart = \"{MAP.link_value}\"; välj "
@@ -144,7 +156,7 @@ def check_step(raw: dict, config: GoalsConfig, where: str) -> tuple[Step | None,
                 age_group=str(raw["age_group"]) if raw.get("age_group") else None,
                 year=int(year) if year is not None else None,
                 heading=str(raw.get("heading", "")).strip(), takeaway=str(raw.get("takeaway", "")).strip(),
-                map_mode=str(map_mode) if map_mode else None), []
+                map_mode=str(map_mode) if map_mode else None, compare=compare), []
 
 
 def parse_presentation(text: str, config: GoalsConfig, name: str = "presentation.toml") -> Presentation:
@@ -306,7 +318,7 @@ def step_view(store, step: Step, page_for: dict[str, str]) -> StepView:
         notices.append(("sex", note))
     genders = genders_of(gender)
     source = source_line(view, store.cache.is_demo, store.cache.data_date, store.cache.source_label)
-    charts = store.goal_charts(view, step.area, genders, names, source)
+    charts = store.goal_charts(view, step.area, genders, names, source, step.compare)
     kind = BY_LINK[step.chart]
     if kind is MAP:
         result, genders = _map(store, step, item, year, age, genders, source, notices)

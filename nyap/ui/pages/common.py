@@ -46,7 +46,7 @@ def presentation_links(config: GoalsConfig, ctx: PageContext, charts: list[str],
     for chart in charts:
         step = Step(page=ctx.page_key, chart=chart, area=f.area, gender=f.gender,
                     goal=f.goal if chart != OVERVIEW_CHART else None, age_group=f.age_group, year=f.year,
-                    map_mode=map_mode)
+                    map_mode=map_mode, compare=f.compare if chart != OVERVIEW_CHART else ())
         links.append(f'<a href="{esc(page_href(page.url_path, step.query()))}" target="_self">'
                      f'{esc(CHARTS[chart])}</a>')
     return f'<p class="nyap-note">Visa i presentationsläge (helskärm för projektor): {" · ".join(links)}</p>'
