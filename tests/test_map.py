@@ -91,3 +91,24 @@ def test_a_status_from_an_older_year_is_grey_on_the_status_map(config, demo_cach
     assert int(eda["latest_year"]) == 2022
     props = {f["properties"]["code"]: f["properties"] for f in status_map.spec["layer"][0]["data"]["values"]}
     assert props["1730"]["status_group"] != "Ingen data" and "Inget värde" not in props["1730"]["status"]
+
+
+def test_a_municipality_without_a_value_stays_on_the_map_in_grey(config):
+    """Real figures: U01425 (stillasittande) has 2022 values for 7 of 16 municipalities. Vega-Lite
+    drops a shape whose colour field is null, and the nine without a value vanished from the value
+    map (only their labels were left, on white). Every shape's colour field has a value; the
+    condition that paints the missing ones grey tests the value itself."""
+    from nyap import DEFAULT_CACHE_DIR
+    from nyap.data.cache import load_cache
+
+    store = ResultStore(load_cache(DEFAULT_CACHE_DIR), config)
+    item = next(i for i in store.items.values() if "U01425" in [r.id for r in i.goal.indicators])
+    view = store.goal_view(item, 2022)
+    result = map_chart(view, 2022, "1715", "T", store.region.names(), "Källa", False, county_features("0017"), "value")
+    shapes = [f["properties"] for f in result.spec["layer"][0]["data"]["values"]]
+    missing = [p for p in shapes if p["value"] is None]
+    assert len(shapes) == 16 and len(missing) >= 5
+    assert all(p["shade"] is not None for p in shapes)
+    colour = result.spec["layer"][0]["encoding"]["color"]
+    assert colour["condition"]["test"] == "datum.properties.value !== null" and colour["value"] != "#ffffff"
+    assert colour["condition"]["field"] == "properties.shade"

@@ -62,6 +62,12 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
         shapes.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
         table.append({"Kod": code, "Kommun": name, "År": used, "Kön": GENDER_LABELS[gender],
                       f"Värde ({goal.value_unit})": label, "Läge mot målet": shown_status})
+    # the colour's field is never null: Vega-Lite drops a shape whose quantitative field is null, and
+    # a municipality without a value must stay on the map, grey (the condition tests the value)
+    known = [sh["properties"]["value"] for sh in shapes if sh["properties"]["value"] is not None]
+    middle = float(sum(known) / len(known)) if known else 0.0
+    for sh in shapes:
+        sh["properties"]["shade"] = sh["properties"]["value"] if sh["properties"]["value"] is not None else middle
     ds = _Datasets()
     labels = pd.DataFrame([{"lon": s["properties"]["label_lon"], "lat": s["properties"]["label_lat"],
                             "name": s["properties"]["name"], "text": f'{s["properties"]["name"]} {s["properties"]["word"]}'}
@@ -83,7 +89,7 @@ def map_chart(view: GoalView, year: int, area: str, gender: str, area_names: dic
     else:
         # darker = higher; the legend and the labels say which way is better
         colour = alt.condition("datum.properties.value !== null", alt.Color(
-            "properties.value:Q", title=_unit_title(view), scale=alt.Scale(scheme="blues", zero=False),
+            "properties.shade:Q", title=_unit_title(view), scale=alt.Scale(scheme="blues", zero=False),
             legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=320, format=_value_fmt(view))),
             alt.value(MISSING_COLOUR))
     # the shapes are not announced one by one (Vega gives them no text); the chart's text
