@@ -207,12 +207,16 @@ def test_a_goal_link_opens_at_the_goal_in_focus(app):
     base = app
     with launch_browser() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
-        top = "() => document.getElementById('nyap-focus').getBoundingClientRect().top"
+        # null until the page has drawn the goal in focus (a poll that throws would end the wait)
+        top = ("() => { const e = document.getElementById('nyap-focus'); "
+               "return e ? e.getBoundingClientRect().top : null; }")
         open_page(page, f"{base}/Barnalivet?mal=ekonomi_barn&kommun=1715")
-        page.wait_for_function(f"() => Math.abs(({top})()) < 60", timeout=120_000)
+        page.wait_for_function(f"() => {{ const t = ({top})(); return t !== null && Math.abs(t) < 60; }}",
+                               timeout=120_000)
         assert "Färre barn och unga ska leva i ekonomiskt utsatta hushåll" in page.locator(
             "[data-testid=stMain]").inner_text()
         open_page(page, f"{base}/Barnalivet?kommun=1715")
+        page.wait_for_function(f"() => ({top})() !== null", timeout=120_000)
         page.wait_for_timeout(800)
         assert page.evaluate(top) > 720  # the page's top: the goal list first
         page.close()
