@@ -23,13 +23,13 @@ from PIL import Image
 from nyap.present.charts import trend_chart
 from nyap.present.fonts import FONT_DIR, register_for_export
 from nyap.present.formatting import (
-    GENDER_LABELS, STATUS_CSS, STATUS_STYLE, file_slug, genders_of, value_year,
+    GENDER_LABELS, STATUS_CSS, file_slug, genders_of, value_year,
 )
 from nyap.present.periods import period_caption
 from nyap.present.prose import KeyNumbers, aim_sentence, gender_gap_sentence, key_numbers
 from nyap.present.summary import headline_rows, summary_sentence
 from nyap.present.missing import missing_data_note, missing_data_notes
-from nyap.present.tables import COUNTY_ONLY
+from nyap.present.tables import COUNTY_ONLY, status_html
 from nyap.present.views import (
     GAP_GOAL_WORDS, FocusItem, GoalView, caveats, focus_items, gender_gap_area, repeated_in, shown_gender, source_line,
     why_no_municipalities,
@@ -101,14 +101,9 @@ def goal_sections(store, area: str, as_of: int) -> list[GoalSection]:
     return sections
 
 
-def _status_mark(status: str, label: str | None = None) -> str:
-    symbol, _, default = STATUS_STYLE[status]
-    return f'<span class="s nyap-s-{esc(status)}">{esc(symbol)} {esc(label or default)}</span>'
-
-
 def _status(k: KeyNumbers) -> str:
     rem = f" · {esc(k.remaining)}" if k.remaining else ""
-    return _status_mark(k.status, k.status_label) + rem
+    return status_html(k.status, label=k.status_label) + rem
 
 
 def _chart_png(view: GoalView, area: str, genders: tuple[str, ...], names: dict[str, str], is_demo: bool):
@@ -212,7 +207,7 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
         gap = store.gender_gap(s.item, view.as_of, view.age_group or None, code)
         where = names.get(code, code) if view.region.is_municipality(code) else view.reference_label
         parts.append(f'<p class="gap">{esc(gender_gap_sentence(gap, where, goal.value_unit, verdict=False))} '
-                     f'{_status_mark(gap.status)} ({GAP_GOAL_WORDS})</p>')
+                     f'{status_html(gap.status)} ({GAP_GOAL_WORDS})</p>')
     uri, alt_text = _chart_png(view, area, s.genders, names, is_demo)
     if uri:
         parts.append(f'<figure><img src="{uri}" alt="{esc(alt_text)}"><figcaption>{esc(alt_text)}</figcaption></figure>')

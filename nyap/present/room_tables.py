@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
+from nyap.present.tables import status_html
 from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
 from nyap.rules.statuses import STATUS_STYLE
@@ -27,12 +28,6 @@ def _status_of(ev, config: GoalsConfig, item, area: str, gender: str, challenge:
     row = (ev.reference_row(goal.id, track, gender, challenge) if area == config.meta.county
            else ev.row(goal.id, track, area, gender, challenge))
     return str(row["status"]) if row is not None else "no_data"
-
-
-def _mark(status: str, words: bool = True) -> str:
-    symbol, _, label = STATUS_STYLE[status]
-    text = f"{symbol} {label}" if words else symbol
-    return f'<span class="nyap-s-{status}">{escape(text)}</span>'
 
 
 def challenges_room_html(config: GoalsConfig, ev, area: str, gender: str, area_label: str) -> str:
@@ -71,8 +66,8 @@ def challenge_room_html(config: GoalsConfig, ev, challenge: str, area: str, gend
             other = (f"{good} av {len(judged)} åt rätt håll" if judged else
                      ("Bara länet" if ev.county_only(item.goal.id, item.track, challenge) else "Ingen data"))
         else:
-            other = _mark(_status_of(ev, config, item, config.meta.county, gender, challenge))
-        rows.append(f'<tr><th scope="row">{escape(item.label)}</th><td>{_mark(mine)}</td>'
+            other = status_html(_status_of(ev, config, item, config.meta.county, gender, challenge))
+        rows.append(f'<tr><th scope="row">{escape(item.label)}</th><td>{status_html(mine)}</td>'
                     f'<td>{other if not county else escape(other)}</td></tr>')
     second = "Kommunerna" if county else "Länet"
     caption = f"{challenge} – {area_label}"

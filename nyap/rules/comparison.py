@@ -93,13 +93,18 @@ class CountyGap:
         return dict(zip(self.years, self.gaps)).get(year)
 
 
-def gap_to_county_over_time(own: pd.DataFrame, county: pd.DataFrame, goal: Goal, as_of: int) -> CountyGap:
+def gap_to_county_over_time(own: pd.DataFrame, county: pd.DataFrame, goal: Goal, as_of: int,
+                            municipalities: pd.DataFrame | None = None) -> CountyGap:
     """The municipality's distance to the county, year by year up to `as_of`, for one sex: both
     series' usable values (suppressed and missing left out, never 0), joined on the year. The
     comparison years follow the goal's baseline rule (nearest year within ±2 of the baseline year
     where both have a value) and the latest year where both have one. 'closing': the distance on
     the worse side shrank by more than the goal's tolerance; 'widening': it grew by more;
-    'ahead': the municipality is on the better side of the county in the latest year."""
+    'ahead': the municipality is on the better side of the county in the latest year.
+
+    `municipalities` (their values, one sex): the county is a mean of municipalities, and the two
+    years compared take it over the municipalities with a value in both, so that one dropping out
+    does not move "the county"; the other years keep the published mean."""
     from nyap.rules.goal_arithmetic import baseline_year_among
 
     def usable_by_year(frame: pd.DataFrame) -> dict[int, float]:
@@ -107,6 +112,12 @@ def gap_to_county_over_time(own: pd.DataFrame, county: pd.DataFrame, goal: Goal,
         if "suppressed" in ok:
             ok = ok[~ok["suppressed"].astype(bool)]
         return {int(y): float(v) for y, v in zip(ok["year"], ok["value"])}
+
+    def usable_by_area(frame: pd.DataFrame, year: int) -> dict[str, float]:
+        ok = frame[frame["value"].notna() & (frame["year"] == year)]
+        if "suppressed" in ok:
+            ok = ok[~ok["suppressed"].astype(bool)]
+        return dict(zip(ok["area_code"].astype(str), ok["value"].astype(float)))
 
     mine, theirs = usable_by_year(own), usable_by_year(county)
     tolerance = goal.tolerance_at(as_of)
@@ -117,6 +128,13 @@ def gap_to_county_over_time(own: pd.DataFrame, county: pd.DataFrame, goal: Goal,
     latest = max(both) if both else None
     if base is None or latest is None or latest <= base:
         return CountyGap(years, gaps, base, latest, "no_data", tolerance)
+    if municipalities is not None:
+        b, l_ = (usable_by_area(municipalities, y) for y in (base, latest))
+        common = sorted(set(b) & set(l_))
+        if common:
+            theirs = {**theirs, base: float(np.mean([b[c] for c in common])),
+                      latest: float(np.mean([l_[c] for c in common]))}
+            gaps = tuple(mine[y] - theirs[y] if y in mine and y in theirs else None for y in years)
     # positive = better than the county (a goal to decrease: below it), by the goal's tolerance
     def where(diff: float) -> int:
         better = goal.sign * diff

@@ -23,7 +23,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from nyap.data.cache import Cache
@@ -32,7 +31,7 @@ from nyap.present.charts.registry import kinds_for
 from nyap.rules.comparison import gap_to_county_over_time
 from nyap.rules.equality import gender_gap_over_time, spread_over_time
 from nyap.rules.evaluation_table import CombinedEvaluations, EvaluationTable
-from nyap.rules.goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure, usable
+from nyap.rules.goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
 from nyap.rules.goals import Goal, GoalsConfig
 from nyap.present.sparkline import sparkline
 from nyap.present.views import (
@@ -211,26 +210,16 @@ class ResultStore:
         return self._extra.get(("gender_gap", item.key, as_of, age_group, area), compute)
 
     def county_gap(self, item: FocusItem, as_of: int, age_group: str | None, area: str, gender: str):
-        """The municipality's distance to the county over time (nyap/rules/comparison.py). A county
-        that is a mean of municipalities is taken over the same municipalities in the two years
-        compared, so that a municipality dropping out does not move "the county"."""
+        """The municipality's distance to the county over time (nyap/rules/comparison.py)."""
         def compute():
             m = self.measure(item.goal, item.track, age_group).measure
             vals = m.values[m.values["gender"] == gender]
             own = vals[vals["area_code"] == area]
             ref = m.reference[m.reference["gender"] == gender] if not m.reference.empty else m.reference
-            gap = gap_to_county_over_time(own, ref, item.goal, as_of)
-            if m.reference_kind in ("mean", "group") and gap.baseline_year is not None and gap.latest_year is not None:
-                ok = usable(vals[vals["area_code"].isin(list(m.municipalities))])
-                by_year = {y: dict(zip(part["area_code"], part["value"])) for y, part in ok.groupby("year")}
-                b, l = by_year.get(gap.baseline_year, {}), by_year.get(gap.latest_year, {})
-                common = sorted(set(b) & set(l))
-                if common:
-                    same = pd.DataFrame({"year": [gap.baseline_year, gap.latest_year],
-                                         "value": [float(np.mean([b[c] for c in common])),
-                                                   float(np.mean([l[c] for c in common]))]})
-                    gap = gap_to_county_over_time(own[own["year"].isin(same["year"])], same, item.goal, as_of)
-            return gap
+            # a county that is a mean of municipalities: the rule takes it over the same ones both years
+            mean = m.reference_kind in ("mean", "group")
+            munis = vals[vals["area_code"].isin(list(m.municipalities))] if mean else None
+            return gap_to_county_over_time(own, ref, item.goal, as_of, municipalities=munis)
 
         return self._extra.get(("county_gap", item.key, as_of, age_group, area, gender), compute)
 
