@@ -25,3 +25,9 @@ def cache_dir() -> Path:
 def goals_file() -> Path:
     """The goals the app reads: NYAP_GOALS_FILE if set, else goals.toml in the project."""
     return Path(os.environ.get("NYAP_GOALS_FILE") or DEFAULT_GOALS_FILE)
+
+
+def comments_dir() -> Path:
+    """The municipalities' own commentary files (kommentarer/<kod>.toml, README "Kommunens
+    kommentar"): NYAP_COMMENTS_DIR if set, else kommentarer/ beside the goals file."""
+    return Path(os.environ.get("NYAP_COMMENTS_DIR") or goals_file().parent / "kommentarer")

@@ -74,6 +74,16 @@ def cmd_check(args) -> int:
         _print_problems(f"{args.goals}: sidorna stämmer inte med utmaningarna:", problems)
         return 1
     print(f"{args.goals}: {len(config.goals)} mål i {len(config.challenges)} utmaningar – OK.")
+    from nyap import comments_dir
+    from nyap.rules.commentary import check_commentary_files
+
+    directory = comments_dir()
+    problems = check_commentary_files(directory, config)
+    if problems:
+        _print_problems(f"{directory}: kommunernas kommentarer har fel:", problems)
+        return 1
+    if directory.is_dir():
+        print(f"{directory}: {len(list(directory.glob('*.toml')))} kommentarfiler – OK.")
     from nyap.serving.presentation import PresentationError, load_presentation, presentation_file, slide_problems
 
     talk_path = presentation_file()

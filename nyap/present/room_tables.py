@@ -51,20 +51,32 @@ def challenges_room_html(config: GoalsConfig, ev, area: str, gender: str, area_l
             f"<tbody>{body}</tbody></table>")
 
 
+def municipalities_judged(config: GoalsConfig, ev, item, gender: str, challenge: str) -> tuple[int, list[str]]:
+    """How many of the county's municipalities reach a goal measure or move the right way, and
+    the statuses of those that can be judged."""
+    statuses = [_status_of(ev, config, item, m, gender, challenge) for m in config.region.municipalities]
+    judged = [s for s in statuses if s != "no_data"]
+    return sum(s in ("reached", "right_way", "at_limit") for s in judged), judged
+
+
+def municipalities_right_way(config: GoalsConfig, ev, item, gender: str, challenge: str) -> str:
+    """'9 av 16 åt rätt håll': the county's municipalities judged for a goal measure and how many
+    of them reach it or move the right way (the room view and the county's report)."""
+    good, judged = municipalities_judged(config, ev, item, gender, challenge)
+    if judged:
+        return f"{good} av {len(judged)} åt rätt håll"
+    return "Bara länet" if ev.county_only(item.goal.id, item.track, challenge) else "Ingen data"
+
+
 def challenge_room_html(config: GoalsConfig, ev, challenge: str, area: str, gender: str, area_label: str) -> str:
     """One challenge's goals for the room: the area's status in symbol and words; beside a
     municipality the county's, for the county how many municipalities move the right way."""
     county = area == config.meta.county
-    munis = config.region.municipalities
     rows = []
     for item in focus_items(config, challenge):
         mine = _status_of(ev, config, item, area, gender, challenge)
         if county:
-            statuses = [_status_of(ev, config, item, m, gender, challenge) for m in munis]
-            judged = [s for s in statuses if s != "no_data"]
-            good = sum(s in ("reached", "right_way", "at_limit") for s in judged)
-            other = (f"{good} av {len(judged)} åt rätt håll" if judged else
-                     ("Bara länet" if ev.county_only(item.goal.id, item.track, challenge) else "Ingen data"))
+            other = municipalities_right_way(config, ev, item, gender, challenge)
         else:
             other = status_html(_status_of(ev, config, item, config.meta.county, gender, challenge))
         rows.append(f'<tr><th scope="row">{escape(item.label)}</th><td>{status_html(mine)}</td>'

@@ -256,7 +256,7 @@ def profile_rows(config: GoalsConfig, ev: Evaluations, area: str, genders: tuple
     return rows
 
 
-def _versus_text(r: ProfileRow, county_year: int | None) -> str:
+def versus_text(r: ProfileRow, county_year: int | None) -> str:
     """'−2,1 (sämre)', with the year when it is not the county's latest; why there is none."""
     if r.difference is not None:
         year = f", {r.year}" if r.year is not None and r.year != county_year else ""
@@ -300,7 +300,7 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         ref_status = (status_html(r.ref["status"], r.ref.get("remaining"), (not goal.has_target),
                                   label=status_label(r.ref, goal)) if r.ref is not None else status_html("no_data"))
         county_year = None if r.ref is None else r.ref.current_year
-        diff = _versus_text(r, county_year)
+        diff = versus_text(r, county_year)
         cls = {"bättre": "nyap-s-right_way", "sämre": "nyap-s-wrong_way"}.get(r.versus, "")
         gap_cell = ""
         if km:

@@ -36,19 +36,11 @@ class FocusItem:
 
 
 def focus_items(config: GoalsConfig, challenge: str) -> list[FocusItem]:
-    items = []
-    for goal in config.goals_for(challenge):
-        for i, track in enumerate(goal.tracks, 1):
-            items.append(FocusItem(goal.id if i == 1 else f"{goal.id}.{i}", goal, track))
-    return items
+    return [FocusItem(key, goal, track) for goal in config.goals_for(challenge) for key, track in goal.measure_keys]
 
 
 def all_focus_items(config: GoalsConfig) -> list[FocusItem]:
-    items = []
-    for goal in config.goals:
-        for i, track in enumerate(goal.tracks, 1):
-            items.append(FocusItem(goal.id if i == 1 else f"{goal.id}.{i}", goal, track))
-    return items
+    return [FocusItem(key, goal, track) for goal in config.goals for key, track in goal.measure_keys]
 
 
 @dataclass(frozen=True)
@@ -353,8 +345,7 @@ def repeated_focus_items(config: GoalsConfig, evaluations: pd.DataFrame) -> set[
         if len(goal.challenges) < 2:
             continue
         home = goal.challenges[0].name
-        for i, track in enumerate(goal.tracks, 1):
-            key = goal.id if i == 1 else f"{goal.id}.{i}"
+        for key, track in goal.measure_keys:
             rows = evaluations[(evaluations["goal_id"] == goal.id) & (evaluations["track"] == track)]
 
             def on(challenge: str) -> pd.DataFrame:

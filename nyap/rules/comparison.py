@@ -68,12 +68,47 @@ def ranks_in_year(values: pd.DataFrame, municipalities, sign: int,
 def versus_county(own, county, goal: Goal, as_of: int) -> tuple[float | None, str]:
     """own − county and a word: 'bättre', 'sämre' or 'som länet' (within the goal's tolerance).
     Callers pass the county's value of the same year as `own` (the evaluation's county_current)."""
-    if own is None or county is None or pd.isna(own) or pd.isna(county):
+    return better_or_worse(own, county, goal, as_of, "som länet")
+
+
+def better_or_worse(value, other, goal: Goal, as_of: int, same: str) -> tuple[float | None, str]:
+    """value − other and 'bättre' / 'sämre' by the goal's direction, or `same` within its tolerance."""
+    if value is None or other is None or pd.isna(value) or pd.isna(other):
         return None, ""
-    diff = float(own) - float(county)
+    diff = float(value) - float(other)
     if abs(diff) <= goal.tolerance_at(as_of) + 1e-9:
-        return diff, "som länet"
+        return diff, same
     return diff, "bättre" if diff * goal.sign > 0 else "sämre"
+
+
+@dataclass(frozen=True)
+class ChangeSince:
+    """What changed for one goal measure since the previous report: the value (a newer year than
+    the one that report showed, else 'no new value') and the status then."""
+
+    then_year: int | None  # the year of the value the previous report showed
+    now_year: int | None
+    difference: float | None  # now − then, only when both exist and now is a newer year
+    word: str  # bättre | sämre | oförändrat | ""
+    status_then: str | None  # None: no evaluation in the previous report
+
+
+def change_since(now_row, then_row, goal: Goal, as_of: int) -> ChangeSince:
+    """The change between the evaluation of `as_of` and the previous report's (as_of − 1): each
+    row's most recent value ('current'), judged by the goal's direction and tolerance."""
+    def value_year(row):
+        if row is None:
+            return None, None
+        v, y = row.get("current"), row.get("current_year")
+        return (None if v is None or pd.isna(v) else float(v)), (None if y is None or pd.isna(y) else int(y))
+
+    now, now_year = value_year(now_row)
+    then, then_year = value_year(then_row)
+    status_then = None if then_row is None else str(then_row["status"])
+    if now is None or then is None or now_year is None or then_year is None or now_year <= then_year:
+        return ChangeSince(then_year, now_year, None, "", status_then)
+    diff, word = better_or_worse(now, then, goal, as_of, "oförändrat")
+    return ChangeSince(then_year, now_year, diff, word, status_then)
 
 
 @dataclass(frozen=True)

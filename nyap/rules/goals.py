@@ -148,6 +148,12 @@ class Goal:
         return tuple(seen)
 
     @property
+    def measure_keys(self) -> tuple[tuple[str, str], ...]:
+        """(key, track) per goal measure: the key is the goal's id, "<id>.2" for its second track
+        and so on; the value of a link's mal= and of a commentary file's [mal.<key>]."""
+        return tuple((self.id if i == 1 else f"{self.id}.{i}", track) for i, track in enumerate(self.tracks, 1))
+
+    @property
     def change(self) -> float | None:
         return self.periods[0].change
 

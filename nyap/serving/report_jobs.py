@@ -43,6 +43,7 @@ class ReportKey:
     area: str
     year: int
     kind: str  # "pdf" or "html"
+    comments_digest: str = ""  # the area's commentary file (an edit makes a new report)
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,14 @@ def _store_for(key: ReportKey):
 
 def build_report(key: ReportKey) -> bytes:
     """The report's bytes (runs in a worker; also callable directly, e.g. by tests)."""
-    from nyap.present.report import report_html, report_pdf
+    from nyap.present.report import commentaries, report_html, report_pdf
 
     store = _store_for(key)
     pages = _worker_store.setdefault("pages", OrderedDict())
-    page = pages.get((key.area, key.year))
+    page = pages.get((key.area, key.year, key.comments_digest))
     if page is None:  # the PDF is made from the same page as the HTML: a press of both makes it once
-        page = pages[(key.area, key.year)] = report_html(store, key.area, key.year)
+        commentary = commentaries(store.config, [key.area])[key.area]
+        page = pages[(key.area, key.year, key.comments_digest)] = report_html(store, key.area, key.year, commentary)
         while len(pages) > 4:
             pages.popitem(last=False)
     return report_pdf(page) if key.kind == "pdf" else page.encode("utf-8")

@@ -16,8 +16,9 @@ import threading
 import time
 from pathlib import Path
 
-from nyap import cache_dir as configured_cache_dir, goals_file
+from nyap import cache_dir as configured_cache_dir, comments_dir, goals_file
 from nyap.data.cache import load_cache_or_backup, version_token
+from nyap.rules.commentary import CommentaryError, commentary_digest, load_commentary
 from nyap.rules.goals import load_goals
 from nyap.serving.memo import Memo
 from nyap.serving.report_jobs import ReportJobs, ReportKey
@@ -90,4 +91,22 @@ def report_jobs() -> ReportJobs:
 def report_key(area: str, year: int, kind: str) -> ReportKey:
     """One report of the current data version (the same version get_data serves)."""
     cache_dir, token, goals_path, digest = _version()
-    return ReportKey(cache_dir, token, goals_path, digest, area, int(year), kind)
+    return ReportKey(cache_dir, token, goals_path, digest, area, int(year), kind,
+                     commentary_digest(comments_dir(), area))
+
+
+def commentary(store: ResultStore, area: str):
+    """The area's commentary file (nyap/rules/commentary.py), read once per content: (commentary,
+    None), or (None, the Swedish problems) for a file that cannot be used."""
+    directory = comments_dir()
+    digest = commentary_digest(directory, area)
+    if not digest:
+        return None, None
+
+    def read():
+        try:
+            return load_commentary(directory, store.config, area), None
+        except CommentaryError as exc:
+            return None, exc.problems
+
+    return store.memo(("commentary", area, digest), read)

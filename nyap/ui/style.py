@@ -34,6 +34,8 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 .nyap-legend span {{ margin-right: 1.2rem; white-space: nowrap; }}
 .nyap-summary {{ font-size: 1.35rem; font-weight: 600; color: #111; margin: .2rem 0 .8rem 0; }}
 .nyap-note {{ color: #333; font-size: .98rem; }}
+.nyap-comment {{ border-left: 4px solid #0b4f8a; background: #f2f6fa; padding: .5rem .9rem; margin: .6rem 0 1rem 0; }}
+.nyap-comment p {{ margin: 0 0 .4rem 0; }} .nyap-comment .who {{ font-weight: 700; color: #0b4f8a; margin-bottom: .15rem; }}
 .nyap-table td.status {{ min-width: 13rem; }}
 .nyap-table th[scope=row] {{ width: 40%; }}
 .nyap-scroll {{ max-width: 100%; overflow-x: auto; }}

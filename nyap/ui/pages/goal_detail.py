@@ -22,7 +22,9 @@ from nyap.present.views import (
     GAP_GOAL_WORDS, SOURCE_LABELS, GoalView, cache_source_line, caveats, gender_gap_area, shown_gender,
     why_no_municipalities,
 )
+from nyap.present.comments import comment_html
 from nyap.ui.components import show_chart
+from nyap.ui.loaders import commentary
 from nyap.ui.pages.common import presentation_links
 from nyap.ui.safe import esc, md
 from nyap.ui.scaffold import PageContext
@@ -55,6 +57,7 @@ def render_goal_detail(ctx: PageContext, view: GoalView, store: ResultStore) -> 
     for note in caveats(view):
         st.caption("ℹ " + md(note))
     _key_numbers(ctx, view)
+    _commentary(ctx, view, store)
 
     # the map's own link is under the map, with the mode shown there
     st.html(presentation_links(store.config, ctx, [k.link_value for k in kinds_for(view.has_municipalities, True)
@@ -125,6 +128,18 @@ def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
         st.markdown("\n".join(f"- {line}" for line in lines), unsafe_allow_html=True)  # lines are escaped
         st.caption("Minskar eller ökar bara när förändringen är större än målets tolerans (och, för enkätdata med "
                    "osäkerhetsintervall, än osäkerheten) – se Om data, \"Jämlikhet över tid\".")
+
+
+def _commentary(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
+    """The municipality's own comment on this goal, if its strategist wrote one (kommentarer/<kod>.toml)."""
+    found, problems = commentary(store, ctx.filters.area)
+    if problems:
+        st.warning("Kommunens kommentarer kan inte visas:\n\n" + "\n".join(f"- {md(p)}" for p in problems))
+        return
+    if found is not None:
+        block = comment_html(found.for_goal(view.item.key), found.heading(view.as_of), "nyap-comment")
+        if block:
+            st.html(block)
 
 
 def _key_numbers(ctx: PageContext, view: GoalView) -> None:
