@@ -320,3 +320,23 @@ def test_a_full_disk_leaves_the_old_report_and_no_partial_file(tmp_path, monkeyp
     monkeypatch.undo()
     assert "Kunde inte skriva rapporten" in said and "cachen" not in said and "Traceback" not in said, said
     assert [p.name for p in out.iterdir()] == [before.name] and before.read_bytes() == old
+
+
+def test_the_council_report_is_short_and_its_contents_give_the_right_pages(all_reports, config):
+    """Kil's report was 21 A4 pages before it became a council report (issue 23): now sections only
+    for goals with values, two to a page where they fit; the contents' page numbers are resolved
+    by the PDF engine and each points to the page where that part begins."""
+    if not pdf_available():
+        pytest.skip("WeasyPrint/Pango missing: the PDF is not made on this machine")
+    reader = PdfReader(next(all_reports.glob("*-kil.pdf")))
+    assert len(reader.pages) <= 14
+    first = reader.pages[0].extract_text()
+    assert "Innehåll" in first and "Alla mål – läget i en tabell … s. 1" in first
+    entries = re.findall(r"^(.+?) … s\. (\d+)", first, flags=re.M)
+    names = [c.name for c in config.challenges]
+    assert [n for n, _p in entries if n in names] == names  # Kil has values in every challenge
+    for name, page in entries:
+        if name in names:
+            text = reader.pages[int(page) - 1].extract_text()
+            assert re.search(rf"^{name}$", text, flags=re.M), (name, page)
+    assert int(entries[-1][1]) <= len(reader.pages) and entries[-1][0].startswith("Mål utan värden för Kil")
