@@ -416,3 +416,28 @@ def test_a_goal_with_its_own_period_is_captioned_with_it(tmp_path, monkeypatch):
     assert any(f"{common}." in c.value for c in at.caption), [c.value for c in at.caption]
     store = ResultStore(load_cache(DEFAULT_CACHE_DIR), load_goals(goals_file))
     assert expected in report_html(store, "1715", 2022)
+
+
+def test_the_goal_page_shows_the_municipalitys_commentary_or_its_problem(monkeypatch, tmp_path):
+    """kommentarer/1715.toml: Kil's words under behörighet, not under another goal or for Torsby; a
+    broken file is named with its line instead of the comment."""
+    monkeypatch.setenv("NYAP_COMMENTS_DIR", str(tmp_path))
+    (tmp_path / "1715.toml").write_text('[mal.behorighet]\nkommentar = "Tappet gäller främst pojkar."\n'
+                                        'atgarder = "Lovskola från hösten."\n', "utf-8")
+
+    def html_of(at):
+        return " ".join(h.proto.body for h in at.get("html"))
+
+    at = open_app("Ungdomslivet", {"kommun": "1715", "mal": "behorighet"})
+    assert_clean(at)
+    body = html_of(at)
+    assert "Kommunens kommentar" in body and "Tappet gäller främst pojkar." in body and "Lovskola från hösten." in body
+    other = open_app("Ungdomslivet", {"kommun": "1715", "mal": "examen"})
+    assert "Kommunens kommentar" not in html_of(other)
+    torsby = open_app("Ungdomslivet", {"kommun": "1737", "mal": "behorighet"})
+    assert "Kommunens kommentar" not in html_of(torsby)
+    (tmp_path / "1715.toml").write_text('[mal.behorighet]\nkommentar = "saknar slutcitat\n', "utf-8")
+    broken = open_app("Ungdomslivet", {"kommun": "1715", "mal": "behorighet"})
+    assert_clean(broken)
+    assert any("1715.toml" in w.value and "filen är inte giltig TOML (rad 2, kolumn 30)" in w.value
+               for w in broken.warning), [w.value for w in broken.warning]
