@@ -441,3 +441,22 @@ def test_the_goal_page_shows_the_municipalitys_commentary_or_its_problem(monkeyp
     assert_clean(broken)
     assert any("1715.toml" in w.value and "filen är inte giltig TOML (rad 2, kolumn 30)" in w.value
                for w in broken.warning), [w.value for w in broken.warning]
+
+
+def test_the_profile_and_the_goal_page_answer_are_we_closing_in_on_the_county():
+    """Kil's behörighet (real figures): 8,0 better than the county in 2017, 5,6 worse in 2022 – the
+    profile says so in the row, the goal page has the sentence and the years in a table."""
+    import re
+
+    at = open_app("Översikt", {"kommun": "1715"})
+    assert_clean(at)
+    body = " ".join(h.proto.body for h in at.get("html"))
+    row = re.search(r"<tr><th scope=\"row\"><a [^>]*mal=behorighet.*?</tr>", body).group(0)
+    assert "har hamnat efter länet (2017→2022)" in row
+    assert "8,0 procentenheter bättre än länet (2017) → 5,6 procentenheter sämre än länet (2022)" in row  # on hover
+    goal = open_app("Ungdomslivet", {"kommun": "1715", "mal": "behorighet"})
+    assert_clean(goal)
+    assert any("Avstånd till länet och till bästa kommunen" in e.label for e in goal.expander)
+    table = next(h.proto.body for h in goal.get("html") if "nyap-distances" in h.proto.body)
+    first = re.search(r"<tbody><tr>(.*?)</tr>", table).group(1)  # the latest year first
+    assert "<th scope=\"row\">2022</th>" in first and "80,1" in first and "5,6 sämre" in first

@@ -196,6 +196,20 @@ def equality_summary(verdicts: list[str]) -> str:
     return text + (f" ({missing} mått har för få kommunvärden)." if missing else ".")
 
 
+# the answer in a few words, where a table has room for no more (the profile's "Mot länet" cell)
+COUNTY_GAP_SHORT = {"closing": "närmar sig länet", "caught_up": "har kommit ikapp länet",
+                    "widening": "avståndet till länet ökar", "fell_behind": "har hamnat efter länet",
+                    "lost_lead": "har tappat försprånget", "unchanged": "oförändrat avstånd till länet",
+                    "ahead": "bättre än länet"}
+
+
+def county_gap_short(gap) -> str:
+    """'närmar sig länet (2017→2022)', or '' when it cannot be judged."""
+    if gap is None or gap.verdict == "no_data":
+        return ""
+    return f"{COUNTY_GAP_SHORT[gap.verdict]} ({gap.baseline_year}→{gap.latest_year})"
+
+
 def county_gap_sentence(gap, where: str, goal: Goal) -> str:
     """'Närmar vi oss länet?' answered by the goal's tolerance (a CountyGap, nyap/rules/comparison.py)."""
     unit = _change_unit(goal.value_unit).strip()

@@ -16,7 +16,7 @@ from nyap.rules.comparison import Rank, versus_county
 from nyap.rules.evaluation_table import Evaluations
 from nyap.present.formatting import GENDER_LABELS, STATUS_STYLE, age_text, fmt_number, value_year
 from nyap.rules.goals import GoalsConfig
-from nyap.present.prose import aim_short, remaining_phrase
+from nyap.present.prose import aim_short, county_gap_sentence, county_gap_short, remaining_phrase
 from nyap.present.status import same_municipalities_note, status_label
 from nyap.present.views import FocusItem, focus_items, repeated_in
 
@@ -269,7 +269,7 @@ def versus_text(r: ProfileRow, county_year: int | None) -> str:
 def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str, genders: tuple[str, ...],
                  link_query: dict[str, str], page_for: dict[str, str], as_of: int, order: str = "goals",
                  statuses: frozenset[str] | None = None, challenge: str | None = None,
-                 trends: dict | None = None) -> str:
+                 trends: dict | None = None, closing: dict | None = None) -> str:
     """A municipality's profile: every goal with its latest value beside the county's, the
     difference (better or worse, by the goal's direction) to the county in the same year, the rank
     among the municipalities with a value that year, and both statuses. With women and men: both
@@ -302,6 +302,14 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         county_year = None if r.ref is None else r.ref.current_year
         diff = versus_text(r, county_year)
         cls = {"bättre": "nyap-s-right_way", "sämre": "nyap-s-wrong_way"}.get(r.versus, "")
+        # "närmar vi oss länet?" over the goal period, with the whole sentence on hover and for print
+        gap = (closing or {}).get((r.challenge, key, r.gender))
+        short = county_gap_short(gap)
+        over_time = ""
+        if short:
+            sentence = county_gap_sentence(gap, area_name, goal)
+            over_time = (f'<br><span class="nyap-note nyap-closing" title="{escape(sentence)}">'
+                         f'{escape(short)}</span>')
         gap_cell = ""
         if km:
             gap_cell = f'<td class="num">{escape(fmt_number(r.gap)) if r.gap is not None else ""}</td>'
@@ -320,7 +328,7 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
             f'<tr><th scope="row">{link}{who}<br><span class="nyap-note">{escape(unit)}</span></th>'
             f'<td class="num">{escape(value_year(r.own, "current"))}{trend}</td>'
             f'<td class="num">{escape(value_year(r.ref, "current"))}{coverage_html}</td>'
-            f'<td class="num"><span class="{cls}">{escape(diff)}</span></td>'
+            f'<td class="num"><span class="{cls}">{escape(diff)}</span>{over_time}</td>'
             f'<td class="num">{escape(rank_text)}</td>{gap_cell}'
             f'<td class="status">{own_status}</td><td class="status">{ref_status}</td></tr>')
     if not rows_out:
@@ -419,3 +427,33 @@ def scroll_box(table: str, label: str) -> str:
     it can be scrolled without a mouse."""
     return (f'<div class="nyap-scroll" role="region" tabindex="0" aria-label="{escape(label)}">'
             f'{table}</div>')
+
+
+def distances_html(rows, area_name: str, county_label: str, goal, names: dict[str, str]) -> str:
+    """The municipality's distance to the county and to the county's best municipality, year by
+    year (nyap/rules/comparison.distances_by_year): every value of the same year, a missing value
+    shown as '–' (a gap in the series), better/worse by the goal's direction."""
+    unit = goal.value_unit
+
+    def versus(d: float | None, who: str) -> str:
+        if d is None:
+            return "–"
+        if round(d, 1) == 0:
+            return f"som {who}"
+        return f"{fmt_number(abs(d))} {'bättre' if d * goal.sign > 0 else 'sämre'}"
+
+    body = []
+    for r in reversed(rows):  # the latest year first: the question is about now
+        best = "–" if r.best is None else f"{names.get(r.best_area, r.best_area)} {fmt_number(r.best)}"
+        to_best = "–" if r.to_best is None else ("bäst i länet" if round(r.to_best, 1) == 0 else
+                                                  f"{fmt_number(abs(r.to_best))} efter")
+        body.append(f'<tr><th scope="row">{r.year}</th><td class="num">{escape(fmt_number(r.own))}</td>'
+                    f'<td class="num">{escape(fmt_number(r.county))}</td>'
+                    f'<td class="num">{escape(versus(r.to_county, "länet"))}</td>'
+                    f'<td>{escape(best)}</td><td class="num">{escape(to_best)}</td></tr>')
+    caption = f"{area_name} mot länet och länets bästa kommun per år ({unit})"
+    head = ("<th scope='col'>År</th>" f"<th scope='col'>{escape(area_name)}</th>"
+            f"<th scope='col'>{escape(county_label)}</th><th scope='col'>Mot länet</th>"
+            "<th scope='col'>Bästa kommunen samma år</th><th scope='col'>Mot den bästa</th>")
+    return scroll_box(f'<table class="nyap-table nyap-distances"><caption>{escape(caption)}</caption>'
+                      f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>', caption)

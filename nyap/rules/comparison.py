@@ -189,3 +189,45 @@ def gap_to_county_over_time(own: pd.DataFrame, county: pd.DataFrame, goal: Goal,
     else:
         verdict = "closing" if behind_latest < behind_base else "widening"
     return CountyGap(years, gaps, base, latest, verdict, tolerance)
+
+
+@dataclass(frozen=True)
+class YearDistance:
+    """One year of a municipality's distance to the county and to the county's best municipality
+    (by the goal's direction), all values of that same year; None where a value is missing."""
+
+    year: int
+    own: float | None
+    county: float | None
+    best_area: str | None
+    best: float | None
+
+    @property
+    def to_county(self) -> float | None:
+        return None if self.own is None or self.county is None else self.own - self.county
+
+    @property
+    def to_best(self) -> float | None:
+        return None if self.own is None or self.best is None else self.own - self.best
+
+
+def distances_by_year(own: pd.DataFrame, county: pd.DataFrame, municipalities: pd.DataFrame, goal: Goal,
+                      as_of: int) -> list[YearDistance]:
+    """Per year up to `as_of` where anyone has a value: the municipality, the county and the best
+    municipality that year (highest for a goal to increase, lowest to decrease). Suppressed and
+    missing values are left out, never 0: a year without the municipality's value is a gap."""
+    def usable(frame: pd.DataFrame) -> pd.DataFrame:
+        ok = frame[frame["value"].notna() & (frame["year"] <= as_of)]
+        return ok[~ok["suppressed"].astype(bool)] if "suppressed" in ok else ok
+
+    mine = {int(y): float(v) for y, v in zip(*(usable(own)[c] for c in ("year", "value")))}
+    theirs = {int(y): float(v) for y, v in zip(*(usable(county)[c] for c in ("year", "value")))}
+    munis = usable(municipalities)
+    best: dict[int, tuple[str, float]] = {}
+    for code, y, v in zip(munis["area_code"].astype(str), munis["year"].astype(int), munis["value"].astype(float)):
+        # compared at the shown precision, as ranks are: a tie goes to the first in code order
+        if y not in best or round(v * goal.sign, DISPLAY_DECIMALS) > round(best[y][1] * goal.sign, DISPLAY_DECIMALS):
+            best[y] = (code, v)
+    years = sorted(set(mine) | set(theirs) | set(best))
+    return [YearDistance(y, mine.get(y), theirs.get(y), best.get(y, (None, None))[0], best.get(y, (None, None))[1])
+            for y in years]

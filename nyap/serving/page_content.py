@@ -69,7 +69,8 @@ def profile(store: ResultStore, year: int, age, area: str, genders: tuple, link:
              statuses: frozenset | None, challenge: str | None) -> str:
     return profile_html(store.config, store.overview_evaluations(year, age), area, store.region.names()[area], genders,
                         dict(link), page_for_challenge(store.config), year, order, statuses, challenge,
-                        trends=store.profile_trends(year, age, area, genders))
+                        trends=store.profile_trends(year, age, area, genders),
+                        closing=store.profile_county_gaps(year, age, area, genders))
 
 
 def overview_table(store: ResultStore, year: int, age, gender: str, area: str | None) -> pd.DataFrame:

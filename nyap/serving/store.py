@@ -28,7 +28,7 @@ import pandas as pd
 from nyap.data.cache import Cache
 from nyap.serving.memo import Memo
 from nyap.present.charts.registry import kinds_for
-from nyap.rules.comparison import gap_to_county_over_time
+from nyap.rules.comparison import distances_by_year, gap_to_county_over_time
 from nyap.rules.equality import gender_gap_over_time, spread_over_time
 from nyap.rules.evaluation_table import CombinedEvaluations, EvaluationTable
 from nyap.rules.goal_arithmetic import Measure, evaluate_all, evaluate_measure, prepare_measure
@@ -222,6 +222,32 @@ class ResultStore:
             return gap_to_county_over_time(own, ref, item.goal, as_of, municipalities=munis)
 
         return self._extra.get(("county_gap", item.key, as_of, age_group, area, gender), compute)
+
+    def distances(self, item: FocusItem, as_of: int, age_group: str | None, area: str, gender: str):
+        """The municipality's distance to the county and to the best municipality per year
+        (nyap/rules/comparison.distances_by_year)."""
+        def compute():
+            m = self.measure(item.goal, item.track, age_group).measure
+            vals = m.values[m.values["gender"] == gender]
+            ref = m.reference[m.reference["gender"] == gender] if not m.reference.empty else m.reference
+            munis = vals[vals["area_code"].isin(list(m.municipalities))]
+            return distances_by_year(vals[vals["area_code"] == area], ref, munis, item.goal, as_of)
+
+        return self._extra.get(("distances", item.key, as_of, age_group, area, gender), compute)
+
+    def profile_county_gaps(self, year: int, age_group: str | None, area: str, genders: tuple[str, ...]) -> dict:
+        """'Närmar sig kommunen länet?' for every goal measure and sex of the profile:
+        {(challenge, focus item key, sex): CountyGap} ('no_data' where either has no values)."""
+        def compute() -> dict:
+            out = {}
+            for ch in self.config.challenges:
+                for item in focus_items(self.config, ch.name):
+                    age = self.age_group_on(ch.name, item, age_group)
+                    for g in genders:
+                        out[(ch.name, item.key, g)] = self.county_gap(item, year, age, area, g)
+            return out
+
+        return self._extra.get(("profile_county_gaps", year, age_group, area, genders), compute)
 
     def profile_trends(self, year: int, age_group: str | None, area: str, genders: tuple[str, ...]) -> dict:
         """The area's series per goal measure and sex up to the year, as the profile's small trend

@@ -14,7 +14,7 @@ from nyap.present.charts import MAP_MODES
 from nyap.present.charts.registry import MAP, kinds_for
 from nyap.serving.filters import session_key
 from nyap.present.formatting import GENDER_LABELS
-from nyap.present.tables import status_html
+from nyap.present.tables import distances_html, status_html
 from nyap.present.prose import aim_sentence, county_gap_sentence, gender_gap_sentence, key_numbers, spread_sentences
 from nyap.serving.page_content import map_for_area, missing_note, sources_besides
 from nyap.serving.store import ResultStore
@@ -128,6 +128,15 @@ def _equality(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
         st.markdown("\n".join(f"- {line}" for line in lines), unsafe_allow_html=True)  # lines are escaped
         st.caption("Minskar eller ökar bara när förändringen är större än målets tolerans (och, för enkätdata med "
                    "osäkerhetsintervall, än osäkerheten) – se Om data, \"Jämlikhet över tid\".")
+    if view.has_municipalities and not ctx.county_view and view.region.is_municipality(ctx.filters.area):
+        for g in ctx.filters.genders:
+            rows = store.distances(view.item, view.as_of, view.age_group or None, ctx.filters.area, g)
+            what = "" if g == "T" else f" – {GENDER_LABELS[g].lower()}"
+            with st.expander(f"Avstånd till länet och till bästa kommunen, år för år{what}"):
+                st.html(distances_html(rows, ctx.area_label(), view.short_reference_label, view.goal, ctx.names))
+                if view.reference_kind in ("mean", "group"):
+                    st.caption("Länet är medlet av de kommuner som har ett värde det året, och de kan skifta mellan "
+                               "åren; svaret på \"närmar sig … länet?\" ovan jämför samma kommuner båda åren.")
 
 
 def _commentary(ctx: PageContext, view: GoalView, store: ResultStore) -> None:
