@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
@@ -205,10 +205,15 @@ def wait_selected(page, label: str, value: str) -> None:
     raise AssertionError(f"{label} shows {selected(page, label)!r}, not {value!r} ({page.url})")
 
 
+def _gender(page) -> str:
+    """The sex chosen in the sidebar's radio group (its checked input's label)."""
+    return page.locator("[data-testid=stSidebar] [role=radiogroup] label:has(input:checked)").inner_text().strip()
+
+
 def test_back_and_forward_restore_the_selection(browser, real_app):
-    """The workshop's most common "oops": Kil → Torsby, then behörighet → examen; Back twice
-    returns to Torsby/behörighet and then Kil/behörighet, in the link and in the filters; Forward
-    goes to Torsby again."""
+    """The workshop's most common "oops": Kil → Torsby, behörighet → examen, Totalt → Kvinnor;
+    Back three times returns to each earlier view in turn, in the link and in the filters;
+    Forward goes on again. A page change is one history entry: one Back returns to the page before."""
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     open_page(page, f"{real_app}/Ungdomslivet?kommun=1715&mal=behorighet")
     wait_for_query(page, kommun="1715", mal="behorighet")
@@ -221,6 +226,14 @@ def test_back_and_forward_restore_the_selection(browser, real_app):
     page.get_by_role("option").filter(has_text="examen").first.click()
     wait_for_query(page, kommun="1737", mal="examen")
     wait_until_idle(page)
+    page.locator("[data-testid=stSidebar] [role=radiogroup]").get_by_text("Kvinnor", exact=True).click()
+    wait_for_query(page, kommun="1737", mal="examen", kon="K")
+    wait_until_idle(page)
+    page.go_back()
+    wait_for_query(page, kommun="1737", mal="examen", kon="T")
+    wait_selected(page, "Kommun", "Torsby")
+    wait_until_idle(page)
+    assert _gender(page) == "Totalt"
     page.go_back()
     wait_for_query(page, kommun="1737", mal="behorighet")
     wait_selected(page, "Kommun", "Torsby")
@@ -233,4 +246,23 @@ def test_back_and_forward_restore_the_selection(browser, real_app):
     page.go_forward()
     wait_for_query(page, kommun="1737", mal="behorighet")
     wait_selected(page, "Kommun", "Torsby")
+    wait_until_idle(page)
+    page.close()
+    # a page change: one entry (the link names the goal the page opens on; nothing is added after)
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    open_page(page, f"{real_app}/Ungdomslivet?kommun=1737&mal=behorighet")
+    wait_for_query(page, kommun="1737", mal="behorighet")
+    wait_until_idle(page)
+    page.wait_for_timeout(500)
+    before = page.evaluate("history.length")
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="Vuxenlivet", exact=True).click()
+    wait_for_query(page, kommun="1737")
+    wait_until_idle(page)
+    page.wait_for_timeout(800)
+    assert "Vuxenlivet" in unquote(page.url) and "mal" in query_of(page)
+    assert page.evaluate("history.length") == before + 1, page.url
+    page.go_back()
+    wait_for_query(page, kommun="1737", mal="behorighet")
+    wait_until_idle(page)
+    assert "Ungdomslivet" in unquote(page.url)
     page.close()

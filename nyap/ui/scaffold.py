@@ -22,6 +22,7 @@ from nyap.serving.filters import (
 from nyap.present.formatting import GENDER_LABELS, age_text
 from nyap.present.tables import swedish_sort_key
 from nyap.rules.goals import GoalsConfig, GoalsError
+from nyap.serving.page_content import opening_goal
 from nyap.serving.page_registry import pages
 from nyap.serving.store import ResultStore
 from nyap.ui.loaders import get_data
@@ -203,7 +204,11 @@ def shared_filters(store: ResultStore, page_key: str, goals: tuple[str, ...] = (
         carried_query = to_query(Filters(area=st.session_state[keys["area"]], gender=st.session_state[keys["gender"]],
                                          year=int(st.session_state[keys["year"]]),
                                          compare=tuple(st.session_state[keys["compare"]])), include_goal=False)
-        navigation(config, page_key, carried_query)
+        # a challenge page's link names the goal it will open on, so that the page does not
+        # add it to the link after arriving (a second history entry: Back would stay on the page)
+        opening = {ch.name: shared.get("goals_by_page", {}).get(ch.name, {}).get("goal")
+                   or store.call(opening_goal, ch.name) for ch in config.challenges}
+        navigation(config, page_key, carried_query, opening)
         st.markdown("### Urval")
         # compared municipalities: in Swedish alphabetical order, never the chosen one itself
         chosen_area = st.session_state.get(keys["area"])
@@ -262,10 +267,14 @@ def publish(ctx: PageContext) -> None:
     selection()["published"] = (ctx.page_key, query)
 
 
-def navigation(config: GoalsConfig, page_key: str, query: dict[str, str] | None = None) -> None:
+def navigation(config: GoalsConfig, page_key: str, query: dict[str, str] | None = None,
+               goals: dict[str, str | None] | None = None) -> None:
     """Sidebar links to every page, with the selection in their links (switching stays instant:
-    Streamlit changes the page in the same session)."""
+    Streamlit changes the page in the same session); a challenge page's link with its goal."""
     st.markdown("### Nya Perspektiv")
+    goal_key = BY_FIELD["goal"].key
     for page in pages(config):
-        st.page_link(page.file, label=page.key, disabled=page.key == page_key, query_params=query or None)
+        goal = (goals or {}).get(page.key)
+        link = dict(query or {}, **({goal_key: goal} if goal else {}))
+        st.page_link(page.file, label=page.key, disabled=page.key == page_key, query_params=link or None)
 

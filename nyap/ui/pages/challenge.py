@@ -9,6 +9,7 @@ from dataclasses import replace
 import streamlit as st
 
 from nyap.serving.filters import BY_FIELD, session_key, to_query
+from nyap.serving.page_content import opening_goal
 from nyap.present.formatting import age_text
 from nyap.rules.goals import GoalsConfig
 from nyap.present.tables import goal_list_html
@@ -45,11 +46,8 @@ def render_challenge(name: str) -> None:
     items = focus_items(config, name)
     # a prepared link to a goal (…&mal=karies) opens at that goal, not at the top of the page
     linked_goal = selection()["page"] != name and BY_FIELD["goal"].key in st.query_params
-    # without a goal in the link, open on the first goal that has data (on real figures the first
-    # goal of a page may have none, e.g. självmord: only the reason, no chart, in front of a room)
-    with_data = [i.key for i in items if not store.measure(i.goal, i.track, None).measure.with_reference.empty]
     ctx = shared_filters(store, name, goals=tuple(i.key for i in items),
-                         default_goal=with_data[0] if with_data else None)
+                         default_goal=store.call(opening_goal, name))
     st.title(md(name))
     st.html(f'<p class="nyap-aim">{esc(challenge.aim)}</p>')
 
