@@ -266,3 +266,31 @@ def test_back_and_forward_restore_the_selection(browser, real_app):
     wait_until_idle(page)
     assert "Ungdomslivet" in unquote(page.url)
     page.close()
+
+
+def test_the_printed_profile_has_no_inputs_says_its_order_and_its_source(browser, real_app, tmp_path):
+    """Browser print of Kil's profile sorted worst first: no search box, no filter, no sort box on
+    paper; a line says the order and the filter, and the source line is printed."""
+    from pypdf import PdfReader
+
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_page(page, f"{real_app}/?kommun=1715")
+    wait_until_idle(page)
+    choose(page, "Sortera", "Status – sämst först")
+    wait_until_idle(page)
+    page.wait_for_timeout(500)
+    page.emulate_media(media="print")
+    main = page.locator("[data-testid=stMain]")
+    assert not main.get_by_role("textbox", name="Sök mål eller nyckeltal").is_visible()
+    assert not main.get_by_role("combobox", name="Sortera").is_visible()
+    assert not main.get_by_role("combobox", name="Visa bara läget").is_visible()
+    assert main.get_by_text("Sorterat: status – sämst först; visar alla lägen.").is_visible()
+    pdf = tmp_path / "profil.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(pdf)).pages).split())
+    assert "Sorterat: status – sämst först" in text
+    # the real app serves a refresh from the fake Kolada: its origin says when it was fetched
+    assert re.search(r"Källa: Kolada.{0,40}\. Status, målvärden och länets egna medelvärden: egen beräkning\. "
+                     r"Läget per 2022\.", text), text[text.find("Sorterat") - 100:][:400]
+    assert "Sök mål eller nyckeltal" not in text and "Visa bara läget" not in text
+    page.close()

@@ -34,6 +34,7 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 .nyap-legend span {{ margin-right: 1.2rem; white-space: nowrap; }}
 .nyap-summary {{ font-size: 1.35rem; font-weight: 600; color: #111; margin: .2rem 0 .8rem 0; }}
 .nyap-note {{ color: #333; font-size: .98rem; }}
+.nyap-print-only {{ display: none; }}
 .nyap-comment {{ border-left: 4px solid #0b4f8a; background: #f2f6fa; padding: .5rem .9rem; margin: .6rem 0 1rem 0; }}
 .nyap-comment p {{ margin: 0 0 .4rem 0; }} .nyap-comment .who {{ font-weight: 700; color: #0b4f8a; margin-bottom: .15rem; }}
 .nyap-table td.status {{ min-width: 13rem; }}
@@ -96,7 +97,11 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
   [data-testid="stElementContainer"]:has([data-testid="stSelectbox"]),
   [data-testid="stElementContainer"]:has([data-testid="stRadio"]),
   [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stPageLink"],
-  [data-testid="stSelectbox"], [data-testid="stRadio"], [data-testid="stExpander"] {{ display: none !important; }}
+  [data-testid="stElementContainer"]:has([data-testid="stTextInput"]),
+  [data-testid="stElementContainer"]:has([data-testid="stMultiSelect"]),
+  [data-testid="stSelectbox"], [data-testid="stRadio"], [data-testid="stExpander"],
+  [data-testid="stTextInput"], [data-testid="stMultiSelect"] {{ display: none !important; }}
+  .nyap-print-only {{ display: block !important; }}
   /* the main column takes the whole sheet: no sidebar offset, no centred max-width, no screen padding */
   [data-testid="stAppViewContainer"], [data-testid="stMain"] {{ position: static !important; overflow: visible !important;
     margin: 0 !important; padding: 0 !important; width: 100% !important; }}

@@ -61,6 +61,11 @@ def render_overview() -> None:
     else:
         order, statuses, challenge = _profile_controls(config)
         st.html(store.call(profile, f.year, age, f.area, genders, tuple(link.items()), order, statuses, challenge))
+        # on paper the controls are hidden: say how the table is sorted and filtered instead
+        shown = ", ".join(STATUS_LABELS[s] for s in statuses) if statuses else "alla lägen"
+        st.html(f'<p class="nyap-note nyap-print-only">Sorterat: {esc(PROFILE_ORDERS[order].lower())}; visar '
+                f'{esc(shown.lower())}{"; utmaning " + esc(challenge) if challenge else ""}.</p>')
+    st.html(f'<p class="nyap-note nyap-source">{esc(table_notice(store.cache.is_demo, store.cache.origin_text, f.year))}</p>')
     st.caption("Klicka på ett mål för att se det i detalj på utmaningens sida.")
     missing = store.call(missing_notes_html)
     if missing:
