@@ -356,7 +356,7 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
             parts.append(f'<figure><img src="{uri}" alt="{esc(alt_text)}"></figure>')
         else:
             parts.append(f'<p class="note">{esc(alt_text)}</p>')
-    notes = [source_line(view, is_demo, data_date, source_label)] + caveats(view)
+    notes = [source_line(view, is_demo, data_date, source_label)] + ([goal.note] if goal.note else []) + caveats(view)
     parts.append('<ul class="notes">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></section>")
     return "".join(parts)
 

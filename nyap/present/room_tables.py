@@ -65,7 +65,7 @@ def municipalities_right_way(config: GoalsConfig, ev, item, gender: str, challen
     good, judged = municipalities_judged(config, ev, item, gender, challenge)
     if judged:
         return f"{good} av {len(judged)} åt rätt håll"
-    return "Bara länet" if ev.county_only(item.goal.id, item.track, challenge) else "Ingen data"
+    return COUNTY_ONLY if ev.county_only(item.goal.id, item.track, challenge) else "Ingen data"
 
 
 def challenge_room_html(config: GoalsConfig, ev, challenge: str, area: str, gender: str, area_label: str) -> str:

@@ -304,12 +304,12 @@ def profile_html(config: GoalsConfig, ev: Evaluations, area: str, area_name: str
         cls = {"bättre": "nyap-s-right_way", "sämre": "nyap-s-wrong_way"}.get(r.versus, "")
         # "närmar vi oss länet?" over the goal period, with the whole sentence on hover and for print
         gap = (closing or {}).get((r.challenge, key, r.gender))
-        short = county_gap_short(gap)
+        # "ahead" (better than the county now) is what the difference above says already
+        short = county_gap_short(gap) if gap is not None and gap.verdict != "ahead" else ""
         over_time = ""
         if short:
             sentence = county_gap_sentence(gap, area_name, goal)
-            over_time = (f'<br><span class="nyap-note nyap-closing" title="{escape(sentence)}">'
-                         f'{escape(short)}</span>')
+            over_time = f'<span class="nyap-note nyap-closing" title="{escape(sentence)}">{escape(short)}</span>'
         gap_cell = ""
         if km:
             gap_cell = f'<td class="num">{escape(fmt_number(r.gap)) if r.gap is not None else ""}</td>'

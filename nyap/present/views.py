@@ -242,7 +242,8 @@ def caveats(view: GoalView) -> list[str]:
             # a KPI of the chain without any value: not "the latest value is shown"
             notes.append(f"{m['id']} har inga värden i cachen" + (" (avslutad eller borttagen serie)." if bool(m.get("ended"))
                                                                   else "."))
-        elif bool(m.get("ended")):
+        elif bool(m.get("ended")) and not (m["id"] in view.goal.note and "avslut" in view.goal.note):
+            # (goals.toml's own note may say it already: the page shows that note, once)
             last = int(usable(view.values).loc[lambda d: d["indicator_id"] == m["id"], "year"].max())
             notes.append(f"{m['id']} är en avslutad serie; senaste värdet är från {last}.")
     if with_values and not view.evaluations.empty and "no_data_reason" in view.evaluations:

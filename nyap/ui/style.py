@@ -35,6 +35,7 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
 .nyap-summary {{ font-size: 1.35rem; font-weight: 600; color: #111; margin: .2rem 0 .8rem 0; }}
 .nyap-note {{ color: #333; font-size: .98rem; }}
 .nyap-print-only {{ display: none; }}
+.nyap-closing {{ display: block; font-size: .82rem; line-height: 1.2; margin-top: .15rem; }}
 .nyap-comment {{ border-left: 4px solid #0b4f8a; background: #f2f6fa; padding: .5rem .9rem; margin: .6rem 0 1rem 0; }}
 .nyap-comment p {{ margin: 0 0 .4rem 0; }} .nyap-comment .who {{ font-weight: 700; color: #0b4f8a; margin-bottom: .15rem; }}
 .nyap-table td.status {{ min-width: 13rem; }}
