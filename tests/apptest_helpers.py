@@ -69,3 +69,21 @@ def page_text(at: AppTest) -> str:
     parts += [c.value for c in at.caption] + [t.value for t in at.title]
     parts += [h.proto.body for h in at.get("html")]
     return "\n".join(str(p) for p in parts)
+
+
+def chosen_value(layout: dict) -> str:
+    """The chosen municipality of a chart drawn for all of them (its parameter), or ''."""
+    return next((p.get("value", "") for p in layout.get("params", []) if p.get("name") == "nyap_chosen"), "")
+
+
+def highlighted(frame: pd.DataFrame, layout: dict) -> pd.DataFrame:
+    """The rows of the highlighted line of a chart over time: role 'area' where the chart was drawn
+    for one municipality, or a municipality's rows whose code is the chosen parameter where it was
+    drawn for all of them."""
+    if "role" not in frame:
+        return frame.iloc[:0]
+    chosen = chosen_value(layout)
+    own = frame["role"].eq("area")
+    if chosen and "area_code" in frame:
+        own |= frame["role"].eq("muni") & frame["area_code"].astype(str).eq(chosen)
+    return frame[own]

@@ -11,7 +11,8 @@ from nyap import DEFAULT_GOALS_FILE
 import pandas as pd
 
 from .apptest_helpers import (
-    CHALLENGES, PAGE_FILES, assert_clean, chart_data, chart_datasets, chart_title, charts, open_app, page_text, switch,
+    CHALLENGES, PAGE_FILES, assert_clean, chart_data, chart_datasets, chart_spec, chart_title, charts, highlighted, open_app,
+    page_text, switch,
 )
 
 CONFIG = load_goals(DEFAULT_GOALS_FILE)
@@ -81,8 +82,8 @@ def test_municipality_filter_changes_the_charts_data():
     assert_clean(at)
     trend = charts(at)[0]
     data = chart_data(trend)
-    assert "Karlstad" in set(data.loc[data["role"] == "area", "name"])  # highlighted, not faint
-    assert "area" not in set(county["role"].dropna())  # the county view highlights the county
+    assert set(highlighted(data, chart_spec(trend))["name"]) == {"Karlstad"}  # highlighted, not faint
+    assert highlighted(county, chart_spec(charts(open_app("Ungdomslivet"))[0])).empty  # the county view: the county
     assert "Karlstad" in chart_title(trend)
     assert at.query_params["kommun"] == "1780"
 

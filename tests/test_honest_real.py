@@ -48,6 +48,15 @@ def _spec_rows(result, name_contains: str = "") -> list[dict]:
     return rows
 
 
+def _own_rows(result) -> list[dict]:
+    """The highlighted line's rows (tests/apptest_helpers.highlighted)."""
+    import pandas as pd
+
+    from .apptest_helpers import highlighted
+
+    return [r for frame in result.data.values() for r in highlighted(frame, result.layout).to_dict("records")]
+
+
 # ------------------------------------------------------------------ 1. gaps
 
 def test_a_real_null_year_breaks_the_line_and_an_absent_entry_does_too(real, config):
@@ -55,7 +64,7 @@ def test_a_real_null_year_breaks_the_line_and_an_absent_entry_does_too(real, con
     view = store.goal_view(_item(config, "stillasittande"), 2022)
     # Kil (1715) has Kolada's explicit null for U01425 in 2020
     chart = trend_chart(view, "1715", ("T",), NAMES, "Källa", False)
-    kil = [r for r in _spec_rows(chart) if r.get("role") == "area"]
+    kil = _own_rows(chart)
     by_year = {int(r["year"]): r["value"] for r in kil}
     assert 2020 in by_year and by_year[2020] is None or np.isnan(by_year[2020])
     line = next(layer for layer in chart.layout["layer"] if layer["mark"]["type"] == "line"
@@ -69,7 +78,7 @@ def test_a_real_null_year_breaks_the_line_and_an_absent_entry_does_too(real, con
     store2 = ResultStore(Cache(absent.reset_index(drop=True), cache.indicators, cache.areas, cache.manifest), config)
     view2 = store2.goal_view(_item(config, "stillasittande"), 2022)
     chart2 = trend_chart(view2, "1715", ("T",), NAMES, "Källa", False)
-    kil2 = {int(r["year"]): r["value"] for r in _spec_rows(chart2) if r.get("role") == "area"}
+    kil2 = {int(r["year"]): r["value"] for r in _own_rows(chart2)}
     assert 2020 in kil2 and (kil2[2020] is None or np.isnan(kil2[2020]))
     # the points on either side are still there
     assert kil2[2018] is not None and kil2[2021] is not None
@@ -79,7 +88,7 @@ def test_years_nobody_published_are_not_gaps(real, config):
     _, _, store = real
     view = store.goal_view(_item(config, "stillasittande"), 2022)
     chart = trend_chart(view, "1780", ("T",), NAMES, "Källa", False)
-    years = {int(r["year"]) for r in _spec_rows(chart) if r.get("role") == "area"}
+    years = {int(r["year"]) for r in _own_rows(chart)}
     # U01425 has no 2019 round for anyone: the line joins 2018 and 2020, no empty 2019 row
     assert 2019 not in years and {2018, 2020} <= years
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -14,7 +16,8 @@ from nyap.present.formatting import value_year
 from nyap.present.status import status_label
 from nyap.present.views import GoalView
 from nyap.present.charts.base import (
-    COMPARE_COLOURS, ChartResult, _Datasets, _has_values, _names, _scope, _unit_title, _value_fmt, finish, table_frame, wrap,
+    CHOSEN_NAME_PARAM, CHOSEN_PARAM, COMPARE_COLOURS, ChartResult, _Datasets, _chosen_params, _has_values, _names,
+    _per_view, _scope, _subtitle, _unit_title, _value_fmt, finish, table_frame, wrap,
 )
 
 
@@ -27,6 +30,11 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     printed report's version (the area against the county and the nation only, a third as tall).
     `compare`: up to five other municipalities drawn in their own colours and named (not with
     women and men side by side, where colour already means sex)."""
+    if (not compact and not compare and len(genders) == 1 and view.has_municipalities
+            and view.region.is_municipality(area)):
+        shown = _for_area(view, area, genders, area_names, source, is_demo)
+        if shown is not None:
+            return shown
     ds = _Datasets()
     goal = view.goal
     # Nothing after the as-of year is shown. A missing or suppressed value (NaN, never a number)
@@ -148,19 +156,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
             layers.append(base.mark_rule(strokeWidth=3).encode(y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"), tooltip=tooltip))
 
     period = goal.period_for(view.as_of)
-    marks = pd.DataFrame([{"year": period.baseline_year, "label": f"Basår {period.baseline_year}"}])
-    layers.append(alt.Chart(ds(marks)).mark_rule(strokeDash=[4, 4], color="#555555", strokeWidth=2).encode(x=alt.X("year:Q")))
-    layers.append(alt.Chart(ds(marks)).mark_text(align="left", dx=5, dy=-8, fontSize=15, color="#333333", baseline="top")
-                  .encode(x=alt.X("year:Q"), y=alt.YValue(0), text=alt.Text("label:N")))
-    breaks = view.series_breaks
-    if breaks:
-        bdf = pd.DataFrame({"year": [b - 0.5 for b in breaks], "label": ["Seriebrott"] * len(breaks)})
-        layers.append(alt.Chart(ds(bdf)).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x=alt.X("year:Q")))
-        # y from the plot's own height: a fixed pixel position outside the plot makes Streamlit's
-        # "fit" layout shrink the whole chart
-        layers.append(alt.Chart(ds(bdf)).mark_text(align="left", dx=4, fontSize=15, color="#5a1fb3", baseline="bottom",
-                                               y=alt.expr("height - 4"))
-                      .encode(x=alt.X("year:Q"), text=alt.Text("label:N")))
+    layers += _period_layers(view, ds)
     target_rows = []
     if goal.has_target:
         for g in genders:
@@ -207,6 +203,169 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     table = pd.DataFrame() if compact else _trend_table(view, area, genders, area_names, county_view)
     alt_text = describe_trend(view, area, genders, area_names, county_view)
     return ChartResult(*finish(chart, ds, title, source, is_demo, notes), table, alt_text)
+
+
+# ------------------------------------------------------------ one chart for every municipality
+
+def _for_area(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str], source: str,
+              is_demo: bool) -> ChartResult | None:
+    """The chart over time for a municipality, from the one drawn for all of them: every
+    municipality's line is in it, the chosen one is a parameter (highlighted, named in the key,
+    its target shown, left out of the grey context). A click on another municipality sets the
+    parameter and its words (title, notes, text alternative, table) instead of building the chart
+    again. None where the municipality has no value to draw (the chart built for it alone says so)."""
+    _ok, by_area = _shown_rows(view)
+    own = by_area.get(area)
+    if own is None or not _has_values(own[own["gender"].isin(genders)]):
+        return None
+    key = ("trend", genders, source, is_demo, tuple(sorted(area_names.items())))
+    shared = _per_view(view, key, lambda: _trend_for_all(view, genders, area_names, source, is_demo))
+    if shared is None:
+        return None
+    name = _names(area_names, area)
+    layout = dict(shared.layout)
+    layout["params"] = [{**p, "value": {CHOSEN_PARAM: area, CHOSEN_NAME_PARAM: name}[p["name"]]}
+                        for p in layout["params"]]
+    meta = dict(layout["usermeta"])
+    heading = wrap(view.item.label) + [_scope(name, genders, view) + " – över tid" + meta.pop("span")]
+    notes = list(meta["notes"][1:])
+    if any(view.only_suppressed(area, g) for g in genders):
+        notes.append(f"{name}: för få svar – värdena visas inte (..).")
+    meta["notes"] = [meta["notes"][0], *notes]
+    meta["heading"] = [" ".join(heading[:-1]), heading[-1]] if len(heading) > 1 else heading
+    layout["usermeta"] = meta
+    layout["title"] = {**layout["title"], "text": heading, "subtitle": _subtitle(meta["notes"][0], notes)}
+    table = _trend_table(view, area, genders, area_names, False)
+    alt_text = describe_trend(view, area, genders, area_names, False)
+    return ChartResult(layout, shared.data, table, alt_text, prepared={"shared": shared.prepared.setdefault("shared", {})})
+
+
+def _trend_for_all(view: GoalView, genders: tuple[str, ...], area_names: dict[str, str], source: str,
+                   is_demo: bool) -> ChartResult | None:
+    """The over-time chart with every municipality's line (one sex, no comparison): `for_area`
+    sets the chosen one. Drawn as trend_chart draws it for one municipality."""
+    ds = _Datasets()
+    goal = view.goal
+    ok, _by_area = _shown_rows(view)
+    published = publication_years(view)
+    munis = _context_lines(view, ok, genders, area_names, published)
+    if not _has_values(munis):
+        return None
+    ref_code, ref_label, country = view.reference_code, view.short_reference_label, view.region.country_name
+    ref = view.reference
+    ref = ref[(ref["year"] <= view.as_of) & (ref["area_code"] == ref_code)] if not ref.empty else ref
+    nation = ok[ok["area_code"] == view.region.country]
+    fixed = [f.assign(role=role, name=label) for f, role, label in ((ref, "ref", ref_label), (nation, "country", country))
+             if not f.empty]
+    fixed = [f[f["gender"].isin(genders)] for f in fixed]
+    lines = with_gaps(pd.concat(fixed, ignore_index=True), published, ["role", "gender"]) if fixed else munis.iloc[:0]
+    main = pd.concat([munis.assign(role="muni"), lines], ignore_index=True)
+    main = main.assign(x=main["year"].astype(float), gender_label=main["gender"].map(GENDER_LABELS))
+    fmt = _value_fmt(view)
+    x_axis = alt.Axis(format="d", tickMinStep=1, labelOverlap=True)
+    x_scale = alt.Scale(domain=[min(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5,
+                                    goal.period_for(view.as_of).baseline_year) - 0.4,
+                                max(view.as_of, goal.period_for(view.as_of).target_year) + 0.4], nice=False)
+    x = alt.X("year:Q", title="År", axis=x_axis, scale=x_scale)
+    y_title = _unit_title(view)
+    not_chosen = f"datum.area_code !== {CHOSEN_PARAM}"
+    layers = [alt.Chart(ds(munis)).transform_filter(not_chosen).mark_line(
+        strokeWidth=1.5, color=CONTEXT_COLOUR, opacity=0.9, invalid="break-paths-show-domains").encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        detail=alt.Detail(["area_code:N", "series_id:N"]),
+        tooltip=[alt.Tooltip("name:N", title="Kommun"), alt.Tooltip("year:Q", title="År", format="d"),
+                 alt.Tooltip("value:Q", title="Värde", format=fmt)])]
+    # the key names the chosen municipality by the parameter; the county and the nation only where drawn
+    drawn = set(usable(lines)["role"]) if not lines.empty else set()
+    roles = ["area"] + [r for r in ("ref", "country") if r in drawn]
+    colours = {"area": HIGHLIGHT, "ref": COUNTY_COLOUR, "country": COUNTRY_COLOUR}
+    dashes = {"area": [1, 0], "ref": [8, 4], "country": [2, 3]}
+    # only the drawn series' names: an image without the nation's line does not mention it
+    label = CHOSEN_NAME_PARAM
+    for role, text in (("country", country), ("ref", ref_label)):
+        if role in roles:
+            label = f"datum.label === '{role}' ? {json.dumps(text)} : {label}"
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=5, symbolSize=400, columns=2, labelExpr=label)
+    colour = alt.Color("shown:N", title=None, scale=alt.Scale(domain=roles, range=[colours[r] for r in roles]),
+                       legend=legend)
+    dash = alt.StrokeDash("shown:N", title=None, scale=alt.Scale(domain=roles, range=[dashes[r] for r in roles]),
+                          legend=legend)
+    tooltip = [alt.Tooltip("name:N", title="Område"), alt.Tooltip("gender_label:N", title="Kön"),
+               alt.Tooltip("year:Q", title="År", format="d"), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("value:Q", title=f"Värde ({goal.value_unit})", format=fmt)]
+    if view.has_ci:
+        tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
+                    alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
+                    alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
+    if view.reference_kind == "mean" and "n_municipalities" in main:
+        tooltip.append(alt.Tooltip("n_municipalities:Q", title="Kommuner i länets medel", format="d"))
+    base = (alt.Chart(ds(main))
+            .transform_calculate(shown=f"datum.role === 'muni' ? (datum.area_code === {CHOSEN_PARAM} ? 'area' : '') "
+                                       ": datum.role")
+            .transform_filter("datum.shown !== ''")
+            .encode(x=alt.X("x:Q", title="År", axis=x_axis, scale=x_scale),
+                    y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour))
+    layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
+        strokeDash=dash, strokeWidth=alt.StrokeWidthValue(3, condition={"test": "datum.shown === 'area'", "value": 5}),
+        detail=alt.Detail(["shown:N", "series_id:N", "gender:N"])))
+    layers.append(base.mark_point(filled=True, size=90).encode(tooltip=tooltip))
+    if view.has_ci:
+        layers.append(base.mark_rule(strokeWidth=3).encode(y=alt.Y("ci_low:Q"), y2=alt.Y2("ci_high:Q"), tooltip=tooltip))
+    layers += _period_layers(view, ds)
+    period = goal.period_for(view.as_of)
+    if goal.has_target:
+        g = genders[0]
+        targets = []
+        for code in view.region.municipalities:
+            ev = view.evaluation(code, g)
+            if ev and ev.get("target") is not None and not pd.isna(ev["target"]) and ev["status"] not in ("break", "at_limit"):
+                targets.append({"area_code": code, "year": period.target_year, "value": float(ev["target"]),
+                                "label": f"Mål {fmt_number(ev['target'])}"})
+        if targets:
+            tdf = pd.DataFrame(targets)
+            chosen = f"datum.area_code === {CHOSEN_PARAM}"
+            layers.append(alt.Chart(ds(tdf)).transform_filter(chosen).mark_point(
+                shape="diamond", size=260, filled=True, color="#111111").encode(
+                x=alt.X("year:Q"), y=alt.Y("value:Q"),
+                tooltip=[alt.Tooltip("label:N", title="Målvärde"), alt.Tooltip("year:Q", title="Målår", format="d")]))
+            layers.append(alt.Chart(ds(tdf)).transform_filter(chosen).mark_text(
+                align="right", dx=8, dy=-22, fontSize=16, fontWeight="bold", color="#111111")
+                .encode(x=alt.X("year:Q"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
+    # the years drawn are every line's (the chosen one's and the others'), the same for each choice
+    years = sorted(set(usable(main)["year"].astype(int)))
+    span = "" if not years else f" {years[0]}" + (f"–{years[-1]}" if years[-1] != years[0] else "")
+    notes = ["Tunna grå linjer: övriga kommuner. Svart romb: målvärdet."]
+    coverage = view.reference_coverage()
+    if coverage and len(set(coverage.values())) > 1:
+        shown_years = sorted(y for y in coverage if y <= view.as_of)
+        if shown_years:
+            notes.append(f"{ref_label}: medel av {coverage[shown_years[0]]} av {view.region.size} kommuner "
+                         f"{shown_years[0]}, {coverage[shown_years[-1]]} av {view.region.size} {shown_years[-1]} – "
+                         "inte samma kommuner över tid.")
+    chart = alt.layer(*layers, height=520, width="container")
+    layout, data = finish(chart, ds, wrap(view.item.label), source, is_demo, notes)
+    layout["usermeta"]["span"] = span
+    _chosen_params(layout)
+    return ChartResult(layout, data, pd.DataFrame(), "")
+
+
+def _period_layers(view: GoalView, ds: _Datasets) -> list:
+    """The baseline year's rule and label, and the series breaks."""
+    period = view.goal.period_for(view.as_of)
+    marks = pd.DataFrame([{"year": period.baseline_year, "label": f"Basår {period.baseline_year}"}])
+    layers = [alt.Chart(ds(marks)).mark_rule(strokeDash=[4, 4], color="#555555", strokeWidth=2).encode(x=alt.X("year:Q")),
+              alt.Chart(ds(marks)).mark_text(align="left", dx=5, dy=-8, fontSize=15, color="#333333", baseline="top")
+              .encode(x=alt.X("year:Q"), y=alt.YValue(0), text=alt.Text("label:N"))]
+    breaks = view.series_breaks
+    if breaks:
+        bdf = pd.DataFrame({"year": [b - 0.5 for b in breaks], "label": ["Seriebrott"] * len(breaks)})
+        layers.append(alt.Chart(ds(bdf)).mark_rule(color="#8a3ffc", strokeWidth=2, strokeDash=[2, 2]).encode(x=alt.X("year:Q")))
+        # y from the plot's own height: a fixed pixel position outside the plot makes Streamlit's
+        # "fit" layout shrink the whole chart
+        layers.append(alt.Chart(ds(bdf)).mark_text(align="left", dx=4, fontSize=15, color="#5a1fb3", baseline="bottom",
+                                                   y=alt.expr("height - 4"))
+                      .encode(x=alt.X("year:Q"), text=alt.Text("label:N")))
+    return layers
 
 
 def _shown_rows(view: GoalView) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
