@@ -30,9 +30,8 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     printed report's version (the area against the county and the nation only, a third as tall).
     `compare`: up to five other municipalities drawn in their own colours and named (not with
     women and men side by side, where colour already means sex)."""
-    if (not compact and not compare and len(genders) == 1 and view.has_municipalities
-            and view.region.is_municipality(area)):
-        shown = _for_area(view, area, genders, area_names, source, is_demo)
+    if not compare and len(genders) == 1 and view.has_municipalities and view.region.is_municipality(area):
+        shown = _for_area(view, area, genders, area_names, source, is_demo, compact)
         if shown is not None:
             return shown
     ds = _Datasets()
@@ -208,7 +207,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
 # ------------------------------------------------------------ one chart for every municipality
 
 def _for_area(view: GoalView, area: str, genders: tuple[str, ...], area_names: dict[str, str], source: str,
-              is_demo: bool) -> ChartResult | None:
+              is_demo: bool, compact: bool = False) -> ChartResult | None:
     """The chart over time for a municipality, from the one drawn for all of them: every
     municipality's line is in it, the chosen one is a parameter (highlighted, named in the key,
     its target shown, left out of the grey context). A click on another municipality sets the
@@ -218,8 +217,8 @@ def _for_area(view: GoalView, area: str, genders: tuple[str, ...], area_names: d
     own = by_area.get(area)
     if own is None or not _has_values(own[own["gender"].isin(genders)]):
         return None
-    key = ("trend", genders, source, is_demo, tuple(sorted(area_names.items())))
-    shared = _per_view(view, key, lambda: _trend_for_all(view, genders, area_names, source, is_demo))
+    key = ("trend", genders, source, is_demo, compact, tuple(sorted(area_names.items())))
+    shared = _per_view(view, key, lambda: _trend_for_all(view, genders, area_names, source, is_demo, compact))
     if shared is None:
         return None
     name = _names(area_names, area)
@@ -235,15 +234,17 @@ def _for_area(view: GoalView, area: str, genders: tuple[str, ...], area_names: d
     meta["heading"] = [" ".join(heading[:-1]), heading[-1]] if len(heading) > 1 else heading
     layout["usermeta"] = meta
     layout["title"] = {**layout["title"], "text": heading, "subtitle": _subtitle(meta["notes"][0], notes)}
-    table = _trend_table(view, area, genders, area_names, False)
+    # the printed report has no download of the rows behind its small charts
+    table = pd.DataFrame() if compact else _trend_table(view, area, genders, area_names, False)
     alt_text = describe_trend(view, area, genders, area_names, False)
     return ChartResult(layout, shared.data, table, alt_text, prepared={"shared": shared.prepared.setdefault("shared", {})})
 
 
 def _trend_for_all(view: GoalView, genders: tuple[str, ...], area_names: dict[str, str], source: str,
-                   is_demo: bool) -> ChartResult | None:
-    """The over-time chart with every municipality's line (one sex, no comparison): `for_area`
-    sets the chosen one. Drawn as trend_chart draws it for one municipality."""
+                   is_demo: bool, compact: bool = False) -> ChartResult | None:
+    """The over-time chart with every municipality's line (one sex, no comparison): `_for_area`
+    sets the chosen one. Drawn as trend_chart draws it for one municipality; `compact` (the
+    report's) without the grey context lines, a third as tall."""
     ds = _Datasets()
     goal = view.goal
     ok, _by_area = _shown_rows(view)
@@ -269,7 +270,7 @@ def _trend_for_all(view: GoalView, genders: tuple[str, ...], area_names: dict[st
     x = alt.X("year:Q", title="År", axis=x_axis, scale=x_scale)
     y_title = _unit_title(view)
     not_chosen = f"datum.area_code !== {CHOSEN_PARAM}"
-    layers = [alt.Chart(ds(munis)).transform_filter(not_chosen).mark_line(
+    layers = [] if compact else [alt.Chart(ds(munis)).transform_filter(not_chosen).mark_line(
         strokeWidth=1.5, color=CONTEXT_COLOUR, opacity=0.9, invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         detail=alt.Detail(["area_code:N", "series_id:N"]),
@@ -334,7 +335,7 @@ def _trend_for_all(view: GoalView, genders: tuple[str, ...], area_names: dict[st
     # the years drawn are every line's (the chosen one's and the others'), the same for each choice
     years = sorted(set(usable(main)["year"].astype(int)))
     span = "" if not years else f" {years[0]}" + (f"–{years[-1]}" if years[-1] != years[0] else "")
-    notes = ["Tunna grå linjer: övriga kommuner. Svart romb: målvärdet."]
+    notes = [] if compact else ["Tunna grå linjer: övriga kommuner. Svart romb: målvärdet."]
     coverage = view.reference_coverage()
     if coverage and len(set(coverage.values())) > 1:
         shown_years = sorted(y for y in coverage if y <= view.as_of)
@@ -342,7 +343,7 @@ def _trend_for_all(view: GoalView, genders: tuple[str, ...], area_names: dict[st
             notes.append(f"{ref_label}: medel av {coverage[shown_years[0]]} av {view.region.size} kommuner "
                          f"{shown_years[0]}, {coverage[shown_years[-1]]} av {view.region.size} {shown_years[-1]} – "
                          "inte samma kommuner över tid.")
-    chart = alt.layer(*layers, height=520, width="container")
+    chart = alt.layer(*layers, height=180 if compact else 520, width="container")
     layout, data = finish(chart, ds, wrap(view.item.label), source, is_demo, notes)
     layout["usermeta"]["span"] = span
     _chosen_params(layout)
