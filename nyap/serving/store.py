@@ -65,6 +65,19 @@ class EvaluatedMeasure:
         return {str(a): part for a, part in values.groupby("area_code", sort=False)}
 
     @functools.cached_property
+    def by_gender(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]]:
+        """Per sex: the county's series, the municipalities' rows, and each area's rows – what a
+        municipality's distance to the county and to the best municipality read (a click looks
+        them up instead of filtering every row of the measure)."""
+        m = self.measure
+        out = {}
+        for g, vals in m.values.groupby("gender", sort=False):
+            ref = m.reference[m.reference["gender"] == g] if not m.reference.empty else m.reference
+            munis = vals[vals["area_code"].isin(list(m.municipalities))]
+            out[str(g)] = (ref, munis, {str(a): part for a, part in vals.groupby("area_code", sort=False)})
+        return out
+
+    @functools.cached_property
     def published_years(self) -> frozenset[int]:
         """The years in which any area has a value (a gap in a series is drawn only there)."""
         values = self.measure.values
@@ -102,6 +115,9 @@ class ResultStore:
         self._views = Memo(48)
         self._charts = Memo(32)
         self._extra = Memo(128)
+        # small per-municipality results (distances, profile lines): every municipality's, for
+        # every goal and sex, fit here without pushing the pages' tables out of _extra
+        self._per_area = Memo(4096)
 
     @functools.cached_property
     def region(self):
@@ -212,28 +228,32 @@ class ResultStore:
     def county_gap(self, item: FocusItem, as_of: int, age_group: str | None, area: str, gender: str):
         """The municipality's distance to the county over time (nyap/rules/comparison.py)."""
         def compute():
-            m = self.measure(item.goal, item.track, age_group).measure
-            vals = m.values[m.values["gender"] == gender]
-            own = vals[vals["area_code"] == area]
-            ref = m.reference[m.reference["gender"] == gender] if not m.reference.empty else m.reference
+            em = self.measure(item.goal, item.track, age_group)
+            ref, munis, by_area = self._gender_rows(em, gender)
+            own = by_area.get(area, munis.iloc[:0])
             # a county that is a mean of municipalities: the rule takes it over the same ones both years
-            mean = m.reference_kind in ("mean", "group")
-            munis = vals[vals["area_code"].isin(list(m.municipalities))] if mean else None
-            return gap_to_county_over_time(own, ref, item.goal, as_of, municipalities=munis)
+            mean = em.measure.reference_kind in ("mean", "group")
+            return gap_to_county_over_time(own, ref, item.goal, as_of, municipalities=munis if mean else None)
 
-        return self._extra.get(("county_gap", item.key, as_of, age_group, area, gender), compute)
+        return self._per_area.get(("county_gap", item.key, as_of, age_group, area, gender), compute)
 
     def distances(self, item: FocusItem, as_of: int, age_group: str | None, area: str, gender: str):
         """The municipality's distance to the county and to the best municipality per year
         (nyap/rules/comparison.distances_by_year)."""
         def compute():
-            m = self.measure(item.goal, item.track, age_group).measure
-            vals = m.values[m.values["gender"] == gender]
-            ref = m.reference[m.reference["gender"] == gender] if not m.reference.empty else m.reference
-            munis = vals[vals["area_code"].isin(list(m.municipalities))]
-            return distances_by_year(vals[vals["area_code"] == area], ref, munis, item.goal, as_of)
+            ref, munis, by_area = self._gender_rows(self.measure(item.goal, item.track, age_group), gender)
+            return distances_by_year(by_area.get(area, munis.iloc[:0]), ref, munis, item.goal, as_of)
 
-        return self._extra.get(("distances", item.key, as_of, age_group, area, gender), compute)
+        return self._per_area.get(("distances", item.key, as_of, age_group, area, gender), compute)
+
+    @staticmethod
+    def _gender_rows(em: EvaluatedMeasure, gender: str):
+        found = em.by_gender.get(gender)
+        if found is None:  # no rows for that sex: empty frames of the same shape
+            m = em.measure
+            empty = m.values.iloc[:0]
+            return (m.reference.iloc[:0] if not m.reference.empty else m.reference), empty, {}
+        return found
 
     def profile_county_gaps(self, year: int, age_group: str | None, area: str, genders: tuple[str, ...]) -> dict:
         """'Närmar sig kommunen länet?' for every goal measure and sex of the profile:
@@ -247,7 +267,7 @@ class ResultStore:
                         out[(ch.name, item.key, g)] = self.county_gap(item, year, age, area, g)
             return out
 
-        return self._extra.get(("profile_county_gaps", year, age_group, area, genders), compute)
+        return self._per_area.get(("profile_county_gaps", year, age_group, area, genders), compute)
 
     def profile_trends(self, year: int, age_group: str | None, area: str, genders: tuple[str, ...]) -> dict:
         """The area's series per goal measure and sex up to the year, as the profile's small trend
@@ -276,7 +296,7 @@ class ResultStore:
                             out[(ch.name, item.key, g)] = spark
             return out
 
-        return self._extra.get(("profile_trends", year, age_group, area, genders), compute)
+        return self._per_area.get(("profile_trends", year, age_group, area, genders), compute)
 
     def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """A shared, bounded memo for other per-selection results (e.g. rendered tables)."""
@@ -297,6 +317,12 @@ class ResultStore:
                 for track in goal.tracks:
                     self.measure(goal, track, None)
             if self.years:
-                self.overview_evaluations(max(self.years))
+                latest = max(self.years)
+                self.overview_evaluations(latest)
+                # each municipality's profile (its distances to the county and its trend lines):
+                # the first click on a municipality then costs what a rerun costs
+                for area in self.region.municipalities:
+                    self.profile_county_gaps(latest, None, area, ("T",))
+                    self.profile_trends(latest, None, area, ("T",))
         finally:
             self.ready.set()
