@@ -85,11 +85,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     if not _has_values(main) and not _has_values(others):
         return None  # the page says there is nothing to show; no empty axes
     fmt = _value_fmt(view)
-    x_axis = alt.Axis(format="d", tickMinStep=1, labelOverlap=True)
-    # the baseline year is always inside the axis, so its marker never sits outside the plot
-    x_scale = alt.Scale(domain=[min(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5,
-                                    goal.period_for(view.as_of).baseline_year) - 0.4,
-                                max(view.as_of, goal.period_for(view.as_of).target_year) + 0.4], nice=False)
+    x_axis, x_scale = _x_axis_scale(view)
     x = alt.X("year:Q", title="År", axis=x_axis, scale=x_scale)
     y_title = _unit_title(view)
     layers = []
@@ -127,15 +123,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
                 domain=domain, range=[all_dashes[i] for i in keep]))
         width = alt.StrokeWidthValue(3, condition={"test": f"datum.role === '{'ref' if county_view else 'area'}'",
                                                    "value": 5})
-        tooltip = [alt.Tooltip("name:N", title="Område"), alt.Tooltip("gender_label:N", title="Kön"),
-                   alt.Tooltip("year:Q", title="År", format="d"), alt.Tooltip("period:N", title="Period"),
-                   alt.Tooltip("value:Q", title=f"Värde ({goal.value_unit})", format=fmt)]
-        if view.has_ci:
-            tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
-                        alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
-                        alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
-        if view.reference_kind == "mean" and "n_municipalities" in main:
-            tooltip.append(alt.Tooltip("n_municipalities:Q", title="Kommuner i länets medel", format="d"))
+        tooltip = _line_tooltip(view, main, fmt)
         base = alt.Chart(ds(main)).encode(x=alt.X("x:Q", title="År", axis=x_axis, scale=x_scale),
                                           y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=colour)
         layers.append(base.mark_line(invalid="break-paths-show-domains").encode(
@@ -187,13 +175,7 @@ def trend_chart(view: GoalView, area: str, genders: tuple[str, ...], area_names:
     notes = []
     if _has_values(others) and not km:
         notes.append("Tunna grå linjer: övriga kommuner. Svart romb: målvärdet.")
-    coverage = view.reference_coverage()
-    if coverage and len(set(coverage.values())) > 1:
-        shown_years = sorted(y for y in coverage if y <= view.as_of)
-        if shown_years:
-            notes.append(f"{ref_label}: medel av {coverage[shown_years[0]]} av {view.region.size} kommuner "
-                         f"{shown_years[0]}, {coverage[shown_years[-1]]} av {view.region.size} {shown_years[-1]} – "
-                         "inte samma kommuner över tid.")
+    notes += _coverage_notes(view, ref_label)
     if not county_view and any(view.only_suppressed(area, g) for g in genders):
         notes.append(f"{main_name}: för få svar – värdena visas inte (..).")
     # sizes given to the layer itself: .properties() copies and validates the whole layered chart
@@ -263,10 +245,7 @@ def _trend_for_all(view: GoalView, genders: tuple[str, ...], area_names: dict[st
     main = pd.concat([munis.assign(role="muni"), lines], ignore_index=True)
     main = main.assign(x=main["year"].astype(float), gender_label=main["gender"].map(GENDER_LABELS))
     fmt = _value_fmt(view)
-    x_axis = alt.Axis(format="d", tickMinStep=1, labelOverlap=True)
-    x_scale = alt.Scale(domain=[min(int(view.values["year"].min()) if not view.values.empty else view.as_of - 5,
-                                    goal.period_for(view.as_of).baseline_year) - 0.4,
-                                max(view.as_of, goal.period_for(view.as_of).target_year) + 0.4], nice=False)
+    x_axis, x_scale = _x_axis_scale(view)
     x = alt.X("year:Q", title="År", axis=x_axis, scale=x_scale)
     y_title = _unit_title(view)
     not_chosen = f"datum.area_code !== {CHOSEN_PARAM}"
@@ -291,15 +270,7 @@ def _trend_for_all(view: GoalView, genders: tuple[str, ...], area_names: dict[st
                        legend=legend)
     dash = alt.StrokeDash("shown:N", title=None, scale=alt.Scale(domain=roles, range=[dashes[r] for r in roles]),
                           legend=legend)
-    tooltip = [alt.Tooltip("name:N", title="Område"), alt.Tooltip("gender_label:N", title="Kön"),
-               alt.Tooltip("year:Q", title="År", format="d"), alt.Tooltip("period:N", title="Period"),
-               alt.Tooltip("value:Q", title=f"Värde ({goal.value_unit})", format=fmt)]
-    if view.has_ci:
-        tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
-                    alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
-                    alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
-    if view.reference_kind == "mean" and "n_municipalities" in main:
-        tooltip.append(alt.Tooltip("n_municipalities:Q", title="Kommuner i länets medel", format="d"))
+    tooltip = _line_tooltip(view, main, fmt)
     base = (alt.Chart(ds(main))
             .transform_calculate(shown=f"datum.role === 'muni' ? (datum.area_code === {CHOSEN_PARAM} ? 'area' : '') "
                                        ": datum.role")
@@ -336,18 +307,47 @@ def _trend_for_all(view: GoalView, genders: tuple[str, ...], area_names: dict[st
     years = sorted(set(usable(main)["year"].astype(int)))
     span = "" if not years else f" {years[0]}" + (f"–{years[-1]}" if years[-1] != years[0] else "")
     notes = [] if compact else ["Tunna grå linjer: övriga kommuner. Svart romb: målvärdet."]
-    coverage = view.reference_coverage()
-    if coverage and len(set(coverage.values())) > 1:
-        shown_years = sorted(y for y in coverage if y <= view.as_of)
-        if shown_years:
-            notes.append(f"{ref_label}: medel av {coverage[shown_years[0]]} av {view.region.size} kommuner "
-                         f"{shown_years[0]}, {coverage[shown_years[-1]]} av {view.region.size} {shown_years[-1]} – "
-                         "inte samma kommuner över tid.")
+    notes += _coverage_notes(view, ref_label)
     chart = alt.layer(*layers, height=180 if compact else 520, width="container")
     layout, data = finish(chart, ds, wrap(view.item.label), source, is_demo, notes)
     layout["usermeta"]["span"] = span
     _chosen_params(layout)
     return ChartResult(layout, data, pd.DataFrame(), "")
+
+
+def _coverage_notes(view: GoalView, ref_label: str) -> list[str]:
+    """A county that is a mean of different municipalities in different years says so."""
+    coverage = view.reference_coverage()
+    if not coverage or len(set(coverage.values())) < 2:
+        return []
+    years = sorted(y for y in coverage if y <= view.as_of)
+    if not years:
+        return []
+    return [f"{ref_label}: medel av {coverage[years[0]]} av {view.region.size} kommuner {years[0]}, "
+            f"{coverage[years[-1]]} av {view.region.size} {years[-1]} – inte samma kommuner över tid."]
+
+
+def _x_axis_scale(view: GoalView) -> tuple[alt.Axis, alt.Scale]:
+    """Whole years; the baseline year is always inside the axis, so its marker never sits outside
+    the plot, and the target year too."""
+    period = view.goal.period_for(view.as_of)
+    first = int(view.values["year"].min()) if not view.values.empty else view.as_of - 5
+    return (alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+            alt.Scale(domain=[min(first, period.baseline_year) - 0.4, max(view.as_of, period.target_year) + 0.4],
+                      nice=False))
+
+
+def _line_tooltip(view: GoalView, main: pd.DataFrame, fmt: str) -> list:
+    tooltip = [alt.Tooltip("name:N", title="Område"), alt.Tooltip("gender_label:N", title="Kön"),
+               alt.Tooltip("year:Q", title="År", format="d"), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("value:Q", title=f"Värde ({view.goal.value_unit})", format=fmt)]
+    if view.has_ci:
+        tooltip += [alt.Tooltip("ci_low:Q", title="KI nedre", format=fmt),
+                    alt.Tooltip("ci_high:Q", title="KI övre", format=fmt),
+                    alt.Tooltip("n:Q", title="Antal svar", format=",.0f")]
+    if view.reference_kind == "mean" and "n_municipalities" in main:
+        tooltip.append(alt.Tooltip("n_municipalities:Q", title="Kommuner i länets medel", format="d"))
+    return tooltip
 
 
 def _period_layers(view: GoalView, ds: _Datasets) -> list:
