@@ -17,17 +17,15 @@ from nyap.present.tables import matrix_html, overview_frame, profile_html
 from nyap.present.prose import equality_summary
 from nyap.serving.page_registry import page_for_challenge
 from nyap.serving.store import ResultStore
-from nyap.present.views import focus_items, other_sources
+from nyap.present.views import other_sources
 
 
 def opening_goal(store: ResultStore, challenge: str) -> str | None:
     """The goal a challenge page opens on without a goal in its link: the first that has data (on
     real figures the first goal of a page may have none, e.g. självmord: only the reason, no chart,
     in front of a room). The page and the links to it (one history entry per page change) agree."""
-    for item in focus_items(store.config, challenge):
-        if not store.measure(item.goal, item.track, None).measure.with_reference.empty:
-            return item.key
-    return None
+    item = store.opening_item(challenge)
+    return item.key if item else None
 
 
 def missing_note(store: ResultStore, item_key: str) -> str:

@@ -223,7 +223,7 @@ class ResultStore:
             return gender_gap_over_time(m.with_reference, item.goal, area, as_of,
                                         municipalities=m.municipalities if mean else None)
 
-        return self._extra.get(("gender_gap", item.key, as_of, age_group, area), compute)
+        return self._per_area.get(("gender_gap", item.key, as_of, age_group, area), compute)
 
     def county_gap(self, item: FocusItem, as_of: int, age_group: str | None, area: str, gender: str):
         """The municipality's distance to the county over time (nyap/rules/comparison.py)."""
@@ -245,6 +245,14 @@ class ResultStore:
             return distances_by_year(by_area.get(area, munis.iloc[:0]), ref, munis, item.goal, as_of)
 
         return self._per_area.get(("distances", item.key, as_of, age_group, area, gender), compute)
+
+    def opening_item(self, challenge: str) -> FocusItem | None:
+        """The goal measure a challenge page opens on: the first that has data (on real figures
+        the first goal of a page may have none, e.g. självmord)."""
+        for item in focus_items(self.config, challenge):
+            if not self.measure(item.goal, item.track, None).measure.with_reference.empty:
+                return item
+        return None
 
     @staticmethod
     def _gender_rows(em: EvaluatedMeasure, gender: str):
@@ -321,8 +329,13 @@ class ResultStore:
                 self.overview_evaluations(latest)
                 # each municipality's profile (its distances to the county and its trend lines):
                 # the first click on a municipality then costs what a rerun costs
+                openings = [i for i in (self.opening_item(ch.name) for ch in self.config.challenges) if i]
                 for area in self.region.municipalities:
                     self.profile_county_gaps(latest, None, area, ("T",))
                     self.profile_trends(latest, None, area, ("T",))
+                    # and the equality lines of the goal each challenge page opens on
+                    for item in openings:
+                        self.gender_gap(item, latest, None, area)
+                        self.distances(item, latest, None, area, "T")
         finally:
             self.ready.set()
