@@ -61,6 +61,7 @@ class Results:
     first_pages: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     bytes: list[int] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # what each click was (the slowest are printed)
     clicks: int = 0
 
 
@@ -100,6 +101,7 @@ async def user(base: str, rng: random.Random, results: Results, *, start_delay: 
                 elapsed, error, nbytes = await session.run(changed=what)
             results.latencies.append(elapsed)
             results.bytes.append(nbytes)
+            results.kinds.append(f"sida {what}" if kind == "page" else f"filter {what.id.rsplit('-', 1)[-1][:40]}")
             results.clicks += 1
             if error:
                 results.errors.append(error)
@@ -184,6 +186,21 @@ def cpu_seconds(pid: int | None, since: float) -> float:
         return float("nan")
 
 
+async def quiet(pid: int | None, limit_s: float = 120.0) -> None:
+    """Wait until the server has finished what it prepares in the background after a start
+    (its CPU time stops growing for a second), as a workshop meets a server started beforehand."""
+    if not pid:
+        return
+    deadline = time.monotonic() + limit_s
+    before = cpu_seconds(pid, 0.0)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(1.0)
+        now = cpu_seconds(pid, 0.0)
+        if not now - before >= 0.05:  # quiet (or the process is not readable: NaN)
+            return
+        before = now
+
+
 def rss_mb(pid: int | None) -> float:
     if not pid:
         return float("nan")
@@ -256,6 +273,7 @@ async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bo
     names = await warm_up(base, [])
     page_names = [] if is_floor else names
     await asyncio.sleep(1.0)
+    await quiet(pid)
     warm_rss = rss_mb(pid)
     results = Results()
     health, memory = HealthProbe(base), MemoryProbe(pid)
@@ -291,6 +309,10 @@ async def run_scenario(base: str, pid: int | None, sc: Scenario, *, is_floor: bo
     # sessions are closed: give the server a moment to drop them, then read its memory
     await asyncio.sleep(3.0)
     after_rss = rss_mb(pid)
+    if not is_floor and results.latencies:
+        # where the tail is: the slowest clicks and what they were (stderr, beside the table)
+        slow = sorted(zip(results.latencies, results.kinds), reverse=True)[:max(3, len(results.latencies) // 20)]
+        print("  långsammast: " + "; ".join(f"{t:.2f} s {k}" for t, k in slow).replace(".", ","), file=sys.stderr)
     lat = sorted(results.latencies)
     firsts = sorted(results.first_pages)
     hs = sorted(health.samples)

@@ -11,13 +11,13 @@ import pandas as pd
 from nyap.data.geometry import county_features
 from nyap.present.catalogue import indicator_catalogue
 from nyap.present.missing import missing_data_note, missing_data_notes
-from nyap.present.charts import for_area, map_chart
+from nyap.present.charts import MAP_MODES, for_area, map_chart
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
 from nyap.present.tables import matrix_html, overview_frame, profile_html
 from nyap.present.prose import equality_summary
 from nyap.serving.page_registry import page_for_challenge
 from nyap.serving.store import ResultStore
-from nyap.present.views import other_sources
+from nyap.present.views import cache_source_line, focus_items, other_sources
 
 
 def opening_goal(store: ResultStore, challenge: str) -> str | None:
@@ -102,3 +102,26 @@ def county_map(store: ResultStore, item_key: str, as_of: int, age, gender: str, 
     view = store.goal_view(store.items[item_key], as_of, age)
     return map_chart(view, as_of, "", gender, store.region.names(), source, store.cache.is_demo,
                      county_features(store.config.meta.county), mode)
+
+
+def prepare_goal_pages(store: ResultStore) -> None:
+    """Every challenge page's goals at the latest year, as a first visit draws them: the goal
+    view, its charts drawn for every municipality (the chosen one is a parameter) and the county's
+    map. Run once per data version in the background (nyap/ui/loaders.py), so that a workshop's
+    first click on a goal costs what a rerun costs."""
+    if not store.years:
+        return
+    latest = max(store.years)
+    names = store.region.names()
+    first = next(iter(store.region.municipalities), store.config.meta.county)
+    for ch in store.config.challenges:
+        for item in focus_items(store.config, ch.name):
+            view = store.goal_view(item, latest, store.age_group_on(ch.name, item))
+            source = cache_source_line(view, store.cache)
+            store.goal_charts(view, first, ("T",), names, source, ())
+            if view.has_municipalities:
+                for mode in MAP_MODES:  # value and status: the radio above the map
+                    try:
+                        store.call(county_map, item.key, latest, view.age_group or None, "T", source, mode)
+                    except Exception:  # noqa: BLE001 - the page says why when it draws the map itself
+                        break
