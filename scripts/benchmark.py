@@ -126,7 +126,7 @@ def main() -> int:
     # the server prepares the defaults in a background thread after its first request; measure
     # the clicks after that, as a visitor after `make run` meets them
     from nyap.ui.loaders import get_data
-    get_data()[0].ready.wait(600)
+    get_data()[0].pages_ready.wait(600)
 
     def rerun():
         at.run()

@@ -106,6 +106,7 @@ class ResultStore:
         self.age_groups: tuple[str, ...] = tuple(sorted(set(obs["age_group"].astype(str)) - {""}))
         self.items = {i.key: i for i in all_focus_items(config)}
         self.ready = threading.Event()  # set when warm() has prepared the defaults
+        self.pages_ready = threading.Event()  # set when the server has also prepared the goal pages
         # bounded by goals × age groups (a few dozen): kept for the life of the data version
         self._measures = Memo()
         # per selection: bounded, least recently used first out (memory stays flat under load)

@@ -46,8 +46,11 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
 
     def warm() -> None:
         # what the pages and the shipped talk need, prepared beside the first requests
-        store.warm()
-        prepare_goal_pages(store)
+        try:
+            store.warm()
+            prepare_goal_pages(store)
+        finally:
+            store.pages_ready.set()
         _LOG.info("dataversion förberedd på %.1f s", time.monotonic() - started)
 
     threading.Thread(target=warm, name="nyap-warm", daemon=True).start()
