@@ -57,14 +57,16 @@ SET_LANGUAGE = """<script>
     return null;
   }
   function sweep() {
+    // one element that cannot be changed (mid-render) must not stop the others
     document.querySelectorAll("[aria-label], [placeholder], [title]").forEach(function (el) {
       ["aria-label", "placeholder", "title"].forEach(function (attr) {
-        var sv = word(el.getAttribute(attr));
-        if (sv) { el.setAttribute(attr, sv); }
+        try { var sv = word(el.getAttribute(attr)); if (sv) { el.setAttribute(attr, sv); } } catch (e) {}
       });
     });
     document.querySelectorAll("a, li, div[role=option], span").forEach(function (el) {
-      if (el.children.length === 0) { var sv = exact[el.textContent]; if (sv) { el.textContent = sv; } }
+      try {
+        if (el.children.length === 0) { var sv = exact[el.textContent]; if (sv) { el.textContent = sv; } }
+      } catch (e) {}
     });
   }
   var pending = false;
@@ -75,6 +77,8 @@ SET_LANGUAGE = """<script>
   }).observe(document.body, {subtree: true, childList: true, attributes: true,
                              attributeFilter: ["aria-label", "placeholder", "title"]});
   sweep();
+  // and every second as well: a busy page can draw after the observer's last call
+  setInterval(sweep, 1000);
 })();
 </script>"""
 
