@@ -34,7 +34,7 @@ from nyap.present.room_tables import SHORT, municipalities_judged, municipalitie
 from nyap.present.status import status_label, status_reason
 from nyap.present.summary import headline_rows, summary_sentence
 from nyap.present.missing import missing_data_note
-from nyap.present.tables import COUNTY_ONLY, profile_rows, status_html, versus_text
+from nyap.present.tables import COUNTY_ONLY, ProfileRow, profile_rows, status_html, versus_text
 from nyap.rules.commentary import Commentary, GoalComment
 from nyap.rules.comparison import ChangeSince, change_since
 from nyap.rules.goal_arithmetic import usable
@@ -190,6 +190,7 @@ class TableRow:
     rank: str
     change: str
     has_data: bool
+    profile: ProfileRow | None = None  # a municipality's row of the profile (difference word, rank)
 
 
 def table_rows(store, area: str, sections: list[GoalSection], as_of: int) -> list[TableRow]:
@@ -234,7 +235,7 @@ def table_rows(store, area: str, sections: list[GoalSection], as_of: int) -> lis
             change = (_change_text(change_since(row, then, goal, as_of), status, as_of - 1)
                       if prev is not None else "–")
             out.append(TableRow(s.challenge, s.item, g, status, cell, value_year(row, "current", goal.value_unit),
-                                versus, rank, change, has_data))
+                                versus, rank, change, has_data, None if county_view else r))
     return out
 
 
@@ -295,16 +296,14 @@ def picture_sentences(store, area: str, rows: list[TableRow], as_of: int) -> lis
             out.append(f"Flest kommuner åt rätt håll: {best[3]} ({best[1]} av {best[2]}). "
                        f"Färst: {worst[3]} ({worst[1]} av {worst[2]}).")
         return out
-    words = [r.versus.split("(")[-1].split(",")[0].rstrip(")") for r in totals if "(" in r.versus]
+    # the profile's own words and ranks (the rows above), not read back from the table's text
+    profiled = [r.profile for r in totals if r.profile is not None]
+    words = [p.versus for p in profiled if p.versus]
     n = len(words)
     if n:
         out.append(f"Mot länet samma år: bättre i {words.count('bättre')}, som länet i {words.count('som länet')} "
                    f"och sämre i {words.count('sämre')} av {n} mål där båda har värde.")
-    ranked = []
-    profile = profile_rows(config, ev, area, ("T",), as_of)
-    for r in profile:
-        if r.rank and r.rank.n >= 5:
-            ranked.append((r.rank.rank / r.rank.n, r))
+    ranked = [(p.rank.rank / p.rank.n, p) for p in profiled if p.rank and p.rank.n >= 5]
     if ranked:
         best = min(ranked, key=lambda x: x[0])[1]
         worst = max(ranked, key=lambda x: x[0])[1]
