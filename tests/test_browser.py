@@ -120,6 +120,9 @@ def test_filters_round_trip_through_the_link_and_survive_page_switches(browser):
 
         # the selection survives a page switch through the sidebar
         page.locator("[data-testid=stSidebar]").get_by_text("Äldrelivet", exact=True).click()
+        # the old page's link already has these values: wait for the new page's path first
+        page.wait_for_function("() => decodeURIComponent(location.pathname).endsWith('/Äldrelivet')",
+                               timeout=60_000)
         wait_for_query(page, kommun="1784", kon="KM", ar="2020")
         wait_until_idle(page)
         assert "/%C3%84ldrelivet" in page.url or "/Äldrelivet" in page.url
