@@ -21,8 +21,8 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-# Serves at once and prepares every page and the shipped talk in the background (nyap run), so the
-# first visitor does not wait for it. ADDRESS=0.0.0.0 serves the room's network.
+# Prepares the data version, the overview and the talk's first slides, then serves; the other pages
+# are prepared in the background (nyap run, nyap/ui/launch.py). ADDRESS=0.0.0.0 serves the room's network.
 run: $(VENV)/.runtime-installed
 	$(BIN)/python -m nyap run --address $(ADDRESS) --port $(PORT)
 

@@ -206,36 +206,18 @@ def cmd_serve(args) -> int:
 
 
 def cmd_run(args) -> int:
-    """`streamlit run app.py`, and as soon as it answers, every page and the shipped talk opened
-    once in the background: the first visitor after a start finds the data version prepared."""
+    """The app on one process, prepared before it answers (nyap/ui/launch.py): the first visitor
+    after a start finds the data version, the overview and the talk's first slides ready; the
+    challenge pages' goals are prepared in the background while it serves."""
     import subprocess
-    import threading
-    import time
 
     from nyap import PROJECT_ROOT
-    from nyap.ops.replicas import DeployError, wait_healthy, warm
+    from nyap.ops.replicas import app_command
 
     env = dict(os.environ)
     env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer malloc arenas: a workshop's memory is returned
-    base = f"http://127.0.0.1:{args.port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.address", args.address,
-           "--server.port", str(args.port), *args.streamlit_args]
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env)
-
-    def prepare() -> None:
-        started = time.monotonic()
-        try:
-            wait_healthy(base, timeout=120, proc=proc)
-        except DeployError as exc:
-            print(f"Appen startade inte: {exc}", file=sys.stderr, flush=True)
-            return
-        ok = warm(base)
-        took = time.monotonic() - started
-        print(f"  Förberett: alla sidor och presentationen på {took:.0f} s." if ok else
-              f"  Förberedelsen visade ett fel efter {took:.0f} s – öppna sidorna och läs felrutan.",
-              file=sys.stderr, flush=True)
-
-    threading.Thread(target=prepare, name="nyap-prepare", daemon=True).start()
+    print("  Förbereder data, översikten och presentationen innan appen svarar …", file=sys.stderr, flush=True)
+    proc = subprocess.Popen([*app_command(args.address, args.port), *args.streamlit_args], cwd=PROJECT_ROOT, env=env)
     try:
         return proc.wait()
     except KeyboardInterrupt:  # Ctrl-C reached the app too (same process group); let it finish

@@ -108,6 +108,12 @@ def talk_length() -> int:
         return 0
 
 
+def app_command(address: str, port: int) -> list[str]:
+    """One app process: prepared before its port opens (nyap/ui/launch.py), so it answers
+    health checks only when a visitor gets a prepared page (nginx uses the others meanwhile)."""
+    return [sys.executable, "-m", "nyap.ui.launch", "--server.address", address, "--server.port", str(port)]
+
+
 def wait_healthy(base: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -133,7 +139,6 @@ class Replicas:
     processes: list[subprocess.Popen] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
     workdir: Path | None = None
-    warmer: threading.Thread | None = None
 
     @property
     def _host(self) -> str:
@@ -152,9 +157,7 @@ class Replicas:
     def start_replica(self, port: int) -> subprocess.Popen:
         env = dict(os.environ, **self.env)
         env.setdefault("MALLOC_ARENA_MAX", "2")  # fewer malloc arenas: memory returns after a workshop
-        cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
-               "--server.address", "127.0.0.1", "--server.port", str(port)]
-        return subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
+        return subprocess.Popen(app_command("127.0.0.1", port), cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
 
     def __enter__(self) -> Replicas:
@@ -168,20 +171,11 @@ class Replicas:
             self.processes = [self.start_replica(p) for p in self.ports]
             for port, proc in zip(self.ports, self.processes):
                 wait_healthy(f"http://127.0.0.1:{port}", proc=proc)
-            self.start_nginx()
-            # serving already; each replica gets its visit of every page and the talk directly (not
-            # through nginx) in the background, so the first visitors find the data prepared
-            self.warmer = self._warm_in_background(self.ports)
+            self.start_nginx()  # each replica answered only once prepared (app_command)
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
-
-    def _warm_in_background(self, ports: list[int]) -> threading.Thread:
-        thread = threading.Thread(target=lambda: [warm(f"http://127.0.0.1:{p}") for p in ports],
-                                  name="nyap-warm-replicas", daemon=True)
-        thread.start()
-        return thread
 
     def start_nginx(self) -> None:
         """nginx on listen_address:listen_port in front of the replicas (also to start it again)."""
@@ -194,19 +188,9 @@ class Replicas:
         wait_healthy(self.url, timeout=20, proc=self.nginx)
 
     def restart_replica(self, i: int) -> None:
-        """Start replica i again on its port, and warm it once it answers (in the background:
-        the other replicas serve meanwhile)."""
-        port = self.ports[i]
-        self.processes[i] = proc = self.start_replica(port)
-
-        def when_up() -> None:
-            try:
-                wait_healthy(f"http://127.0.0.1:{port}", timeout=120, proc=proc)
-            except DeployError:
-                return  # the supervisor sees it die and counts it
-            warm(f"http://127.0.0.1:{port}")
-
-        threading.Thread(target=when_up, name=f"nyap-restart-{i + 1}", daemon=True).start()
+        """Start replica i again on its port. It prepares its data version before it answers
+        (app_command); nginx sends its browsers to the others meanwhile."""
+        self.processes[i] = self.start_replica(self.ports[i])
 
     def stop_replica(self, i: int) -> None:
         """Stop one replica abruptly (as a crash or a kill would)."""

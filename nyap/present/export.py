@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -27,6 +28,28 @@ EXPORT_WIDTH = 1100
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 
 
+# Where charts are drawn: here, or (in the web server) by a helper process, because vl-convert holds
+# Python's interpreter lock while it draws (nyap/serving/drawing.py).
+_elsewhere = None
+
+
+def draw_elsewhere(runner) -> None:
+    """Hand every drawing below to `runner(fn, *args, **kwargs)` (None: draw in this process)."""
+    global _elsewhere
+    _elsewhere = runner
+
+
+def _drawing(fn):
+    """A drawing that the runner set by draw_elsewhere may make in another process (by this
+    module's name for it, so the other process finds the same function)."""
+    @functools.wraps(fn)
+    def drawing(*args, _here: bool = False, **kwargs):
+        if _elsewhere is not None and not _here:
+            return _elsewhere(drawing, *args, **kwargs)
+        return fn(*args, **kwargs)
+    return drawing
+
+
 def _fixed_width(spec: dict, width: int) -> dict:
     """'container' width means nothing outside a browser: give the image a fixed width."""
     text = json.dumps(spec)
@@ -44,6 +67,7 @@ def _on_slide(chart: Image.Image, scale: float) -> Image.Image:
     return canvas
 
 
+@_drawing
 def chart_png(spec: dict, width: int = EXPORT_WIDTH, scale: float = 2.0) -> bytes:
     """PNG of a chart specification on a 16:9 canvas (2560×1440 at the default scale 2). The
     title, the source line and the demo notice are in the spec's title, so the image carries them."""
@@ -56,6 +80,7 @@ def chart_png(spec: dict, width: int = EXPORT_WIDTH, scale: float = 2.0) -> byte
     return out.getvalue()
 
 
+@_drawing
 def chart_svg(spec: dict, width: int = EXPORT_WIDTH) -> str:
     register_for_export()
     return vlc.vegalite_to_svg(_fixed_width(spec, width))
@@ -172,6 +197,7 @@ def _shown(value) -> str:
     return str(value)
 
 
+@_drawing
 def room_svg(spec: dict) -> str:
     """A presentation chart as SVG (charts.room_spec): it scales with the screen, so its text is as
     large at 1280×720 as the room needs, relative to the picture."""

@@ -15,9 +15,10 @@ from nyap.present.charts import MAP_MODES, for_area, map_chart
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
 from nyap.present.tables import matrix_html, overview_frame, profile_html
 from nyap.present.prose import equality_summary
+from nyap.serving.background import GATE
 from nyap.serving.page_registry import page_for_challenge
 from nyap.serving.store import ResultStore
-from nyap.present.views import cache_source_line, focus_items, other_sources
+from nyap.present.views import cache_source_line, focus_items, other_sources, repeated_in
 
 
 def opening_goal(store: ResultStore, challenge: str) -> str | None:
@@ -104,23 +105,42 @@ def county_map(store: ResultStore, item_key: str, as_of: int, age, gender: str, 
                      county_features(store.config.meta.county), mode)
 
 
-def prepare_goal_pages(store: ResultStore) -> None:
+def prepare_overview(store: ResultStore) -> None:
+    """The overview's parts that depend only on the data version and the latest year (the line on
+    equality, the goals repeated on several pages, the notes on missing data): a first visitor
+    after a start waited 0,5 s for them (nyap/ui/launch.py prepares them before serving)."""
+    if not store.years:
+        return
+    latest = max(store.years)
+    store.call(equality_line, latest)
+    store.call(unsplit_count, latest, None)
+    store.call(missing_notes_html)
+    repeated_in(store.config, store.overview_evaluations(latest, None))
+
+
+def prepare_goal_pages(store: ResultStore, openings_only: bool = False) -> None:
     """Every challenge page's goals at the latest year, as a first visit draws them: the goal
     view, its charts drawn for every municipality (the chosen one is a parameter) and the county's
     map. Run once per data version in the background (nyap/ui/loaders.py), so that a workshop's
-    first click on a goal costs what a rerun costs."""
+    first click on a goal costs what a rerun costs. `openings_only`: the goal each page opens on
+    (nyap/ui/launch.py, before the port opens)."""
     if not store.years:
         return
     latest = max(store.years)
     names = store.region.names()
     first = next(iter(store.region.municipalities), store.config.meta.county)
     for ch in store.config.challenges:
-        for item in focus_items(store.config, ch.name):
+        opening = store.opening_item(ch.name)
+        items = ([opening] if opening else []) if openings_only else focus_items(store.config, ch.name)
+        for item in items:
+            GATE.give_way()  # a visitor's page run goes first (nyap/serving/background.py)
             view = store.goal_view(item, latest, store.age_group_on(ch.name, item))
             source = cache_source_line(view, store.cache)
+            GATE.give_way()
             store.goal_charts(view, first, ("T",), names, source, ())
             if view.has_municipalities:
                 for mode in MAP_MODES:  # value and status: the radio above the map
+                    GATE.give_way()
                     try:
                         store.call(county_map, item.key, latest, view.age_group or None, "T", source, mode)
                     except Exception:  # noqa: BLE001 - the page says why when it draws the map itself

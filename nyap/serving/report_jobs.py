@@ -90,15 +90,16 @@ def build_report(key: ReportKey) -> bytes:
     return report_pdf(page) if key.kind == "pdf" else page.encode("utf-8")
 
 
-def _worker_init(parent: int) -> None:
+def worker_init(parent: int, niceness: int = 10) -> None:
     """A worker ends when the web process is gone, however it ended (a kill -9 leaves no one to
     stop the pool): a thread watches the parent."""
     import time
 
     # below the web process: on a server with few cores a report waits for the clicks, not the
     # other way round (the load benchmark on one core: health and clicks slowed while a worker ran)
-    with contextlib.suppress(OSError):
-        os.nice(10)
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -145,7 +146,7 @@ class ReportJobs:
             # spawn: workers start from a clean interpreter, not a fork of a threaded web server, and
             # no helper process outlives the pool (a forkserver would)
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=worker_init,
                                              initargs=(os.getpid(),))
         return self._pool
 

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from nyap.data.cache import Cache
+from nyap.serving.background import GATE
 from nyap.serving.memo import Memo
 from nyap.present.charts.registry import kinds_for
 from nyap.rules.comparison import distances_by_year, gap_to_county_over_time
@@ -105,6 +106,7 @@ class ResultStore:
         self.years: tuple[int, ...] = tuple(sorted(int(y) for y in obs.loc[obs["value"].notna(), "year"].unique()))
         self.age_groups: tuple[str, ...] = tuple(sorted(set(obs["age_group"].astype(str)) - {""}))
         self.items = {i.key: i for i in all_focus_items(config)}
+        self.overview_ready = threading.Event()  # set when warm() has evaluated every goal and the overview
         self.ready = threading.Event()  # set when warm() has prepared the defaults
         self.pages_ready = threading.Event()  # set when the server has also prepared the goal pages
         # bounded by goals × age groups (a few dozen): kept for the life of the data version
@@ -324,19 +326,24 @@ class ResultStore:
         try:
             for goal in self.config.goals:
                 for track in goal.tracks:
+                    GATE.give_way()  # a visitor's page run goes first (nyap/serving/background.py)
                     self.measure(goal, track, None)
             if self.years:
                 latest = max(self.years)
                 self.overview_evaluations(latest)
+                self.overview_ready.set()
                 # each municipality's profile (its distances to the county and its trend lines):
                 # the first click on a municipality then costs what a rerun costs
                 openings = [i for i in (self.opening_item(ch.name) for ch in self.config.challenges) if i]
                 for area in self.region.municipalities:
+                    GATE.give_way()
                     self.profile_county_gaps(latest, None, area, ("T",))
                     self.profile_trends(latest, None, area, ("T",))
                     # and the equality lines of the goal each challenge page opens on
                     for item in openings:
+                        GATE.give_way()
                         self.gender_gap(item, latest, None, area)
                         self.distances(item, latest, None, area, "T")
         finally:
+            self.overview_ready.set()
             self.ready.set()

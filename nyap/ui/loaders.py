@@ -21,7 +21,7 @@ from nyap.data.cache import load_cache_or_backup, version_token
 from nyap.rules.commentary import CommentaryError, commentary_digest, load_commentary
 from nyap.rules.goals import load_goals
 from nyap.serving.memo import Memo
-from nyap.serving.page_content import prepare_goal_pages
+from nyap.serving.page_content import prepare_goal_pages, prepare_overview
 from nyap.serving.report_jobs import ReportJobs, ReportKey
 from nyap.serving.store import ResultStore
 
@@ -48,6 +48,7 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
         # what the pages and the shipped talk need, prepared beside the first requests
         try:
             store.warm()
+            prepare_overview(store)
             prepare_goal_pages(store)
         finally:
             store.pages_ready.set()

@@ -16,6 +16,7 @@ import threading
 import streamlit as st
 
 from nyap.present.tables import page_href
+from nyap.serving.background import GATE
 from nyap.serving.page_registry import PRESENTATION, page_by_key, page_for_challenge
 from nyap.serving.presentation import (
     LINK_KEYS, BrokenStep, Presentation, PresentationError, Step, load_presentation, presentation_file, step_from_link, step_href,
@@ -111,6 +112,7 @@ def _warm_talk(store: ResultStore, steps: tuple[Step, ...]) -> None:
         for step in steps:
             if isinstance(step, BrokenStep):
                 continue
+            GATE.give_way()  # a visitor's page run goes first
             try:
                 store.call(_step_view, step)
             except Exception:  # noqa: BLE001 - the step shows its own error when opened

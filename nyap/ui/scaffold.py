@@ -119,9 +119,10 @@ def chosen_age() -> str | None:
 _frozen = False
 
 
-def _freeze_heap_once() -> None:
-    """Streamlit runs a full GC after every script run; freezing the imported modules' objects
-    once keeps that sweep small (measured in scripts/benchmark.py)."""
+def freeze_heap_once() -> None:
+    """Python's full collections walk every object; freezing the imported modules' and the
+    prepared data's objects once keeps those walks small (measured in scripts/benchmark.py). About
+    0,7 s: nyap/ui/launch.py does it before the port opens, else the first page run does."""
     global _frozen
     if not _frozen:
         gc.collect()
@@ -152,7 +153,7 @@ def start_page(title: str, page_key: str, room: bool = False) -> ResultStore:
         st.error("**Datacachen kan inte läsas** – kör `make demo-cache` eller uppdatera från Kolada:\n\n"
                  + "\n".join(f"- {md(for_visitors(p))}" for p in exc.problems))
         st.stop()
-    _freeze_heap_once()
+    freeze_heap_once()
     if store.cache.is_demo:
         if room:
             st.html(f'<p class="nyap-room-demo">{esc(ROOM_DEMO_NOTICE)}</p>')

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from __future__ import annotations
-
 import functools
 import logging
 
 import streamlit as st
 
 from nyap.rules.goals import GoalsConfig
+from nyap.serving.background import GATE
 from nyap.serving.page_registry import PAGE_ERROR, PRESENTATION, page_by_key, page_for_challenge
 from nyap.serving.presentation import CHARTS, OVERVIEW_CHART, Step
 from nyap.present.tables import page_href
@@ -23,7 +22,9 @@ def guarded(render):
     @functools.wraps(render)
     def wrapper(*args, **kwargs):
         try:
-            return render(*args, **kwargs)
+            # the server's background preparation pauses while a page runs (nyap/serving/background.py)
+            with GATE.visitor():
+                return render(*args, **kwargs)
         except Exception:  # st.stop/st.rerun are BaseExceptions and pass through
             logging.getLogger("nyap").exception("page failed")
             # no library text or server path for the visitor: the details are in the server log
