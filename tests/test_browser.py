@@ -91,44 +91,44 @@ def test_deep_link_is_the_first_request_after_a_server_start(browser, name):
     assert not outside, outside[:5]
 
 
-def test_filters_round_trip_through_the_link_and_survive_page_switches(browser):
-    with running_app() as base:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        open_page(page, f"{base}/Ungdomslivet")
-        choose(page, "Kommun", "Arvika")
-        wait_for_query(page, kommun="1784")
-        wait_until_idle(page)
-        page.locator("[data-testid=stRadio]").get_by_text("Kvinnor och män", exact=True).click()
-        wait_for_query(page, kommun="1784", kon="KM")
-        wait_until_idle(page)
-        choose(page, "Läget per år", "2020")
-        wait_for_query(page, ar="2020")
-        wait_until_idle(page)
-        choose(page, "Välj mål att visa i detalj", "Minska andelen unga")
-        wait_for_query(page, mal="uva")
-        wait_until_idle(page)
-        assert "Arvika – kvinnor" in page.locator("[data-testid=stMain]").inner_text()
-        link = page.url
+def test_filters_round_trip_through_the_link_and_survive_page_switches(browser, real_app):
+    base = real_app  # the module's server: this test needs no start of its own
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    open_page(page, f"{base}/Ungdomslivet")
+    choose(page, "Kommun", "Arvika")
+    wait_for_query(page, kommun="1784")
+    wait_until_idle(page)
+    page.locator("[data-testid=stRadio]").get_by_text("Kvinnor och män", exact=True).click()
+    wait_for_query(page, kommun="1784", kon="KM")
+    wait_until_idle(page)
+    choose(page, "Läget per år", "2020")
+    wait_for_query(page, ar="2020")
+    wait_until_idle(page)
+    choose(page, "Välj mål att visa i detalj", "Minska andelen unga")
+    wait_for_query(page, mal="uva")
+    wait_until_idle(page)
+    assert "Arvika – kvinnor" in page.locator("[data-testid=stMain]").inner_text()
+    link = page.url
 
-        # the link reproduces the view in a new tab (a new session)
-        other = browser.new_page(viewport={"width": 1500, "height": 1000})
-        open_page(other, link)
-        assert query_of(other) == {"kommun": "1784", "kon": "KM", "ar": "2020", "mal": "uva"}
-        assert selected(other, "Kommun") == "Arvika"
-        assert "varken studerar eller arbetar" in other.locator("[data-testid=stMain]").inner_text()
-        other.close()
+    # the link reproduces the view in a new tab (a new session)
+    other = browser.new_page(viewport={"width": 1500, "height": 1000})
+    open_page(other, link)
+    assert query_of(other) == {"kommun": "1784", "kon": "KM", "ar": "2020", "mal": "uva"}
+    assert selected(other, "Kommun") == "Arvika"
+    assert "varken studerar eller arbetar" in other.locator("[data-testid=stMain]").inner_text()
+    other.close()
 
-        # the selection survives a page switch through the sidebar
-        page.locator("[data-testid=stSidebar]").get_by_text("Äldrelivet", exact=True).click()
-        # the old page's link already has these values: wait for the new page's path first
-        page.wait_for_function("() => decodeURIComponent(location.pathname).endsWith('/Äldrelivet')",
-                               timeout=60_000)
-        wait_for_query(page, kommun="1784", kon="KM", ar="2020")
-        wait_until_idle(page)
-        assert "/%C3%84ldrelivet" in page.url or "/Äldrelivet" in page.url
-        assert selected(page, "Kommun") == "Arvika" and selected(page, "Läget per år") == "2020"
-        assert_page_ok(page, "Äldrelivet")
-        page.close()
+    # the selection survives a page switch through the sidebar
+    page.locator("[data-testid=stSidebar]").get_by_text("Äldrelivet", exact=True).click()
+    # the old page's link already has these values: wait for the new page's path first
+    page.wait_for_function("() => decodeURIComponent(location.pathname).endsWith('/Äldrelivet')",
+                           timeout=60_000)
+    wait_for_query(page, kommun="1784", kon="KM", ar="2020")
+    wait_until_idle(page)
+    assert "/%C3%84ldrelivet" in page.url or "/Äldrelivet" in page.url
+    assert selected(page, "Kommun") == "Arvika" and selected(page, "Läget per år") == "2020"
+    assert_page_ok(page, "Äldrelivet")
+    page.close()
 
 
 def test_keyboard_only_reaches_the_filters(browser, real_app):
