@@ -226,12 +226,16 @@ class MemoryProbe(threading.Thread):
 
 @contextlib.contextmanager
 def server(script: Path, env_extra: dict[str, str] | None = None):
-    """Start `streamlit run script` on a free loopback port; stop it on exit."""
+    """Start the app (or the bare floor page) on a free loopback port; stop it on exit."""
     port = free_port()
     env = dict(os.environ, **(env_extra or {}))
     env.setdefault("MALLOC_ARENA_MAX", "2")  # as `make run` and the systemd unit run the app
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    if script.name == "app.py" and (script.parent / "nyap" / "ui" / "launch.py").exists():
+        # the app as `make run`, `make serve` and the systemd unit start it (prepared before it
+        # answers, drawings in a helper process); an older checkout: streamlit run
+        cmd = [sys.executable, "-m", "nyap.ui.launch", "--server.address", "127.0.0.1", "--server.port", str(port)]
     proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
