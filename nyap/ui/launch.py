@@ -37,7 +37,8 @@ def prepare() -> float:
     log = logging.getLogger("nyap")
     # the pages and what they import (Streamlit, pandas, Altair): the first run compiles only its script
     import nyap.ui.pages  # noqa: F401
-    from nyap.ui import loaders, presentation
+    from nyap.ui import loaders
+    from nyap.ui.presentation import prepare_talk
     from nyap.present.export import draw_elsewhere
     from nyap.serving.drawing import HelperProcess
     from nyap.serving.page_content import prepare_goal_pages, prepare_overview
@@ -53,19 +54,12 @@ def prepare() -> float:
         log.error("dataversionen kunde inte läsas före start: %s", exc)
         return time.monotonic() - started
     store.overview_ready.wait(READY_TIMEOUT_S)  # every goal evaluated, and the overview
-    prepare_overview(store)
-    prepare_goal_pages(store, openings_only=True)  # what each challenge page opens on
     try:
-        talk = presentation._load_talk(store)
-        for step in talk.steps[:TALK_STEPS_BEFORE_SERVING]:
-            if not isinstance(step, presentation.BrokenStep):
-                store.call(presentation._step_view, step)
-        # the other slides after the pages (a talk is opened long after a start, pages at once);
-        # the page starts this itself if someone opens the talk before
-        threading.Thread(target=lambda: store.pages_ready.wait(READY_TIMEOUT_S) and
-                         presentation._warm_talk(store, talk.steps), name="nyap-talk-later", daemon=True).start()
-    except Exception:  # noqa: BLE001 - a broken talk file is shown by the page and by `nyap check`
-        log.warning("presentationen kunde inte förberedas före start", exc_info=True)
+        prepare_overview(store)
+        prepare_goal_pages(store, openings_only=True)  # what each challenge page opens on
+        prepare_talk(store, TALK_STEPS_BEFORE_SERVING)
+    except Exception:  # noqa: BLE001 - the page that needs it says what is wrong; the server starts
+        log.warning("sidorna kunde inte förberedas före start", exc_info=True)
     freeze_heap_once()
     return time.monotonic() - started
 

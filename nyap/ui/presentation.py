@@ -121,6 +121,26 @@ def _warm_talk(store: ResultStore, steps: tuple[Step, ...]) -> None:
     threading.Thread(target=run, name="nyap-warm-talk", daemon=True).start()
 
 
+def prepare_talk(store: ResultStore, first: int) -> None:
+    """The shipped talk's first steps drawn now (a server start, nyap/ui/launch.py), the others in
+    the background once the pages are prepared (a talk is opened long after a start, the pages at
+    once); opening the talk before that draws them at once. A broken talk file is not an error
+    here: the page and `nyap check` say what is wrong."""
+    try:
+        talk = _load_talk(store)
+    except PresentationError:
+        return
+    for step in talk.steps[:first]:
+        if not isinstance(step, BrokenStep):
+            store.call(_step_view, step)
+
+    def later() -> None:
+        if store.pages_ready.wait(300):
+            _warm_talk(store, talk.steps)
+
+    threading.Thread(target=later, name="nyap-talk-later", daemon=True).start()
+
+
 def _go(number: int) -> None:
     st.query_params["steg"] = str(number)
 
