@@ -95,10 +95,12 @@ def wait_until_idle(page, timeout: float = 60_000) -> None:
     """Streamlit is done when connected and the script is not running."""
     page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=timeout)
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
-    # charts draw after the script finished: wait until every chart on the page has its drawing
-    # (instead of a fixed pause: as long as a slow machine needs, no longer than a quick one does)
+    # charts and text draw after the script finished (Streamlit shows grey placeholders while its
+    # markdown and chart code loads): wait until no placeholder is left and every visible chart has
+    # its drawing — as long as a slow machine needs, no longer than a quick one does
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+        "() => !document.querySelector('[data-testid=stSkeleton]') && "
+        "[...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
         ".filter(c => c.offsetParent !== null).every(c => c.querySelector('canvas, svg'))", timeout=timeout)
     page.wait_for_timeout(50)
 
