@@ -240,7 +240,7 @@ def server(script: Path, env_extra: dict[str, str] | None = None):
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(base, proc=proc)
+        wait_healthy(base, proc=proc, timeout=300)
         yield base, proc.pid
     finally:
         stop_group(proc)  # the server and its report workers

@@ -108,6 +108,10 @@ def talk_length() -> int:
         return 0
 
 
+# how long a replica may take to prepare and answer before the start is called failed
+START_TIMEOUT_S = 300.0
+
+
 def app_command(address: str, port: int) -> list[str]:
     """One app process: prepared before its port opens (nyap/ui/launch.py), so it answers
     health checks only when a visitor gets a prepared page (nginx uses the others meanwhile)."""
@@ -170,7 +174,8 @@ class Replicas:
             self.listen_port = self.listen_port or free_port()
             self.processes = [self.start_replica(p) for p in self.ports]
             for port, proc in zip(self.ports, self.processes):
-                wait_healthy(f"http://127.0.0.1:{port}", proc=proc)
+                # a replica answers once prepared: 10–20 s on a 2-core VM, longer on a slower one
+                wait_healthy(f"http://127.0.0.1:{port}", timeout=START_TIMEOUT_S, proc=proc)
             self.start_nginx()  # each replica answered only once prepared (app_command)
         except BaseException:
             self.__exit__(None, None, None)
