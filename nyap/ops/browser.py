@@ -28,7 +28,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(cache_dir: Path | None = None, timeout: float = 60.0, log_path: Path | None = None):
+def running_app(cache_dir: Path | None = None, timeout: float = 300.0, log_path: Path | None = None):
     """Start `streamlit run app.py` on 127.0.0.1 and a free port; stop it afterwards. `log_path`:
     where the server's output goes (a test reads it); by default a temporary file."""
     port = free_port()
