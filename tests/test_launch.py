@@ -62,6 +62,7 @@ def test_steady_visitors_cannot_stop_the_preparation():
 
 # ------------------------------------------------------------------ drawing in a helper process
 
+@pytest.mark.slow  # starts processes and draws PNGs: seconds
 def test_a_chart_drawn_by_the_helper_process_is_the_same_and_a_killed_helper_comes_back(demo_cache, config):
     from nyap.present.export import chart_png, chart_svg, draw_elsewhere
     from nyap.serving.drawing import HelperProcess
