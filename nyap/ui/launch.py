@@ -101,8 +101,9 @@ def _announce_arrivals(runtime) -> None:
 def main(argv: list[str] | None = None) -> int:
     took = prepare()
     GATE.hold()  # the background preparation waits while the server starts (see above)
-    print(f"  Förberett på {took:.1f} s: data, översikten och presentationens början. Appen svarar nu; "
-          "resten förbereds i bakgrunden.", file=sys.stderr, flush=True)
+    seconds = f"{took:.1f}".replace(".", ",")
+    print(f"  Förberett på {seconds} s: data, översikten, sidornas första mål och presentationens början. "
+          "Appen startar nu; resten förbereds i bakgrunden.", file=sys.stderr, flush=True)
     threading.Thread(target=_release_when_serving, name="nyap-release", daemon=True).start()
     from streamlit.web import cli
 
