@@ -100,25 +100,27 @@ def _step_view(store: ResultStore, step: Step):
 _WARMING: set = set()
 
 
+def _draw_steps(store: ResultStore, steps) -> None:
+    """Each step's view drawn once into the shared store; a step that fails is logged and shows
+    its own error when opened."""
+    for step in steps:
+        if isinstance(step, BrokenStep):
+            continue
+        GATE.give_way()  # a visitor's page run goes first
+        try:
+            store.call(_step_view, step)
+        except Exception:  # noqa: BLE001
+            logging.getLogger("nyap").exception("presentation step failed")
+
+
 def _warm_talk(store: ResultStore, steps: tuple[Step, ...]) -> None:
     """Every step of the talk drawn once in the background, the first time the talk is opened
-    (`python -m nyap warm` opens it after a server start): stepping never waits for a chart."""
+    (or once the pages are prepared after a start, prepare_talk): stepping never waits for a chart."""
     key = (id(store), steps)
     if key in _WARMING:
         return
     _WARMING.add(key)
-
-    def run() -> None:
-        for step in steps:
-            if isinstance(step, BrokenStep):
-                continue
-            GATE.give_way()  # a visitor's page run goes first
-            try:
-                store.call(_step_view, step)
-            except Exception:  # noqa: BLE001 - the step shows its own error when opened
-                logging.getLogger("nyap").exception("presentation step failed")
-
-    threading.Thread(target=run, name="nyap-warm-talk", daemon=True).start()
+    threading.Thread(target=_draw_steps, args=(store, steps), name="nyap-warm-talk", daemon=True).start()
 
 
 def prepare_talk(store: ResultStore, first: int) -> None:
@@ -130,9 +132,7 @@ def prepare_talk(store: ResultStore, first: int) -> None:
         talk = _load_talk(store)
     except PresentationError:
         return
-    for step in talk.steps[:first]:
-        if not isinstance(step, BrokenStep):
-            store.call(_step_view, step)
+    _draw_steps(store, talk.steps[:first])
 
     def later() -> None:
         if store.pages_ready.wait(300):
