@@ -84,6 +84,29 @@ def real_cache_dir(real_refresh) -> Path:
     return real_refresh[0]
 
 
+# ------------------------------------------------------------------ one served app per test worker
+
+@pytest.fixture(scope="session")
+def served_app():
+    """The app on the shipped cache (real figures), started as `make run` starts it (prepared
+    before its port opens), once per test worker: the browser modules share it instead of each
+    starting and warming a server of its own (a start and its first pages are tens of seconds on a
+    2-core machine). Tests that need a fresh or differently configured server start their own."""
+    from nyap.ops.browser import running_app
+
+    with running_app(prepared=True) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def shared_browser():
+    """One headless Chromium per test worker; each test opens its own pages (and contexts)."""
+    from nyap.ops.browser import launch_browser
+
+    with launch_browser() as browser:
+        yield browser
+
+
 # ------------------------------------------------------------------ fast and slow tests
 
 # `make test-fast` (the inner loop, well under a minute) leaves out every test marked slow: those
@@ -126,7 +149,7 @@ def _drives_a_browser(item) -> bool:
     browser test cannot slip into the fast loop."""
     import inspect
 
-    if {"browser", "app", "real_app"} & set(getattr(item, "fixturenames", ())):
+    if {"browser", "app", "real_app", "served_app", "shared_browser"} & set(getattr(item, "fixturenames", ())):
         return True
     try:
         source = inspect.getsource(item.function)

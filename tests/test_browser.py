@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
-from .browser import PAGES, chromium_available, launch_browser, layout_problems, open_page, running_app, wait_until_idle
+from .browser import PAGES, chromium_available, layout_problems, open_page, running_app, wait_until_idle
 
 if not chromium_available():
     if os.environ.get("CI") == "true":
@@ -18,17 +18,16 @@ if not chromium_available():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with launch_browser() as b:
-        yield b
+def browser(shared_browser):
+    return shared_browser
 
 
 @pytest.fixture(scope="module")
-def real_app(real_cache_dir):
-    """One app server for the module's tests on figures refreshed from (fake) Kolada (a server start
-    is seconds on a 2-core machine; only the deep-link tests need a server of their own)."""
-    with running_app(real_cache_dir) as base:
-        yield base
+def real_app(served_app):
+    """The test worker's app server on the shipped cache: real figures, made by the project's own
+    refresh path from the real Kolada extract (tests/test_cache.py checks that `make
+    real-cache` rebuilds it). Only the deep-link tests need a server of their own."""
+    return served_app
 
 
 def query_of(page) -> dict[str, str]:
@@ -159,11 +158,12 @@ def test_keyboard_only_reaches_the_filters(browser, real_app):
 @pytest.mark.parametrize("width, height, query", [(1280, 720, "kommun=1780"), (390, 844, "kommun=1715&kon=KM")],
                          ids=["laptop", "phone"])
 def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_app, config, width, height, query):
-    """Every goal in focus on its challenge page, refreshed from (fake) Kolada: at 1280×720 and on
-    a 390 px phone nothing scrolls sideways, no chart is wider than its column, and the charts'
-    font is the shipped one. A laptop with one municipality; the phone with women and men side by
-    side, the widest legends and tables on the narrowest screen (each goal once per screen, and
-    the two screens as two tests, keep this to minutes on a 2-core machine)."""
+    """Every goal in focus on its challenge page, on the real figures: at 1280×720 and on a 390 px
+    phone nothing scrolls sideways, no chart is wider than its column, and the charts' font is the
+    shipped one. A laptop with one municipality; the phone with women and men side by side, the
+    widest legends and tables on the narrowest screen. Each challenge page opens from a link at its
+    first goal, and the others are chosen in "Välj mål" as a visitor does (a page load per goal
+    took twice as long; links to a goal are tested in test_presentation.py and below)."""
     from urllib.parse import quote
 
     from nyap.present.views import focus_items
@@ -172,8 +172,11 @@ def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_app,
     base = real_app
     page = browser.new_page(viewport={"width": width, "height": height})
     for challenge in config.challenges:
-        for item in focus_items(config, challenge.name):
-            open_page(page, f"{base}/{quote(challenge.name)}?{query}&mal={item.key}")
+        items = focus_items(config, challenge.name)
+        open_page(page, f"{base}/{quote(challenge.name)}?{query}&mal={items[0].key}")
+        for n, item in enumerate(items):
+            if n:
+                choose_goal(page, item)
             problems += [f"{width} px {item.key} {query}: {p}" for p in layout_problems(page)]
     if width == 390:
         # the sidebar starts closed on a phone: the page is not hidden behind it
@@ -182,6 +185,15 @@ def test_every_goal_fits_a_laptop_and_a_phone_on_real_figures(browser, real_app,
     assert page.evaluate("document.fonts.check('16px \"Source Sans Pro\"')")
     page.close()
     assert not problems, problems[:10]
+
+
+def choose_goal(page, item) -> None:
+    """Choose a goal in the page's "Välj mål att visa i detalj" list and wait for its page."""
+    page.get_by_role("combobox", name="Välj mål att visa i detalj").click()
+    page.get_by_role("option", name=item.label, exact=True).click()
+    page.wait_for_function(f"location.search.includes('mal={item.key}')", timeout=60_000)
+    wait_until_idle(page)
+    assert page.get_by_role("combobox", name="Välj mål att visa i detalj").input_value() == item.label
 
 
 def test_every_page_fits_two_laptop_screens_on_real_figures(browser, real_app):

@@ -16,7 +16,7 @@ from nyap.serving.presentation import (
 )
 from nyap.serving.store import ResultStore
 
-from .browser import chromium_available, launch_browser, open_page, running_app
+from .browser import chromium_available, open_page
 from .processes import GENEROUS
 
 
@@ -91,10 +91,9 @@ def test_a_step_is_drawn_for_the_room(config, demo_cache, talk):
 # ------------------------------------------------------------------ in the browser
 
 @pytest.fixture(scope="module")
-def app():
-    """One app server for the module's browser tests (a start is seconds on a 2-core machine)."""
-    with running_app() as base:
-        yield base
+def app(served_app):
+    """The test worker's app server (tests/conftest.py: started as `make run` starts it, shared)."""
+    return served_app
 
 
 needs_chromium = pytest.mark.skipif(not chromium_available() and os.environ.get("CI") != "true",
@@ -156,70 +155,69 @@ def wait_for_step(page, number: int) -> None:
 
 @needs_chromium
 @pytest.mark.parametrize("width,height,least", [(1920, 1080, 24.0), (1280, 720, 24.0 * 1280 / 1920 * 0.97)])
-def test_the_sample_talk_steps_by_keyboard(width, height, least, talk, tmp_path, app):
+def test_the_sample_talk_steps_by_keyboard(width, height, least, talk, tmp_path, app, shared_browser):
+    browser = shared_browser
     base = app
-    with launch_browser() as browser:
-        page = browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height})
+    open_page(page, f"{base}/Presentation")
+    page.evaluate(WATCH)
+    try:
+        wait_for_step(page, 1)
+    except PlaywrightTimeout:
+        # once in a CI run on a loaded machine the first render never came (the walk alone and
+        # the browser tests together passed): say what the page showed, then open it again once
+        print("step 1 not shown; the page said:", page.evaluate("() => document.body.innerText.slice(0, 600)"))
         open_page(page, f"{base}/Presentation")
         page.evaluate(WATCH)
-        try:
-            wait_for_step(page, 1)
-        except PlaywrightTimeout:
-            # once in a CI run on a loaded machine the first render never came (the walk alone and
-            # the browser tests together passed): say what the page showed, then open it again once
-            print("step 1 not shown; the page said:", page.evaluate("() => document.body.innerText.slice(0, 600)"))
-            open_page(page, f"{base}/Presentation")
-            page.evaluate(WATCH)
-        keys = ["PageDown", "ArrowRight", "PageDown", "ArrowRight"]
-        for number in range(1, len(talk.steps) + 1):
-            wait_for_step(page, number)
-            probe = page.evaluate(STEP_PROBE)
-            page.screenshot(path=str(tmp_path / f"step-{number}.png"))
-            assert not probe["sidebar"], "the sidebar is visible"
-            assert probe["kind"] == ("table" if talk.steps[number - 1].chart == "oversikt" else "chart"), probe
-            assert probe["bottom"] <= probe["height"] + 1, f"step {number}: below the first screen {probe}"
-            # charts: the axis labels; tables: every text in them (the room's overview, issue 22)
-            assert probe["smallest"] >= least, f"step {number}: smallest text {probe['smallest']:.1f} px"
-            heading = page.locator(".nyap-room-h").inner_text()
-            assert heading == talk.steps[number - 1].heading
-            if number < len(talk.steps):
-                page.keyboard.press(keys[(number - 1) % len(keys)])
-        # and back, as a clicker's "previous" key sends it
-        page.keyboard.press("PageUp")
-        wait_for_step(page, len(talk.steps) - 1)
-        page.keyboard.press("ArrowLeft")
-        wait_for_step(page, len(talk.steps) - 2)
-        seen = page.evaluate("() => window.__nyapSeen")
-        assert not seen, f"seen while stepping: {sorted(set(seen))}"
-        # each step is also a plain link
-        open_page(page, f"{base}/Presentation?steg=3")
-        wait_for_step(page, 3)
-        # the shipped cache: real figures, named by their extract, never marked as demo
-        main = page.locator("[data-testid=stMain]").inner_text()
-        assert "Kolada, uttag augusti 2024" in main and "DEMODATA" not in main
-        page.close()
+    keys = ["PageDown", "ArrowRight", "PageDown", "ArrowRight"]
+    for number in range(1, len(talk.steps) + 1):
+        wait_for_step(page, number)
+        probe = page.evaluate(STEP_PROBE)
+        page.screenshot(path=str(tmp_path / f"step-{number}.png"))
+        assert not probe["sidebar"], "the sidebar is visible"
+        assert probe["kind"] == ("table" if talk.steps[number - 1].chart == "oversikt" else "chart"), probe
+        assert probe["bottom"] <= probe["height"] + 1, f"step {number}: below the first screen {probe}"
+        # charts: the axis labels; tables: every text in them (the room's overview, issue 22)
+        assert probe["smallest"] >= least, f"step {number}: smallest text {probe['smallest']:.1f} px"
+        heading = page.locator(".nyap-room-h").inner_text()
+        assert heading == talk.steps[number - 1].heading
+        if number < len(talk.steps):
+            page.keyboard.press(keys[(number - 1) % len(keys)])
+    # and back, as a clicker's "previous" key sends it
+    page.keyboard.press("PageUp")
+    wait_for_step(page, len(talk.steps) - 1)
+    page.keyboard.press("ArrowLeft")
+    wait_for_step(page, len(talk.steps) - 2)
+    seen = page.evaluate("() => window.__nyapSeen")
+    assert not seen, f"seen while stepping: {sorted(set(seen))}"
+    # each step is also a plain link
+    open_page(page, f"{base}/Presentation?steg=3")
+    wait_for_step(page, 3)
+    # the shipped cache: real figures, named by their extract, never marked as demo
+    main = page.locator("[data-testid=stMain]").inner_text()
+    assert "Kolada, uttag augusti 2024" in main and "DEMODATA" not in main
+    page.close()
 
 
 @needs_chromium
-def test_a_goal_link_opens_at_the_goal_in_focus(app):
+def test_a_goal_link_opens_at_the_goal_in_focus(app, shared_browser):
     """A prepared link (…&mal=ekonomi_barn) lands at the goal, not 2,5 screens above it; a link
     without a goal opens at the top as before."""
-    base = app
-    with launch_browser() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        # null until the page has drawn the goal in focus (a poll that throws would end the wait)
-        top = ("() => { const e = document.getElementById('nyap-focus'); "
-               "return e ? e.getBoundingClientRect().top : null; }")
-        open_page(page, f"{base}/Barnalivet?mal=ekonomi_barn&kommun=1715")
-        page.wait_for_function(f"() => {{ const t = ({top})(); return t !== null && Math.abs(t) < 60; }}",
-                               timeout=120_000)
-        assert "Färre barn och unga ska leva i ekonomiskt utsatta hushåll" in page.locator(
-            "[data-testid=stMain]").inner_text()
-        open_page(page, f"{base}/Barnalivet?kommun=1715")
-        page.wait_for_function(f"() => ({top})() !== null", timeout=120_000)
-        page.wait_for_timeout(800)
-        assert page.evaluate(top) > 720  # the page's top: the goal list first
-        page.close()
+    base, browser = app, shared_browser
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    # null until the page has drawn the goal in focus (a poll that throws would end the wait)
+    top = ("() => { const e = document.getElementById('nyap-focus'); "
+           "return e ? e.getBoundingClientRect().top : null; }")
+    open_page(page, f"{base}/Barnalivet?mal=ekonomi_barn&kommun=1715")
+    page.wait_for_function(f"() => {{ const t = ({top})(); return t !== null && Math.abs(t) < 60; }}",
+                           timeout=120_000)
+    assert "Färre barn och unga ska leva i ekonomiskt utsatta hushåll" in page.locator(
+        "[data-testid=stMain]").inner_text()
+    open_page(page, f"{base}/Barnalivet?kommun=1715")
+    page.wait_for_function(f"() => ({top})() !== null", timeout=120_000)
+    page.wait_for_timeout(800)
+    assert page.evaluate(top) > 720  # the page's top: the goal list first
+    page.close()
 
 
 def test_check_reports_a_broken_presentation_in_swedish(tmp_path):
@@ -399,34 +397,34 @@ def test_the_map_is_a_slide_in_either_mode_with_the_municipality_outlined(config
 
 
 @needs_chromium
-def test_a_phone_gets_the_normal_page_and_a_projector_any_shape_gets_a_filled_slide(app):
+def test_a_phone_gets_the_normal_page_and_a_projector_any_shape_gets_a_filled_slide(app, shared_browser):
     """The presenter's link on a 390 px phone opens the normal page for the same view (charts drawn
     for a phone), not a shrunken slide; on 16:10 and 4:3 screens the slide shows the drawing made
     for that shape: it fills the screen's width, its axis labels keep the 16:9 share of the height,
     nothing is cut, and "‹ Föregående" is whole."""
     link = "Presentation?sida=Ungdomslivet&diagram=malgap&mal=behorighet&kommun=1715"
-    with launch_browser() as browser:
-        phone = browser.new_page(viewport={"width": 390, "height": 844})
-        open_page(phone, f"{app}/{link}")
-        phone.wait_for_url(lambda url: "/Ungdomslivet?" in url and "diagram" not in url, timeout=60_000)
-        phone.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText"
-                                ".startsWith('Ungdomslivet')", timeout=60_000)
-        assert "kommun=1715" in phone.url and "mal=behorighet" in phone.url
-        phone.close()
-        for width, height, shape in ((1920, 1080, "169"), (1920, 1200, "1610"), (1024, 768, "43")):
-            page = browser.new_page(viewport={"width": width, "height": height})
-            open_page(page, f"{app}/Presentation?steg=3")
-            wait_for_step(page, 3)
-            probe = page.evaluate(STEP_PROBE)
-            shown = page.evaluate("() => [...document.querySelectorAll('.nyap-room-chart .nyap-ar')]"
-                                  ".filter(e => e.getBoundingClientRect().width > 0).map(e => e.className)")
-            assert shown == [f"nyap-ar nyap-ar-{shape}"], (width, height, shown)
-            box = page.evaluate("() => [...document.querySelectorAll('.nyap-room-chart svg')]"
-                                ".find(s => s.getBoundingClientRect().width > 0).getBoundingClientRect().toJSON()")
-            assert box["width"] >= 0.85 * width or box["bottom"] >= 0.7 * height, (shape, box)  # fills the screen
-            assert probe["bottom"] <= height + 1, (shape, probe)
-            # the axis labels keep the share of the screen's height they have at 1920×1080 (24 px)
-            assert probe["smallest"] >= 24 * height / 1080 * 0.9, (shape, probe["smallest"])
-            prev = page.locator(".st-key-nyap_prev button")
-            assert prev.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), "‹ Föregående is cut"
-            page.close()
+    browser = shared_browser
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    open_page(phone, f"{app}/{link}")
+    phone.wait_for_url(lambda url: "/Ungdomslivet?" in url and "diagram" not in url, timeout=60_000)
+    phone.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText"
+                            ".startsWith('Ungdomslivet')", timeout=60_000)
+    assert "kommun=1715" in phone.url and "mal=behorighet" in phone.url
+    phone.close()
+    for width, height, shape in ((1920, 1080, "169"), (1920, 1200, "1610"), (1024, 768, "43")):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        open_page(page, f"{app}/Presentation?steg=3")
+        wait_for_step(page, 3)
+        probe = page.evaluate(STEP_PROBE)
+        shown = page.evaluate("() => [...document.querySelectorAll('.nyap-room-chart .nyap-ar')]"
+                              ".filter(e => e.getBoundingClientRect().width > 0).map(e => e.className)")
+        assert shown == [f"nyap-ar nyap-ar-{shape}"], (width, height, shown)
+        box = page.evaluate("() => [...document.querySelectorAll('.nyap-room-chart svg')]"
+                            ".find(s => s.getBoundingClientRect().width > 0).getBoundingClientRect().toJSON()")
+        assert box["width"] >= 0.85 * width or box["bottom"] >= 0.7 * height, (shape, box)  # fills the screen
+        assert probe["bottom"] <= height + 1, (shape, probe)
+        # the axis labels keep the share of the screen's height they have at 1920×1080 (24 px)
+        assert probe["smallest"] >= 24 * height / 1080 * 0.9, (shape, probe["smallest"])
+        prev = page.locator(".st-key-nyap_prev button")
+        assert prev.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), "‹ Föregående is cut"
+        page.close()

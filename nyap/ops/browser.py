@@ -28,15 +28,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(cache_dir: Path | None = None, timeout: float = 300.0, log_path: Path | None = None):
+def running_app(cache_dir: Path | None = None, timeout: float = 300.0, log_path: Path | None = None,
+                prepared: bool = False):
     """Start `streamlit run app.py` on 127.0.0.1 and a free port; stop it afterwards. `log_path`:
-    where the server's output goes (a test reads it); by default a temporary file."""
+    where the server's output goes (a test reads it); by default a temporary file. `prepared`: start
+    it as `make run` does (nyap/ui/launch.py: it answers once the data and first pages are prepared)."""
+    from nyap.ops.replicas import app_command
+
     port = free_port()
     env = dict(os.environ)
     if cache_dir is not None:
         env["NYAP_CACHE_DIR"] = str(cache_dir)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    flags = ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = app_command("127.0.0.1", port) + flags if prepared else \
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
+         "--server.port", str(port), *flags]
     log = open(log_path, "w+b") if log_path is not None else tempfile.TemporaryFile()
     # its own process group: the app's report workers go with it when it is stopped
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
