@@ -114,18 +114,24 @@ def _status(k: KeyNumbers) -> str:
     return status_html(k.status, label=k.status_label) + rem
 
 
-def _chart_png(view: GoalView, area: str, genders: tuple[str, ...], names: dict[str, str], is_demo: bool):
-    """The compact trend chart as a 2x bitmap (data URI) and its text alternative. A bitmap, not
-    SVG: a report has some thirty charts, and the PDF engine draws a bitmap many times faster than
-    a chart's vector text (measured: 0.4 s against 3 s for a report's charts)."""
-    import vl_convert as vlc
-
+def _chart_spec(view: GoalView, area: str, genders: tuple[str, ...], names: dict[str, str], is_demo: bool):
+    """The compact trend chart's spec, ready for drawing (draw_report_chart), and its text
+    alternative; (None, why) where there is nothing to draw."""
     result = trend_chart(view, area, genders, names, "", is_demo, compact=True)
     if result is None:
         return None, "Det finns inga värden att visa."
     spec = {k: v for k, v in result.spec.items() if k not in ("title", "usermeta")}  # the heading is page text
     spec["width"] = CHART_WIDTH
     spec["background"] = "white"  # JPEG has no transparency
+    return spec, result.alt_text
+
+
+def draw_report_chart(spec: dict) -> bytes:
+    """One report chart as a bitmap (JPEG bytes). A bitmap, not SVG: a report has a dozen charts,
+    and the PDF engine draws a bitmap many times faster than a chart's vector text (measured: 0.4 s
+    against 3 s for a report's charts)."""
+    import vl_convert as vlc
+
     register_for_export()
     # JPEG at high quality: the PDF engine embeds it as it is, where a PNG with transparency is
     # decoded and re-encoded (a third of a report's PDF time). Drawn as PNG and converted by
@@ -133,7 +139,32 @@ def _chart_png(view: GoalView, area: str, genders: tuple[str, ...], names: dict[
     png = Image.open(io.BytesIO(vlc.vegalite_to_png(spec, scale=1.6))).convert("RGB")
     out = io.BytesIO()
     png.save(out, format="JPEG", quality=90)
-    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii"), result.alt_text
+    return out.getvalue()
+
+
+def draw_report_charts(specs: list[dict]) -> list[bytes]:
+    """The report's charts, one after the other in this process (the default drawer)."""
+    return [draw_report_chart(spec) for spec in specs]
+
+
+CHART_URL = "nyap-chart:"  # a chart's place in the page until it is drawn (ReportPage)
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """A report page whose charts are referred to as nyap-chart:<n>, and the drawn charts. The
+    HTML file carries them inline (self-contained); the PDF engine gets them by reference, not as
+    a megabyte of base64 text to parse (half a second of a report's PDF)."""
+
+    html: str
+    images: tuple[bytes, ...]
+
+    def inline(self) -> str:
+        out = self.html
+        for n, jpeg in enumerate(self.images):
+            out = out.replace(f'src="{CHART_URL}{n}"',
+                              'src="data:image/jpeg;base64,' + base64.b64encode(jpeg).decode("ascii") + '"', 1)
+        return out
 
 
 def _has_data(s: GoalSection, area: str, county_view: bool) -> bool:
@@ -313,7 +344,9 @@ def picture_sentences(store, area: str, rows: list[TableRow], as_of: int) -> lis
 
 
 def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_demo: bool, data_date: str,
-                  source_label: str = "", anchor: str = "", comment: str = "") -> str:
+                  source_label: str = "", anchor: str = "", comment: str = "", *, charts: list[dict]) -> str:
+    """One goal's section; its chart's spec is added to `charts` and the page refers to it by
+    number (the report's charts are drawn together, ReportPage)."""
     view, goal = s.view, s.view.goal
     parts = [f'<section class="goal" id="{esc(anchor)}" data-goal="{esc(s.item.key)}" data-challenge="{esc(s.challenge)}">'
              f'<h3>{esc(s.item.label)}</h3>']
@@ -350,9 +383,10 @@ def _section_html(store, area: str, s: GoalSection, names: dict[str, str], is_de
         shown = ", ".join(str(y) for y in years) or "inga år"
         parts.append(f'<p class="note">Inget diagram: värden bara för {shown}, ingen tidsserie att visa ännu.</p>')
     else:
-        uri, alt_text = _chart_png(view, area, s.genders, names, is_demo)
-        if uri:  # the text alternative is the image's alt; the cards above say the same in print
-            parts.append(f'<figure><img src="{uri}" alt="{esc(alt_text)}"></figure>')
+        spec, alt_text = _chart_spec(view, area, s.genders, names, is_demo)
+        if spec is not None:  # the text alternative is the image's alt; the cards above say the same in print
+            parts.append(f'<figure><img src="{CHART_URL}{len(charts)}" alt="{esc(alt_text)}"></figure>')
+            charts.append(spec)
         else:
             parts.append(f'<p class="note">{esc(alt_text)}</p>')
     notes = [source_line(view, is_demo, data_date, source_label)] + ([goal.note] if goal.note else []) + caveats(view)
@@ -481,7 +515,14 @@ table.summary .rem { color: #333; white-space: nowrap; }
 
 def report_html(store, area: str, as_of: int | None = None, commentary: Commentary | None = None) -> str:
     """The report of one municipality, or of the county (area = the county's code), with the
-    area's own commentary (nyap/rules/commentary.py) where it has written one."""
+    area's own commentary (nyap/rules/commentary.py) where it has written one: one HTML file."""
+    return report_page(store, area, as_of, commentary).inline()
+
+
+def report_page(store, area: str, as_of: int | None = None, commentary: Commentary | None = None,
+                draw=draw_report_charts) -> ReportPage:
+    """The report (see report_html) with its charts apart. `draw(specs) -> images`: how the charts
+    are drawn (the report worker draws half of them in a second process at the same time)."""
     config, cache = store.config, store.cache
     as_of = as_of or max(store.years)
     commentary = commentary or Commentary(area)
@@ -526,6 +567,7 @@ def report_html(store, area: str, as_of: int | None = None, commentary: Commenta
                f"Sedan {as_of - 1}: mot värdet i förra årets rapport.</p>")
     out.append('<div class="sections">')
     current = None
+    charts: list[dict] = []
     for s in with_data:
         if s.challenge != current:
             current = s.challenge
@@ -534,14 +576,14 @@ def report_html(store, area: str, as_of: int | None = None, commentary: Commenta
                        f'<p class="aim">{esc(ch.aim)}</p></div>')
         comment = comment_html(commentary.for_goal(s.item.key), commentary.heading(as_of))
         out.append(_section_html(store, area, s, names, is_demo, data_date, cache.source_label,
-                                 anchors[(s.challenge, s.item.key)], comment))
+                                 anchors[(s.challenge, s.item.key)], comment, charts=charts))
     out.append("</div>")
     if without:
         judged = {(r.challenge, r.item.key) for r in rows if r.status != "no_data"}
         not_judged = len({(r.challenge, r.item.key) for r in rows if r.has_data} - judged)
         out.append(_no_data_list(store, area, without, label, not_judged))
     out.append("</body></html>")
-    return "".join(out)
+    return ReportPage("".join(out), tuple(draw(charts)))
 
 
 def _pdf_fonts_css() -> str:
@@ -560,18 +602,29 @@ def pdf_available() -> bool:
     return importlib.util.find_spec("weasyprint") is not None and ctypes.util.find_library("pangoft2-1.0") is not None
 
 
-def report_pdf(page: str) -> bytes:
+def report_pdf(page: str | ReportPage) -> bytes:
     """The same HTML as a PDF, offline (WeasyPrint), with the shipped font embedded."""
     try:
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
     except (ImportError, OSError) as exc:  # OSError: the system's Pango library is missing
         raise ReportError("PDF kan inte skapas: WeasyPrint eller systembiblioteket Pango saknas "
                           "(apt-get install libpango-1.0-0 libpangoft2-1.0-0). HTML-rapporten fungerar ändå. "
                           f"({type(exc).__name__})") from exc
+    if isinstance(page, str):
+        page = ReportPage(page, ())
+
+    class Charts(URLFetcher):  # the page's nyap-chart:<n> from memory, the fonts from their files
+        def fetch(self, url, headers=None):
+            if url.startswith(CHART_URL):
+                return URLFetcherResponse(url, page.images[int(url[len(CHART_URL):])],
+                                          headers={"Content-Type": "image/jpeg"})
+            return super().fetch(url, headers)
+
     fonts = FontConfiguration()
-    return HTML(string=page).write_pdf(stylesheets=[CSS(string=_pdf_fonts_css(), font_config=fonts)],
-                                       font_config=fonts)
+    return HTML(string=page.html, url_fetcher=Charts()).write_pdf(
+        stylesheets=[CSS(string=_pdf_fonts_css(), font_config=fonts)], font_config=fonts)
 
 
 def report_stem(store, area: str, as_of: int) -> str:
@@ -586,9 +639,9 @@ _WORKER_STORE = None
 def _write_one(args) -> list[str]:
     area, out_dir, as_of, pdf, commentary = args
     store = _WORKER_STORE
-    page = report_html(store, area, as_of, commentary)
+    page = report_page(store, area, as_of, commentary)
     stem = report_stem(store, area, as_of)
-    written = [_atomic_write(Path(out_dir) / f"{stem}.html", page.encode("utf-8"))]
+    written = [_atomic_write(Path(out_dir) / f"{stem}.html", page.inline().encode("utf-8"))]
     if pdf:
         written.append(_atomic_write(Path(out_dir) / f"{stem}.pdf", report_pdf(page)))
     return written

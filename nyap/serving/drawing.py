@@ -19,9 +19,10 @@ import atexit
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from nyap.serving.report_jobs import worker_init
@@ -38,26 +39,31 @@ def _helper_ready() -> bool:
 
 
 class HelperProcess:
-    """One helper process that draws (a callable for nyap.present.export.draw_elsewhere)."""
+    """One helper process that draws (a callable for nyap.present.export.draw_elsewhere). It runs
+    at the priority of the process that starts it: beside the web process as the web process (a
+    visitor waits for the drawing), beside a report worker at the worker's lower priority."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         atexit.register(self.shutdown)  # stopped before the interpreter tears its modules down
+        # and in a worker process (a report worker's helper), where atexit does not run: such a
+        # process joins its children when it ends, and would wait for a helper never told to stop;
+        # before the pool's own queues are closed (a higher priority runs first)
+        multiprocessing.util.Finalize(None, self.shutdown, kwargs={"wait": True}, exitpriority=100)
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = False) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
             with contextlib.suppress(Exception):
-                pool.shutdown(wait=False, cancel_futures=True)
+                pool.shutdown(wait=wait, cancel_futures=True)
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
                 # spawn: a clean interpreter, not a fork of a threaded web server; it ends with
-                # the web process (the report workers' watch on the parent); not below the web
-                # process in priority, as a report worker is: a visitor waits for this drawing
+                # the process that started it (the report workers' watch on the parent)
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=worker_init, initargs=(os.getpid(), 0))
             return self._pool
@@ -72,6 +78,23 @@ class HelperProcess:
                 self._pool = None
         with contextlib.suppress(Exception):
             pool.shutdown(wait=False, cancel_futures=True)
+
+    def submit(self, fn, *args) -> Future:
+        """Start fn(*args) in the helper; a helper found dead is started again first."""
+        for _ in range(2):
+            pool = self._executor()
+            try:
+                return pool.submit(fn, *args)
+            except BrokenProcessPool:
+                self._reset(pool)
+        raise BrokenProcessPool("ritprocessen kunde inte startas")
+
+    def reset_if_broken(self) -> None:
+        """After a drawing failed because the helper died: the next one starts a new helper."""
+        with self._lock:
+            pool = self._pool
+        if pool is not None and getattr(pool, "_broken", False):
+            self._reset(pool)
 
     def __call__(self, fn, *args, **kwargs):
         for _ in range(2):
