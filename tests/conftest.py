@@ -84,6 +84,25 @@ def real_cache_dir(real_refresh) -> Path:
     return real_refresh[0]
 
 
+@pytest.fixture(scope="session")
+def default_store(default_cache, config):
+    """The shipped cache's result store, shared by the tests that only read it (as the app's
+    visitors share one): each goal is evaluated once per test worker, not once per test."""
+    from nyap.serving.store import ResultStore
+
+    return ResultStore(default_cache, config)
+
+
+@pytest.fixture(scope="session")
+def full_store(demo_cache, config):
+    """The whole real extract's result store (tests/full_extract.py), shared likewise."""
+    from nyap.serving.store import ResultStore
+
+    from .full_extract import full_cache
+
+    return ResultStore(full_cache(demo_cache), config)
+
+
 # ------------------------------------------------------------------ one served app per test worker
 
 @pytest.fixture(scope="session")
@@ -98,9 +117,12 @@ def served_app():
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def shared_browser():
-    """One headless Chromium per test worker; each test opens its own pages (and contexts)."""
+    """One headless Chromium for a module's tests; each test opens its own pages (and contexts).
+    Not one per session: Playwright's sync API keeps an event loop in the test process while it
+    runs, and the tests that speak Streamlit's websocket (asyncio) or start their own browser
+    cannot run beside it."""
     from nyap.ops.browser import launch_browser
 
     with launch_browser() as browser:

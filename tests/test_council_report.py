@@ -14,7 +14,6 @@ import pytest
 from nyap.present.report import ReportError, report_html, write_reports
 from nyap.present.tables import COUNTY_ONLY, profile_rows, versus_text
 from nyap.rules.commentary import CommentaryError, load_commentary, parse_commentary
-from nyap.serving.store import ResultStore
 
 from .conftest import KOLADA_FIXTURES
 
@@ -84,9 +83,9 @@ class _Table(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def store(config, default_cache):
+def store(default_store, default_cache):
     assert not default_cache.is_demo  # the shipped default is the real extract
-    return ResultStore(default_cache, config)
+    return default_store
 
 
 @pytest.fixture(scope="module")

@@ -227,16 +227,14 @@ def test_png_and_svg_carry_title_source_line_and_demo_mark(store, demo_cache):
     assert _red_in_title_band(chart_png(real.spec)) == 0
 
 
-def test_a_missing_value_is_an_empty_cell_never_the_word_saknas(store, demo_cache, config):
+def test_a_missing_value_is_an_empty_cell_never_the_word_saknas(store, demo_cache, config, full_store):
     """Tables write a missing value as "saknas" on screen and in the CSV (real Kolada: Forshaga
     has no 2022 value for särskilt boende). In Excel it is an empty cell, in a number column
     (the bars' values) and in a text column (the map's labels) alike."""
     from nyap.data.geometry import county_features
     from nyap.present.charts import map_chart
 
-    from .full_extract import full_cache
-
-    real = ResultStore(full_cache(demo_cache), config)
+    real = full_store
     view = real.goal_view(real.items["aldreomsorg.2"], 2022)
     bars = real.goal_charts(view, "1763", ("T",), NAMES, source_line(view, False)).bars
     mapped = map_chart(view, 2022, "1763", "T", NAMES, "Källa: Kolada", False, county_features("0017"), "value")
@@ -271,12 +269,12 @@ def test_the_overview_and_profile_downloads_start_with_source_and_date(config, d
     assert ws["A1"].value == real and [c.value for c in ws[2]][:2] == ["Utmaning", "Mål"]
 
 
-def test_files_from_the_shipped_cache_name_the_extract(default_cache, config):
+def test_files_from_the_shipped_cache_name_the_extract(default_cache, config, default_store):
     """The shipped cache's charts, and the CSV, Excel and SVG made of them, say "Kolada, uttag
     augusti 2024" (the manifest's source label), never a fetch date or DEMODATA."""
     from nyap.present.views import cache_source_line
 
-    real = ResultStore(default_cache, config)
+    real = default_store
     view = real.goal_view(real.items["behorighet"], 2022, None)
     source = cache_source_line(view, default_cache)
     assert source.startswith("Källa: Kolada, uttag augusti 2024 (N15428)") and "hämtad" not in source

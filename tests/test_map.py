@@ -62,13 +62,11 @@ def test_suppressed_survey_groups_are_grey_and_say_so(config, demo_cache):
     assert f"{store.region.names()['1737']} .. för få svar" in result.alt_text  # the text alternative says so too
 
 
-def test_a_status_from_an_older_year_is_grey_on_the_status_map(config, demo_cache):
+def test_a_status_from_an_older_year_is_grey_on_the_status_map(config, demo_cache, full_store):
     """Real Kolada (U23505, särskilt boende): Forshaga's latest value is from 2019 and its status
     then was "Uppnått". Under a 2022 map that status is not the state of 2022: grey, and the
     words say which year the latest value is from."""
-    from .full_extract import full_cache
-
-    store = ResultStore(full_cache(demo_cache), config)
+    store = full_store
     view = store.goal_view(store.items["aldreomsorg.2"], 2022)
     ev = view.evaluation("1763", "T")
     assert int(ev["latest_year"]) == 2019 and ev["status"] != "no_data"  # the evaluation row says so
@@ -93,15 +91,12 @@ def test_a_status_from_an_older_year_is_grey_on_the_status_map(config, demo_cach
     assert props["1730"]["status_group"] != "Ingen data" and "Inget värde" not in props["1730"]["status"]
 
 
-def test_a_municipality_without_a_value_stays_on_the_map_in_grey(config):
+def test_a_municipality_without_a_value_stays_on_the_map_in_grey(config, default_store):
     """Real figures: U01425 (stillasittande) has 2022 values for 7 of 16 municipalities. Vega-Lite
     drops a shape whose colour field is null, and the nine without a value vanished from the value
     map (only their labels were left, on white). Every shape's colour field has a value; the
     condition that paints the missing ones grey tests the value itself."""
-    from nyap import DEFAULT_CACHE_DIR
-    from nyap.data.cache import load_cache
-
-    store = ResultStore(load_cache(DEFAULT_CACHE_DIR), config)
+    store = default_store
     item = next(i for i in store.items.values() if "U01425" in [r.id for r in i.goal.indicators])
     view = store.goal_view(item, 2022)
     result = map_chart(view, 2022, "1715", "T", store.region.names(), "Källa", False, county_features("0017"), "value")

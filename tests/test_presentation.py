@@ -264,12 +264,10 @@ def test_outside_text_in_a_room_chart_stays_text(config, demo_cache):
 
 # ------------------------------------------------------------------ the year on every slide
 
-def test_a_slide_whose_figures_are_from_2021_says_2021(config, demo_cache):
+def test_a_slide_whose_figures_are_from_2021_says_2021(config, demo_cache, full_store):
     """Real Kolada: the tobacco goal's KPI U01901 ended with 2021 data. A step "läget per 2022"
     showing it must say the figures are from 2021, not let the room read them as 2022."""
-    from .full_extract import full_cache
-
-    store = ResultStore(full_cache(demo_cache), config)
+    store = full_store
     assert max(store.years) == 2022
     pages = page_for_challenge(config)
     for chart in ("kommuner", "malgap", "trend"):
@@ -288,18 +286,16 @@ def test_every_step_of_the_sample_talk_names_its_year(config, demo_cache, talk):
         assert re.search(r"\b20\d\d\b", view.years), (step, view.years)
 
 
-def test_the_overview_slides_are_room_views_with_their_key(config):
+def test_the_overview_slides_are_room_views_with_their_key(config, default_store):
     """The overview step is every challenge's goals counted by status (symbol and word in the
     header: the key is on the slide), counted independently here from the evaluations; a step on a
     challenge page lists that challenge's goals with the area's and the county's status in words."""
     import html as html_lib
 
-    from nyap import DEFAULT_CACHE_DIR
-    from nyap.data.cache import load_cache
     from nyap.present.views import focus_items
     from nyap.rules.statuses import STATUS_STYLE
 
-    store = ResultStore(load_cache(DEFAULT_CACHE_DIR), config)
+    store = default_store
     for area in (config.meta.county, "1715"):
         step, _ = step_from_link({"sida": "Översikt", "diagram": "oversikt", "kommun": area}, config)
         view = step_view(store, step, page_for_challenge(config))
@@ -366,14 +362,11 @@ def test_one_bad_step_does_not_stop_the_talk(tmp_path, monkeypatch):
     assert not at.button(key="nyap_next").disabled  # the talk goes on
 
 
-def test_the_map_is_a_slide_in_either_mode_with_the_municipality_outlined(config):
+def test_the_map_is_a_slide_in_either_mode_with_the_municipality_outlined(config, default_store):
     """chart = "karta" in a talk (and diagram=karta in a link): the county map for the room, value or
     status, the chosen municipality outlined, every text at least 24 px at 1920×1080, one sex at a
     time (said on the slide and by `nyap check`); a mode on another chart is refused."""
-    from nyap import DEFAULT_CACHE_DIR
-    from nyap.data.cache import load_cache
-
-    store = ResultStore(load_cache(DEFAULT_CACHE_DIR), config)
+    store = default_store
     talk = parse_presentation('[[step]]\npage = "Ungdomslivet"\ngoal = "behorighet"\nchart = "karta"\n'
                               'municipality = "1715"\nmap_mode = "status"\nsex = "KM"\n'
                               '[[step]]\npage = "Ungdomslivet"\ngoal = "behorighet"\nchart = "karta"\n'

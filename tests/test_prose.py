@@ -41,16 +41,13 @@ def test_key_numbers_in_words(config):
     assert none.status == "no_data" and none.lines == ()
 
 
-def test_a_tie_names_every_municipality_at_the_shown_precision(config, demo_cache):
+def test_a_tie_names_every_municipality_at_the_shown_precision(config, demo_cache, full_store):
     """Real Kolada (N00973, nyanlända i arbete eller studier, 2022): Hammarö and Torsby both read
     0,0. "lägst: Torsby (0,0)" would single out one of them; both are named, in the spread
     sentence and in the all-municipalities chart's text alternative."""
     from nyap.present.views import source_line
-    from nyap.serving.store import ResultStore
 
-    from .full_extract import full_cache
-
-    store = ResultStore(full_cache(demo_cache), config)
+    store = full_store
     item = store.items["nyanlanda"]
     view = store.goal_view(item, 2022)
     names = store.region.names()
@@ -65,15 +62,12 @@ def test_a_tie_names_every_municipality_at_the_shown_precision(config, demo_cach
     assert "lägst Hammarö och Torsby 0,0" in bars.alt_text
 
 
-def test_a_value_in_years_is_not_followed_by_another_year(config, demo_cache):
+def test_a_value_in_years_is_not_followed_by_another_year(config, demo_cache, full_store):
     """Life expectancy is in years: the trend's text says "84,4 år (2022)", never "år år 2022"."""
     from nyap.present.charts import trend_chart
     from nyap.present.views import source_line
-    from nyap.serving.store import ResultStore
 
-    from .full_extract import full_cache
-
-    store = ResultStore(full_cache(demo_cache), config)
+    store = full_store
     view = store.goal_view(store.items["medellivslangd"], 2022)
     result = trend_chart(view, "1715", ("K", "M"), store.region.names(), source_line(view, False), False)
     assert view.goal.value_unit == "år"

@@ -103,8 +103,8 @@ def all_reports(tmp_path_factory):
     return out
 
 
-def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_reports, default_cache, config):
-    store = ResultStore(default_cache, config)  # the command above reads the shipped cache
+def test_every_report_has_every_goal_with_the_apps_status_and_remaining(all_reports, default_cache, config, default_store):
+    store = default_store  # the command above reads the shipped cache
     year = max(store.years)
     ev = store.overview_evaluations(year, None)
     htmls = sorted(all_reports.glob("*.html"))
@@ -232,12 +232,10 @@ def test_unknown_municipality_is_a_swedish_message(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def real_kil_report(config, demo_cache):
+def real_kil_report(config, demo_cache, full_store):
     """Kil's report on the whole real extract (Kolada's god hälsa has no age groups there; the
     L-type goals karies, självmord and the patient surveys have no values at all)."""
-    from .full_extract import full_cache
-
-    store = ResultStore(full_cache(demo_cache), config)
+    store = full_store
     return store, report_html(store, "1715")
 
 

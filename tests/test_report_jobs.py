@@ -65,7 +65,18 @@ def test_a_report_is_made_in_a_worker_once_and_shared(jobs):
     assert again.done and again.data is state.data
 
 
-def test_too_many_different_reports_waiting_are_refused_in_swedish(jobs):
+@pytest.fixture
+def queue():
+    """A queue whose worker makes stand-in reports (tests/stand_in_reports.py)."""
+    from .stand_in_reports import made_after_a_moment
+
+    jobs = ReportJobs(workers=1, max_queued=2, build=made_after_a_moment)
+    yield jobs
+    jobs.shutdown(wait=True)
+
+
+def test_too_many_different_reports_waiting_are_refused_in_swedish(queue):
+    jobs = queue
     jobs.request(_key("1715"))
     jobs.request(_key("1780"))
     with pytest.raises(ReportBusy, match="Servern gör redan 2 rapporter"):
@@ -76,7 +87,9 @@ def test_too_many_different_reports_waiting_are_refused_in_swedish(jobs):
 
 
 def test_ten_presses_from_three_visitors_make_each_report_once_and_one_visitor_cannot_fill_the_queue():
-    jobs = ReportJobs(workers=1, max_queued=6)
+    from .stand_in_reports import made_after_a_moment
+
+    jobs = ReportJobs(workers=1, max_queued=6, build=made_after_a_moment)
     try:
         kil, torsby, arvika = _key("1715"), _key("1737"), _key("1784")
         presses = [("A", kil), ("A", kil), ("B", kil), ("C", kil), ("A", torsby), ("A", arvika),
