@@ -171,3 +171,24 @@ def test_a_worker_ends_when_the_web_process_dies_without_stopping_it(tmp_path):
     finally:
         if _alive(worker):
             os.kill(worker, signal.SIGKILL)
+
+
+def test_a_reports_charts_drawn_in_two_processes_are_those_drawn_in_one(default_store):
+    """The report worker draws half of a report's charts in a helper process: every chart comes
+    back in its place (the same bytes as drawn one after the other here)."""
+    from nyap.present.report import draw_report_charts, report_page
+    from nyap.serving.drawing import HelperProcess
+    from nyap.serving.report_jobs import _draw_in_two
+
+    specs: list[dict] = []
+    report_page(default_store, "1715", draw=lambda s: specs.extend(s) or [b""] * len(s))
+    assert len(specs) >= 4
+    helper = HelperProcess()
+    try:
+        two = _draw_in_two(specs, helper)
+    finally:
+        helper.shutdown(wait=True)
+    one = draw_report_charts(specs)
+    assert len(set(one)) == len(one)  # each chart its own picture, so a swap would show
+    assert two == one
+

@@ -86,7 +86,7 @@ def _worker_helper():
     return _helper[0]
 
 
-def _draw_in_two(specs: list[dict]) -> list[bytes]:
+def _draw_in_two(specs: list[dict], helper=None) -> list[bytes]:
     """A report's charts, half of them in a helper process while this one draws the other half.
     vl-convert draws one chart at a time per process, and the charts were 2,9 of a report's 6,5 s;
     both processes run at the report worker's low priority, so visitors' clicks still come first.
@@ -95,7 +95,7 @@ def _draw_in_two(specs: list[dict]) -> list[bytes]:
 
     if len(specs) < 2:
         return draw_report_charts(specs)
-    helper = _worker_helper()
+    helper = helper or _worker_helper()
     theirs = specs[1::2]
     try:
         far = helper.submit(draw_report_charts, theirs)
