@@ -50,8 +50,6 @@ def _spec_rows(result, name_contains: str = "") -> list[dict]:
 
 def _own_rows(result) -> list[dict]:
     """The highlighted line's rows (tests/apptest_helpers.highlighted)."""
-    import pandas as pd
-
     from .apptest_helpers import highlighted
 
     return [r for frame in result.data.values() for r in highlighted(frame, result.layout).to_dict("records")]

@@ -12,7 +12,6 @@ import time
 import numpy as np
 import pytest
 
-from nyap import PROJECT_ROOT
 from nyap.data.cache import load_cache
 from nyap.ingest.kolada import KoladaClient, KoladaError, chunks
 from nyap.ingest.refresh import refresh
