@@ -13,6 +13,7 @@ import functools
 import html
 import io
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,11 +161,9 @@ class ReportPage:
     images: tuple[bytes, ...]
 
     def inline(self) -> str:
-        out = self.html
-        for n, jpeg in enumerate(self.images):
-            out = out.replace(f'src="{CHART_URL}{n}"',
-                              'src="data:image/jpeg;base64,' + base64.b64encode(jpeg).decode("ascii") + '"', 1)
-        return out
+        """The page with its charts as data URIs (one pass over the page)."""
+        return re.sub(f'src="{CHART_URL}(\\d+)"', lambda m: 'src="data:image/jpeg;base64,'
+                      + base64.b64encode(self.images[int(m.group(1))]).decode("ascii") + '"', self.html)
 
 
 def _has_data(s: GoalSection, area: str, county_view: bool) -> bool:

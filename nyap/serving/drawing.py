@@ -7,7 +7,8 @@ every visitor's click, and a first visitor after a start waited 1,7–3,9 s inst
 while the talk's slides were prepared in the background. So the server hands each drawing to one
 helper process (`HelperProcess`, installed by nyap/ui/launch.py through
 `nyap.present.export.draw_elsewhere`); the web thread waits for the result without holding the
-lock. The command line, the tests and the report workers draw in their own process as before.
+lock. A report worker keeps a helper of its own and draws half of a report's charts there
+(nyap/serving/report_jobs.py); the command line and the tests draw in their own process.
 
 A helper that dies (killed, out of memory) is started again on the next drawing; if that fails
 too, the drawing is made in the web process (slower for others, but the visitor gets it).
@@ -79,15 +80,14 @@ class HelperProcess:
         with contextlib.suppress(Exception):
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def submit(self, fn, *args) -> Future:
-        """Start fn(*args) in the helper; a helper found dead is started again first."""
-        for _ in range(2):
-            pool = self._executor()
-            try:
-                return pool.submit(fn, *args)
-            except BrokenProcessPool:
-                self._reset(pool)
-        raise BrokenProcessPool("ritprocessen kunde inte startas")
+    def submit(self, fn, *args, **kwargs) -> Future:
+        """Start fn in the helper; a helper found dead is started again first."""
+        pool = self._executor()
+        try:
+            return pool.submit(fn, *args, **kwargs)
+        except BrokenProcessPool:
+            self._reset(pool)
+            return self._executor().submit(fn, *args, **kwargs)
 
     def reset_if_broken(self) -> None:
         """After a drawing failed because the helper died: the next one starts a new helper."""
@@ -98,11 +98,10 @@ class HelperProcess:
 
     def __call__(self, fn, *args, **kwargs):
         for _ in range(2):
-            pool = self._executor()
             try:
-                return pool.submit(fn, *args, **kwargs).result(timeout=DRAW_TIMEOUT_S)
+                return self.submit(fn, *args, **kwargs).result(timeout=DRAW_TIMEOUT_S)
             except BrokenProcessPool:
                 logging.getLogger("nyap").warning("ritprocessen avslutades; startar en ny")
-                self._reset(pool)
+                self.reset_if_broken()
         # last resort: here (fn is the drawing itself; the export module runs it directly)
         return fn(*args, _here=True, **kwargs)

@@ -23,6 +23,7 @@ import threading
 import time
 
 from nyap import PROJECT_ROOT
+from nyap.present.formatting import fmt_number
 from nyap.serving.background import GATE
 
 # the shipped talk's first slides are drawn before the port opens (a seminar opens on slide 1)
@@ -101,8 +102,7 @@ def _announce_arrivals(runtime) -> None:
 def main(argv: list[str] | None = None) -> int:
     took = prepare()
     GATE.hold()  # the background preparation waits while the server starts (see above)
-    seconds = f"{took:.1f}".replace(".", ",")
-    print(f"  Förberett på {seconds} s: data, översikten, sidornas första mål och presentationens början. "
+    print(f"  Förberett på {fmt_number(took, 1)} s: data, översikten, sidornas första mål och presentationens början. "
           "Appen startar nu; resten förbereds i bakgrunden.", file=sys.stderr, flush=True)
     threading.Thread(target=_release_when_serving, name="nyap-release", daemon=True).start()
     from streamlit.web import cli
