@@ -137,6 +137,11 @@ h1, .nyap-summary {{ font-family: "Source Sans Pro", "Source Sans", sans-serif !
   /* colours (status, demo red, table header shading) carry meaning: print them */
   * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 }}
+/* a visitor who asked their system for less motion gets none: no shimmering placeholders,
+   spinning status or fading reruns (WCAG 2.3.3) */
+@media (prefers-reduced-motion: reduce) {{
+  *, *::before, *::after {{ animation: none !important; transition: none !important; scroll-behavior: auto !important; }}
+}}
 {_STATUS_CSS}
 """
 
