@@ -19,6 +19,18 @@ KOLADA_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "kolada"
 IN_CI = os.environ.get("CI") == "true"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_background_preparation_in_the_test_process():
+    """The in-process app (AppTest) prepares no pages in the background: it has no workshop to
+    serve, and the tests make many caches (nyap/ui/loaders.py). Apps the tests start as servers
+    prepare as `make run` does."""
+    from nyap.ui import loaders
+
+    loaders.PREPARE_IN_BACKGROUND = False
+    yield
+    loaders.PREPARE_IN_BACKGROUND = True
+
+
 @pytest.fixture(scope="session")
 def config():
     return load_goals(DEFAULT_GOALS_FILE)

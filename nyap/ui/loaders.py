@@ -27,6 +27,12 @@ from nyap.serving.store import ResultStore
 
 _STORES = Memo(max_entries=2)
 
+# Each data version's pages are prepared in the background (below) for the visitors to come. A
+# process with no visitors of its own – the test suite's in-process app (Streamlit's AppTest,
+# tests/conftest.py) – turns this off: its pages compute what they show when asked, the same
+# results, instead of every goal page for every cache a test makes (about 16 s of CPU each).
+PREPARE_IN_BACKGROUND = True
+
 # The server's log says when a data version is loaded and prepared (an operator sees a refresh
 # arrive, and that a visitor's "clear cache" did not throw the prepared work away).
 _LOG = logging.getLogger("nyap")
@@ -43,6 +49,11 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
     cache, notice = load_cache_or_backup(Path(cache_dir))
     store = ResultStore(cache, load_goals(Path(goals_path)))
     _LOG.info("dataversion inläst: %s (%s)", cache.origin_text, token[:12])
+
+    if not PREPARE_IN_BACKGROUND:
+        for ready in (store.overview_ready, store.ready, store.pages_ready):
+            ready.set()  # nothing is prepared: whoever waits goes on and computes on demand
+        return store, notice
 
     def warm() -> None:
         # what the pages and the shipped talk need, prepared beside the first requests
