@@ -154,6 +154,7 @@ def cmd_report(args) -> int:
     import time
 
     from nyap.present.report import ReportError, write_reports
+    from nyap.serving.kept_evaluations import KeptEvaluations, kept_dir_for
     from nyap.serving.store import ResultStore
 
     config = load_goals(args.goals)
@@ -171,7 +172,9 @@ def cmd_report(args) -> int:
     else:
         print("Ange --kommun KOD (en eller flera, länets kod för länet) eller --all.", file=sys.stderr)
         return 2
-    store = ResultStore(load_cache(Path(args.cache)), config)
+    cache = load_cache(Path(args.cache))
+    # what the app (or an earlier run) evaluated for this data version is read, not computed again
+    store = ResultStore(cache, config, kept=KeptEvaluations(kept_dir_for(args.cache), cache.data_version))
     if args.year is not None and args.year not in store.years:
         print(f"Året {args.year} finns inte i data (finns: {store.years[0]}–{store.years[-1]}).", file=sys.stderr)
         return 2

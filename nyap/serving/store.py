@@ -27,6 +27,7 @@ import pandas as pd
 
 from nyap.data.cache import Cache
 from nyap.serving.background import GATE
+from nyap.serving.kept_evaluations import KeptEvaluations
 from nyap.serving.memo import Memo
 from nyap.present.charts.registry import kinds_for
 from nyap.rules.comparison import distances_by_year, gap_to_county_over_time
@@ -98,9 +99,12 @@ class GoalCharts(dict):
 class ResultStore:
     """The shared results of one data version (cache + goals.toml)."""
 
-    def __init__(self, cache: Cache, config: GoalsConfig):
+    def __init__(self, cache: Cache, config: GoalsConfig, kept: KeptEvaluations | None = None):
+        """`kept`: where this data version's goal evaluations are kept on disk (the app's and the
+        report workers' stores, nyap/serving/kept_evaluations.py); None computes every one."""
         self.cache = cache
         self.config = config
+        self.kept = kept
         obs = cache.observations
         # the as-of years a user can choose (years with a value), evaluated all at once
         self.years: tuple[int, ...] = tuple(sorted(int(y) for y in obs.loc[obs["value"].notna(), "year"].unique()))
@@ -135,9 +139,18 @@ class ResultStore:
         meta = self.config.meta
 
         def compute() -> EvaluatedMeasure:
-            m = prepare_measure(self.cache.observations, goal, track, age_group, self.config.region,
-                                meta.source_preference)
-            return EvaluatedMeasure(m, evaluate_measure(m, self.years) if self.years else pd.DataFrame())
+            region = self.config.region
+            m = prepare_measure(self.cache.observations, goal, track, age_group, region, meta.source_preference)
+            if not self.years:
+                return EvaluatedMeasure(m, pd.DataFrame())
+            # everything the evaluation is computed from (with the data version in kept's directory)
+            inputs = (goal, track, age_group, region, meta.source_preference, self.years)
+            evaluations = self.kept.load(inputs) if self.kept is not None else None
+            if evaluations is None:
+                evaluations = evaluate_measure(m, self.years)
+                if self.kept is not None:
+                    self.kept.keep(inputs, evaluations)
+            return EvaluatedMeasure(m, evaluations)
 
         return self._measures.get((goal.id, track, age_group), compute)
 

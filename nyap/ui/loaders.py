@@ -20,6 +20,7 @@ from nyap import cache_dir as configured_cache_dir, comments_dir, goals_file
 from nyap.data.cache import load_cache_or_backup, version_token
 from nyap.rules.commentary import CommentaryError, commentary_digest, load_commentary
 from nyap.rules.goals import load_goals
+from nyap.serving.kept_evaluations import KeptEvaluations, kept_dir_for
 from nyap.serving.memo import Memo
 from nyap.serving.page_content import prepare_goal_pages, prepare_overview
 from nyap.serving.report_jobs import ReportJobs, ReportKey
@@ -47,7 +48,8 @@ if not _LOG.handlers:
 def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tuple[ResultStore, str | None]:
     started = time.monotonic()
     cache, notice = load_cache_or_backup(Path(cache_dir))
-    store = ResultStore(cache, load_goals(Path(goals_path)))
+    store = ResultStore(cache, load_goals(Path(goals_path)),
+                        kept=KeptEvaluations(kept_dir_for(cache_dir), cache.data_version))
     _LOG.info("dataversion inläst: %s (%s)", cache.origin_text, token[:12])
 
     if not PREPARE_IN_BACKGROUND:
