@@ -14,6 +14,7 @@ from .apptest_helpers import (
     CHALLENGES, PAGE_FILES, assert_clean, chart_data, chart_datasets, chart_spec, chart_title, charts, highlighted, open_app,
     page_text, switch,
 )
+from .report_words import undrawn
 
 CONFIG = load_goals(DEFAULT_GOALS_FILE)
 
@@ -361,12 +362,6 @@ def test_the_women_men_gap_is_said_once_on_the_life_expectancy_page():
         assert "målet är att skillnaden ska minska" in said[0]
 
 
-def _undrawn(specs: list) -> list[bytes]:
-    """A report's charts left undrawn: these tests read its words (the drawing is tested in
-    tests/test_report.py)."""
-    return [b""] * len(specs)
-
-
 def test_the_women_men_gap_reads_the_same_in_the_app_and_the_report(default_store):
     """One rule (nyap/rules/equality.py) and one sentence: the life-expectancy page and Aktuellt
     perspektiv say the same gap, the same years and the same status, for Kil and for the county,
@@ -387,7 +382,7 @@ def test_the_women_men_gap_reads_the_same_in_the_app_and_the_report(default_stor
         app_sentence = re.search(r"Skillnaden mellan kvinnor och män \(.*? år:", said[0]).group(0)
         numbers = re.findall(r"\d+,\d+ \(\d{4}\)", app_sentence)
         assert len(numbers) == 2, app_sentence  # baseline and latest, each with its year
-        report = html.unescape(re.sub(r"<[^>]+>", "", report_page(store, area, draw=_undrawn).html))
+        report = html.unescape(re.sub(r"<[^>]+>", "", report_page(store, area, draw=undrawn).html))
         assert app_sentence in report, (area, app_sentence)
         status = next(label for key, label in STATUS_LABELS.items() if label in said[0])
         assert f"{app_sentence} " in report and status in report.split(app_sentence, 1)[1][:80], area
@@ -419,7 +414,7 @@ def test_a_goal_with_its_own_period_is_captioned_with_it(tmp_path, monkeypatch):
     at = open_app("Översikt", {"ar": "2019"})
     assert any(f"{common}." in c.value for c in at.caption), [c.value for c in at.caption]
     store = ResultStore(load_cache(DEFAULT_CACHE_DIR), load_goals(goals_file))
-    assert expected in report_page(store, "1715", 2022, draw=_undrawn).html
+    assert expected in report_page(store, "1715", 2022, draw=undrawn).html
 
 
 def test_the_goal_page_shows_the_municipalitys_commentary_or_its_problem(monkeypatch, tmp_path):

@@ -16,12 +16,13 @@ from pypdf import PdfReader
 
 from nyap.data.cache import load_cache
 from nyap.present.prose import remaining_phrase
-from nyap.present.report import DEMO_PAGE_MARK, css_string, pdf_available, report_html
+from nyap.present.report import DEMO_PAGE_MARK, css_string, pdf_available
 from nyap.present.status import status_label
 from nyap.present.views import focus_items, repeated_focus_items
 from nyap.serving.store import ResultStore
 
 from .processes import run as run_command
+from .report_words import report_words
 
 
 class _Cards(HTMLParser):
@@ -205,7 +206,7 @@ def test_pdf_has_the_demo_mark_on_every_page_and_every_challenge(demo_cache_dir,
 
 def test_a_real_data_report_names_its_source_and_has_no_demo_mark(config, real_cache_dir):
     store = ResultStore(load_cache(real_cache_dir), config)
-    page = report_html(store, "1715")
+    page = report_words(store, "1715")
     assert "DEMODATA" not in page
     # a live refresh is labelled with its date, not with the extract
     assert "Källa: Kolada (" in page and "hämtad " in page and "uttag augusti 2024" not in page
@@ -220,7 +221,7 @@ def test_hostile_names_stay_text(config, demo_cache):
     areas = demo_cache.areas.copy()
     areas.loc[areas["code"] == "1715", "name"] = evil
     cache = dataclasses.replace(demo_cache, areas=areas)
-    page = report_html(ResultStore(cache, config), "1715")
+    page = report_words(ResultStore(cache, config), "1715")
     assert "<script>" not in page
     assert "&lt;/style&gt;&lt;script&gt;" in page
 
@@ -236,7 +237,7 @@ def real_kil_report(config, demo_cache, full_store):
     """Kil's report on the whole real extract (Kolada's god hälsa has no age groups there; the
     L-type goals karies, självmord and the patient surveys have no values at all)."""
     store = full_store
-    return store, report_html(store, "1715")
+    return store, report_words(store, "1715")
 
 
 def test_a_goal_without_county_data_is_not_called_county_only(real_kil_report):
@@ -262,7 +263,7 @@ def test_county_only_is_one_rule_in_the_app_and_the_report(real_kil_report, conf
     from nyap.present.tables import COUNTY_ONLY
 
     demo = ResultStore(demo_cache, config)
-    for store, page, expected in (real_kil_report + (0,), (demo, report_html(demo, "1715"), 5)):
+    for store, page, expected in (real_kil_report + (0,), (demo, report_words(demo, "1715"), 5)):
         ev = store.overview_evaluations(max(store.years), None)
         assert "Kolada-typ L)" not in page.split("<h2", 1)[0]  # the old report-only wording
         said_county_only = 0
