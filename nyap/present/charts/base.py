@@ -20,6 +20,11 @@ from nyap.present.fonts import CHART_FONT
 from nyap.rules.goal_arithmetic import usable
 from nyap.present.views import GoalView
 
+# Altair checks every object against the Vega-Lite schema as it is made ("debug mode"): about 15 %
+# of a chart's build, paid again for each municipality, sex and year a visitor opens. The finished
+# charts of every goal are checked against the schema in tests/test_store.py instead.
+alt.utils.schemapi.disable_debug_mode()
+
 
 FONT = CHART_FONT  # shipped with the project (nyap/present/fonts.py)
 OTHER_BAR = "#6f7b88"  # other municipalities' bars: 4.2:1 against white
@@ -125,7 +130,8 @@ def finish(chart, ds: _Datasets, title: str | list[str], source: str, is_demo: b
                         "notes": [first, *(notes or [])], "demo": bool(is_demo)}
     spec["title"] = alt.TitleParams(
         text=title, subtitle=subtitle, anchor="start", fontSize=22, subtitleFontSize=15,
-        subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12).to_dict()
+        subtitleColor="#b3261e" if is_demo else "#333333", font=FONT, subtitleFont=FONT, offset=12
+    ).to_dict(validate=False)
     spec["config"] = copy.deepcopy(_config())
     return spec, ds.used(spec)
 
