@@ -339,3 +339,21 @@ def test_the_council_report_is_short_and_its_contents_give_the_right_pages(all_r
             text = reader.pages[int(page) - 1].extract_text()
             assert re.search(rf"^{name}$", text, flags=re.M), (name, page)
     assert int(entries[-1][1]) <= len(reader.pages) and entries[-1][0].startswith("Mål utan värden för Kil")
+
+
+def test_the_countys_report_says_county_only_where_the_municipalities_have_no_figures(config, demo_cache):
+    """The county's own report beside a goal measure only the county has (five regions-only
+    measures in the demo data): "Finns bara för länet" in the municipalities' column, not an
+    error (the room view's rule, nyap/present/room_tables.py)."""
+    from nyap.present.tables import COUNTY_ONLY
+
+    store = ResultStore(demo_cache, config)
+    page = report_words(store, config.meta.county)
+    ev = store.overview_evaluations(max(store.years), None)
+    county_only = [(ch.name, item.key) for ch in config.challenges for item in focus_items(config, ch.name)
+                   if ev.county_only(item.goal.id, item.track, ch.name)]
+    assert county_only
+    for challenge, key in county_only:
+        rows = re.findall(rf'<tr data-goal="{re.escape(key)}" data-challenge="{re.escape(challenge)}"[^>]*>(.*?)</tr>', page)
+        assert not rows or any(COUNTY_ONLY in r for r in rows), (challenge, key)
+    assert COUNTY_ONLY in page

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from nyap.present.tables import status_html
+from nyap.present.tables import COUNTY_ONLY, status_html
 from nyap.present.views import focus_items
 from nyap.rules.goals import GoalsConfig
 from nyap.rules.statuses import STATUS_STYLE
