@@ -223,3 +223,29 @@ def test_an_empty_cache_gives_empty_tables(config, demo_cache):
     ev = store.overview_evaluations(2022)
     assert isinstance(store.challenge_evaluations("Vuxenlivet", 2022), EvaluationTable)
     assert set(ev.frame["status"]) == {"no_data"}
+
+
+def test_each_municipalitys_profile_by_sex_is_prepared_once_for_everyone(default_store, monkeypatch):
+    """After the background preparation, switching Kön on the overview computes nothing: every
+    municipality's trend lines and distances to the county for women, men and both are there."""
+    from nyap.serving import store as store_module
+    from nyap.serving.page_content import PROFILE_SEXES, prepare_profiles_by_sex
+
+    store = default_store
+    prepare_profiles_by_sex(store)
+
+    def computed(*args, **kwargs):
+        raise AssertionError("computed on a click, not prepared")
+
+    monkeypatch.setattr(store_module, "sparkline", computed)
+    monkeypatch.setattr(store, "county_gap", computed)
+    latest = max(store.years)
+    for area in store.region.municipalities:
+        for genders in PROFILE_SEXES:
+            trends = store.profile_trends(latest, None, area, genders)
+            gaps = store.profile_county_gaps(latest, None, area, genders)
+            assert {g for (_ch, _key, g) in gaps} == set(genders)
+            assert {g for (_ch, _key, g) in trends} <= set(genders)
+    # and a year that is not prepared is computed (the check can fail)
+    with pytest.raises(AssertionError, match="computed on a click"):
+        store.profile_county_gaps(min(store.years), None, "1780", ("K",))

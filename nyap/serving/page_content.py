@@ -118,6 +118,25 @@ def prepare_overview(store: ResultStore) -> None:
     repeated_in(store.config, store.overview_evaluations(latest, None))
 
 
+PROFILE_SEXES = (("K",), ("M",), ("K", "M"))  # the overview's Kön: women, men, both (totals: store.warm)
+
+
+def prepare_profiles_by_sex(store: ResultStore) -> None:
+    """Each municipality's profile for women, for men and for both at the latest year: its trend
+    lines and its distances to the county (store.warm prepares the totals). A visitor who switches
+    Kön on the overview then waits for the page, not for 48 goal measures' series (scripts/load.py:
+    0,3–0,45 s of a gender click was these). Run once per data version in the background, after the
+    goal pages (nyap/ui/loaders.py)."""
+    if not store.years:
+        return
+    latest = max(store.years)
+    for area in store.region.municipalities:
+        for genders in PROFILE_SEXES:
+            GATE.give_way()  # a visitor's page run goes first (nyap/serving/background.py)
+            store.profile_trends(latest, None, area, genders)
+            store.profile_county_gaps(latest, None, area, genders)
+
+
 def prepare_goal_pages(store: ResultStore, openings_only: bool = False) -> None:
     """Every challenge page's goals at the latest year, as a first visit draws them: the goal
     view, its charts drawn for every municipality (the chosen one is a parameter) and the county's
