@@ -154,7 +154,7 @@ def cmd_report(args) -> int:
     import time
 
     from nyap.present.report import ReportError, write_reports
-    from nyap.serving.kept_evaluations import KeptEvaluations, kept_dir_for
+    from nyap.serving.kept_evaluations import KeptEvaluations
     from nyap.serving.store import ResultStore
 
     config = load_goals(args.goals)
@@ -174,7 +174,7 @@ def cmd_report(args) -> int:
         return 2
     cache = load_cache(Path(args.cache))
     # what the app (or an earlier run) evaluated for this data version is read, not computed again
-    store = ResultStore(cache, config, kept=KeptEvaluations(kept_dir_for(args.cache), cache.data_version))
+    store = ResultStore(cache, config, kept=KeptEvaluations.beside(args.cache, cache))
     if args.year is not None and args.year not in store.years:
         print(f"Året {args.year} finns inte i data (finns: {store.years[0]}–{store.years[-1]}).", file=sys.stderr)
         return 2

@@ -56,6 +56,11 @@ class KeptEvaluations:
         self.root = Path(directory)
         self.dir = self.root / f"{data_version or 'unversioned'}-{_code_digest()}"
 
+    @classmethod
+    def beside(cls, cache_dir: Path | str, cache) -> KeptEvaluations:
+        """The kept evaluations of `cache` (read from `cache_dir`, or from its backup), beside it."""
+        return cls(kept_dir_for(cache_dir), cache.data_version)
+
     def _path(self, inputs: tuple) -> Path:
         # repr of frozen dataclasses, strings, tuples and ints: the same text in every process
         return self.dir / (hashlib.sha256(repr(inputs).encode()).hexdigest()[:24] + ".parquet")

@@ -65,7 +65,7 @@ _worker_store: dict = {}
 def _store_for(key: ReportKey):
     from nyap.data.cache import load_cache_or_backup
     from nyap.rules.goals import load_goals
-    from nyap.serving.kept_evaluations import KeptEvaluations, kept_dir_for
+    from nyap.serving.kept_evaluations import KeptEvaluations
     from nyap.serving.store import ResultStore
 
     version = (key.cache_dir, key.token, key.goals_path, key.goals_digest)
@@ -73,7 +73,7 @@ def _store_for(key: ReportKey):
         _worker_store.clear()  # one data version per worker: the previous one is let go
         cache, _notice = load_cache_or_backup(Path(key.cache_dir))
         # what the web process evaluated and kept is read, not computed again
-        kept = KeptEvaluations(kept_dir_for(key.cache_dir), cache.data_version)
+        kept = KeptEvaluations.beside(key.cache_dir, cache)
         store = ResultStore(cache, load_goals(Path(key.goals_path)), kept=kept)
         _worker_store.update(version=version, store=store)
     return _worker_store["store"]

@@ -20,7 +20,7 @@ from nyap import cache_dir as configured_cache_dir, comments_dir, goals_file
 from nyap.data.cache import load_cache_or_backup, version_token
 from nyap.rules.commentary import CommentaryError, commentary_digest, load_commentary
 from nyap.rules.goals import load_goals
-from nyap.serving.kept_evaluations import KeptEvaluations, kept_dir_for
+from nyap.serving.kept_evaluations import KeptEvaluations
 from nyap.serving.memo import Memo
 from nyap.serving.page_content import prepare_goal_pages, prepare_overview, prepare_profiles_by_sex
 from nyap.serving.report_jobs import ReportJobs, ReportKey
@@ -49,7 +49,7 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
     started = time.monotonic()
     cache, notice = load_cache_or_backup(Path(cache_dir))
     store = ResultStore(cache, load_goals(Path(goals_path)),
-                        kept=KeptEvaluations(kept_dir_for(cache_dir), cache.data_version))
+                        kept=KeptEvaluations.beside(cache_dir, cache))
     _LOG.info("dataversion inläst: %s (%s)", cache.origin_text, token[:12])
 
     if not PREPARE_IN_BACKGROUND:
