@@ -139,6 +139,46 @@ def test_the_overview_makes_the_report_on_a_press_and_hands_it_over(monkeypatch)
     report_jobs().shutdown(wait=True)
 
 
+class _SomeoneElsesReport:
+    """Report workers where another visitor's report is being made until this visitor presses."""
+
+    def __init__(self):
+        from nyap.serving.report_jobs import ReportState
+
+        self.state, self.requests = ReportState(done=False, ahead=0), []
+
+    def status(self, key):
+        return self.state
+
+    def request(self, key, visitor=""):
+        from nyap.serving.report_jobs import ReportState
+
+        self.requests.append((key.kind, visitor))
+        self.state = ReportState(done=True, data=b"<html>rapport</html>")
+        return self.state
+
+
+def test_a_report_someone_else_asked_for_does_not_hold_up_the_page(monkeypatch):
+    """A visitor who opens a municipality whose report another visitor is having made gets the
+    whole page at once (before, their page run waited until the report was done: 14 s in
+    scripts/load.py with 5 presses), a line saying it is being made and a button that joins it."""
+    from nyap.ui.pages import reports
+
+    workers = _SomeoneElsesReport()
+    monkeypatch.setattr(reports, "report_jobs", lambda: workers)
+    at = open_app("Översikt", {"kommun": "1715"})  # would time out waiting for a report never done
+    assert_clean(at)
+    words = " ".join(c.value for c in at.caption)
+    assert "skapas redan på en annans begäran" in words, words
+    assert not at.get("download_button") or "Ladda ner rapport" not in [d.label for d in at.get("download_button")]
+    press = [b for b in at.button if b.label.startswith("Skapa rapport")]
+    assert press and not workers.requests
+    press[0].click().run()
+    assert_clean(at)
+    assert len(workers.requests) == 1
+    assert any(d.label.startswith("Ladda ner rapport") for d in at.get("download_button"))
+
+
 def test_a_worker_ends_when_the_web_process_dies_without_stopping_it(tmp_path):
     """A kill -9 of the server leaves no one to stop the pool: its worker notices and ends."""
     import signal

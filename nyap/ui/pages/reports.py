@@ -40,14 +40,20 @@ def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, 
     cols = st.columns(2)  # wide enough for "Ladda ner rapport (HTML)" on one line at 1280 px
     waiting = []
     base = report_key(area, year, kinds[0][0])  # one read of the data version per run, not per kind
+    asked = st.session_state.setdefault("nyap_reports_asked", set())
     for col, (kind, name, mime) in zip(cols, kinds):
         key = replace(base, kind=kind)
         slot = col.empty()
         state = jobs.status(key)
-        if state is None or (state.done and state.error):
+        # a report another visitor asked for and is still being made: this visitor's page does not
+        # wait for it (their page run would last until it is done); a press joins the same job
+        theirs = state is not None and not state.done and key not in asked
+        if state is None or (state.done and state.error) or theirs:
             with slot.container():
-                if state is not None:
+                if state is not None and state.error:
                     st.error(state.error)
+                if theirs:
+                    st.caption(f"Rapporten ({name}) skapas redan på en annans begäran; tryck för att vänta på den.")
                 pressed = st.button(f"Skapa rapport ({name})", key=f"report_make_{kind}")
             if not pressed:
                 continue
@@ -56,6 +62,7 @@ def _report_panel(area: str, year: int, stem: str, kinds: tuple[tuple[str, str, 
             except ReportBusy as exc:
                 slot.warning(str(exc))
                 continue
+            asked.add(key)
         waiting.append((key, name, mime, slot))
     if not waiting:
         return
