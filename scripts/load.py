@@ -236,14 +236,41 @@ def server(script: Path, env_extra: dict[str, str] | None = None):
         # the app as `make run`, `make serve` and the systemd unit start it (prepared before it
         # answers, drawings in a helper process); an older checkout: streamlit run
         cmd = [sys.executable, "-m", "nyap.ui.launch", "--server.address", "127.0.0.1", "--server.port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc=proc, timeout=300)
+        wait_prepared(script.parent, log)
         yield base, proc.pid
     finally:
         stop_group(proc)  # the server and its report workers
+        log.close()
+
+
+# The last line a server logs when it has prepared a data version in the background (newest
+# checkout first): a workshop meets a server that has been up for a while, so the load is measured
+# after it (and its memory "warm" includes what was prepared). A checkout that logs none of these
+# is measured at once.
+PREPARED_LINES = ("tidigare år förberedda", "dataversion förberedd")
+
+
+def wait_prepared(checkout: Path, log, timeout: float = 900.0) -> None:
+    loaders = checkout / "nyap" / "ui" / "loaders.py"
+    source = loaders.read_text(encoding="utf-8") if loaders.exists() else ""
+    line = next((x for x in PREPARED_LINES if x in source), None)
+    if line is None:
+        return
+    started, deadline = time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log.seek(0)
+        if line.encode() in log.read():
+            print(f"  servern förberedd efter {time.monotonic() - started:.0f} s till (\"{line}\")".replace(".", ","),
+                  file=sys.stderr, flush=True)
+            return
+        time.sleep(0.5)
+    print(f"  servern skrev inte \"{line}\" inom {timeout:.0f} s; mäter ändå", file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- scenarios

@@ -249,3 +249,58 @@ def test_each_municipalitys_profile_by_sex_is_prepared_once_for_everyone(default
     # and a year that is not prepared is computed (the check can fail)
     with pytest.raises(AssertionError, match="computed on a click"):
         store.profile_county_gaps(min(store.years), None, "1780", ("K",))
+
+
+def test_a_change_of_year_shows_what_was_prepared_for_everyone(default_store, config, monkeypatch):
+    """After the background preparation of the years before the latest, a visitor who changes
+    "Läget per år" computes nothing: the overview's tables and line on equality, every
+    municipality's profile, every challenge page's goals with their three charts (for any
+    municipality) and both maps are there. One year prepared here (the background does every
+    one, newest first); the year before it is not, and is computed (the check can fail)."""
+    from nyap.present.charts import goal_gap, municipalities, trend
+    from nyap.present.views import cache_source_line, focus_items
+    from nyap.serving import page_content
+    from nyap.serving import store as store_module
+
+    store = default_store
+    year, unprepared = page_content.earlier_years(store)[:2]
+    page_content.prepare_earlier_years(store, years=(year,))
+
+    def computed(*args, **kwargs):
+        raise AssertionError("computed on a click, not prepared")
+
+    for module in (trend, municipalities, goal_gap):
+        monkeypatch.setattr(module, "finish", computed)  # every chart's last step
+    for name in ("evaluate_all", "goal_view", "sparkline", "spread_over_time"):
+        monkeypatch.setattr(store_module, name, computed)
+    monkeypatch.setattr(page_content, "map_chart", computed)
+    monkeypatch.setattr(page_content, "equality_summary", computed)
+    monkeypatch.setattr(store, "county_gap", computed)
+
+    names = store.region.names()
+    store.overview_evaluations(year)
+    store.call(page_content.equality_line, year)
+    for area in store.region.municipalities:
+        assert store.profile_trends(year, None, area, ("T",))
+        assert store.profile_county_gaps(year, None, area, ("T",))
+    charts_seen = 0
+    for ch in config.challenges:
+        store.challenge_evaluations(ch.name, year)
+        for item in focus_items(config, ch.name):
+            age = store.age_group_on(ch.name, item)
+            view = store.goal_view(item, year, age)
+            source = cache_source_line(view, store.cache)
+            store.spreads(item, year, age)
+            # the county (a page without a municipality) and municipalities with values (one without
+            # gets a chart of its own saying so, computed when asked)
+            v = view.values
+            drawn = set(v.loc[(v["year"] <= year) & (v["gender"] == "T") & v["value"].notna(), "area_code"].astype(str))
+            for area in [config.meta.county, *(a for a in ("1715", "1780", "1737") if a in drawn)]:
+                charts = store.goal_charts(view, area, ("T",), names, source, ())
+                charts_seen += sum(c is not None for c in charts.values())
+            if view.has_municipalities:
+                for mode in page_content.MAP_MODES:
+                    page_content.map_for_area(store, item.key, year, age, "1715", "T", source, mode)
+    assert charts_seen > 3 * 20  # most goals draw their charts on the real figures
+    with pytest.raises(AssertionError, match="computed on a click"):
+        store.overview_evaluations(unprepared)

@@ -137,15 +137,24 @@ def prepare_profiles_by_sex(store: ResultStore) -> None:
             store.profile_county_gaps(latest, None, area, genders)
 
 
-def prepare_goal_pages(store: ResultStore, openings_only: bool = False) -> None:
-    """Every challenge page's goals at the latest year, as a first visit draws them: the goal
-    view, its charts drawn for every municipality (the chosen one is a parameter) and the county's
-    map. Run once per data version in the background (nyap/ui/loaders.py), so that a workshop's
-    first click on a goal costs what a rerun costs. `openings_only`: the goal each page opens on
-    (nyap/ui/launch.py, before the port opens)."""
+def _with_values(view, fallback: str) -> str:
+    """The first municipality with a value of its own up to the view's year."""
+    v = view.values
+    if v.empty:
+        return fallback
+    drawn = set(v.loc[(v["year"] <= view.as_of) & v["value"].notna(), "area_code"].astype(str))
+    return next((a for a in view.region.municipalities if a in drawn), fallback)
+
+
+def prepare_goal_pages(store: ResultStore, openings_only: bool = False, year: int | None = None) -> None:
+    """Every challenge page's goals at the latest year (or `year`), as a first visit draws them: the
+    goal view, its charts drawn for every municipality (the chosen one is a parameter) and the
+    county's map. Run once per data version in the background (nyap/ui/loaders.py), so that a
+    workshop's first click on a goal costs what a rerun costs. `openings_only`: the goal each page
+    opens on (nyap/ui/launch.py, before the port opens)."""
     if not store.years:
         return
-    latest = max(store.years)
+    latest = max(store.years) if year is None else year
     names = store.region.names()
     first = next(iter(store.region.municipalities), store.config.meta.county)
     for ch in store.config.challenges:
@@ -155,8 +164,14 @@ def prepare_goal_pages(store: ResultStore, openings_only: bool = False) -> None:
             GATE.give_way()  # a visitor's page run goes first (nyap/serving/background.py)
             view = store.goal_view(item, latest, store.age_group_on(ch.name, item))
             source = cache_source_line(view, store.cache)
-            GATE.give_way()
-            store.goal_charts(view, first, ("T",), names, source, ())
+            # the county (what a page shows without a municipality in its link: drawn for itself)
+            # and a municipality with values (the charts every municipality's are set from; one
+            # without values gets a chart of its own, and the shared one would not be made)
+            for area in dict.fromkeys((store.config.meta.county, _with_values(view, first))):
+                GATE.give_way()
+                store.goal_charts(view, area, ("T",), names, source, ())
+            store.spreads(item, latest, view.age_group or None)  # "Jämlikhet över tid"
+            store.call(sources_besides, item.key, latest, view.age_group or None)
             if view.has_municipalities:
                 for mode in MAP_MODES:  # value and status: the radio above the map
                     GATE.give_way()
@@ -164,3 +179,28 @@ def prepare_goal_pages(store: ResultStore, openings_only: bool = False) -> None:
                         store.call(county_map, item.key, latest, view.age_group or None, "T", source, mode)
                     except Exception:  # noqa: BLE001 - the page says why when it draws the map itself
                         break
+
+
+def earlier_years(store: ResultStore) -> tuple[int, ...]:
+    """The years before the latest, newest first: the order a room steps back in."""
+    return tuple(sorted(store.years, reverse=True)[1:])
+
+
+def prepare_earlier_years(store: ResultStore, years: tuple[int, ...] | None = None) -> None:
+    """What a change of "Läget per år" shows, for the years before the latest (prepared after the
+    latest year's pages and profiles): the overview's tables and line on equality, every
+    municipality's profile, and every challenge page's goals with their charts and map for
+    Totalt. The slowest clicks of a workshop after the profiles by sex were year changes
+    (scripts/load.py: each computed a page's goal tables, three charts and a map, or a profile's 48
+    trend lines, for the first visitor of that year). Newest first; giving way to visitors
+    throughout. `years`: a subset (tests)."""
+    for year in earlier_years(store) if years is None else years:
+        GATE.give_way()
+        store.overview_evaluations(year, None)
+        store.call(equality_line, year)
+        store.call(unsplit_count, year, None)
+        for area in store.region.municipalities:
+            GATE.give_way()
+            store.profile_trends(year, None, area, ("T",))
+            store.profile_county_gaps(year, None, area, ("T",))
+        prepare_goal_pages(store, year=year)

@@ -115,16 +115,24 @@ class ResultStore:
         self.pages_ready = threading.Event()  # set when the server has also prepared the goal pages
         # bounded by goals × age groups (a few dozen): kept for the life of the data version
         self._measures = Memo()
-        # per selection: bounded, least recently used first out (memory stays flat under load)
-        # (sizes from scripts/load.py: a workshop of 30 stays within them, and the server's
-        # memory returns close to its warm level when the room leaves)
-        self._evaluations = Memo(40)  # 4 pages + the overview per year and age group
-        self._views = Memo(48)
-        self._charts = Memo(32)
-        self._extra = Memo(128)
+        # per selection: bounded, least recently used first out (memory stays flat under load).
+        # Each holds what the background prepares for every year (nyap/serving/page_content.py:
+        # the pages' tables, every goal's view with its charts and maps, every municipality's
+        # profile) plus room for a workshop's other choices (sizes from scripts/load.py: a
+        # workshop of 30 stays within the room, and the server's memory returns close to its
+        # warm level when the room leaves)
+        years, items, pages = len(self.years), len(self.items), len(config.challenges) + 1
+        areas = len(config.region.municipalities)
+        self._evaluations = Memo(pages * years + 40)  # 4 pages + the overview per year and age group
+        self._views = Memo(items * years + 48)
+        # the county's charts and the first municipality's (from which every municipality's are
+        # set) per view, as prepared; a municipality's own are cheap to set again
+        self._charts = Memo(2 * items * years + 32)
+        # per view and year: two maps, its spreads and other sources; per year: the overview's lines
+        self._extra = Memo(4 * items * years + 4 * years + 256)
         # small per-municipality results (distances, profile lines): every municipality's, for
         # every goal and sex, fit here without pushing the pages' tables out of _extra
-        self._per_area = Memo(4096)
+        self._per_area = Memo(max(4096, 2 * areas * years * (items + 2)))
 
     @functools.cached_property
     def region(self):

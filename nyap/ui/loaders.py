@@ -22,7 +22,9 @@ from nyap.rules.commentary import CommentaryError, commentary_digest, load_comme
 from nyap.rules.goals import load_goals
 from nyap.serving.kept_evaluations import KeptEvaluations
 from nyap.serving.memo import Memo
-from nyap.serving.page_content import prepare_goal_pages, prepare_overview, prepare_profiles_by_sex
+from nyap.serving.page_content import (
+    prepare_earlier_years, prepare_goal_pages, prepare_overview, prepare_profiles_by_sex,
+)
 from nyap.serving.report_jobs import ReportJobs, ReportKey
 from nyap.serving.store import ResultStore
 
@@ -65,12 +67,18 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
             prepare_goal_pages(store)
         finally:
             store.pages_ready.set()
-        # then what a switch of Kön on the overview needs (after the pages: those come first)
+        # then what a switch of Kön on the overview needs (after the pages: those come first),
+        # and last what a change of year shows (the years before the latest, newest first)
         try:
             prepare_profiles_by_sex(store)
         except Exception:  # noqa: BLE001 - the page computes it when asked, and says what is wrong
             _LOG.warning("profilerna per kön kunde inte förberedas", exc_info=True)
         _LOG.info("dataversion förberedd på %.1f s", time.monotonic() - started)
+        try:
+            prepare_earlier_years(store)
+            _LOG.info("tidigare år förberedda på %.1f s", time.monotonic() - started)
+        except Exception:  # noqa: BLE001 - as above
+            _LOG.warning("tidigare år kunde inte förberedas", exc_info=True)
 
     threading.Thread(target=warm, name="nyap-warm", daemon=True).start()
     return store, notice
