@@ -27,8 +27,17 @@ def _no_background_preparation_in_the_test_process():
     from nyap.ui import loaders
 
     loaders.PREPARE_IN_BACKGROUND = False
+    # the servers the tests start live for seconds: they prepare the latest year as `make run`
+    # does, not every earlier one (half a minute of CPU each, beside the tests); tests/test_store.py
+    # checks what the earlier years' preparation gives
+    previous = os.environ.get("NYAP_PREPARE_YEARS")
+    os.environ["NYAP_PREPARE_YEARS"] = "latest"
     yield
     loaders.PREPARE_IN_BACKGROUND = True
+    if previous is None:
+        os.environ.pop("NYAP_PREPARE_YEARS", None)
+    else:
+        os.environ["NYAP_PREPARE_YEARS"] = previous
 
 
 @pytest.fixture(scope="session")

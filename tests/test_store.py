@@ -251,20 +251,26 @@ def test_each_municipalitys_profile_by_sex_is_prepared_once_for_everyone(default
         store.profile_county_gaps(min(store.years), None, "1780", ("K",))
 
 
-def test_a_change_of_year_shows_what_was_prepared_for_everyone(default_store, config, monkeypatch):
-    """After the background preparation of the years before the latest, a visitor who changes
-    "Läget per år" computes nothing: the overview's tables and line on equality, every
-    municipality's profile, every challenge page's goals with their three charts (for any
-    municipality) and both maps are there. One year prepared here (the background does every
-    one, newest first); the year before it is not, and is computed (the check can fail)."""
+def test_a_change_of_year_or_sex_shows_what_was_prepared_for_everyone(default_store, config, monkeypatch):
+    """After the background preparation, a visitor who changes "Läget per år" or "Kön" computes
+    nothing: the overview's tables and line on equality, every municipality's profile, every
+    challenge page's goals with their three charts (for the county and any municipality with
+    values) and both maps, as the page asks for them (a goal measured for women and men apart
+    shows both for Totalt). One earlier year prepared here (the background does every one, newest
+    first) and every sex at the latest year; the year before it is not, and is computed (the check
+    can fail)."""
     from nyap.present.charts import goal_gap, municipalities, trend
-    from nyap.present.views import cache_source_line, focus_items
+    from nyap.present.formatting import genders_of
+    from nyap.present.views import cache_source_line, focus_items, shown_gender
     from nyap.serving import page_content
     from nyap.serving import store as store_module
 
     store = default_store
+    latest = max(store.years)
     year, unprepared = page_content.earlier_years(store)[:2]
     page_content.prepare_earlier_years(store, years=(year,))
+    store.overview_evaluations(latest)  # as store.warm() does first
+    page_content.prepare_goal_pages(store, sexes=("T", *page_content.OTHER_SEXES))
 
     def computed(*args, **kwargs):
         raise AssertionError("computed on a click, not prepared")
@@ -284,23 +290,28 @@ def test_a_change_of_year_shows_what_was_prepared_for_everyone(default_store, co
         assert store.profile_trends(year, None, area, ("T",))
         assert store.profile_county_gaps(year, None, area, ("T",))
     charts_seen = 0
-    for ch in config.challenges:
-        store.challenge_evaluations(ch.name, year)
-        for item in focus_items(config, ch.name):
-            age = store.age_group_on(ch.name, item)
-            view = store.goal_view(item, year, age)
-            source = cache_source_line(view, store.cache)
-            store.spreads(item, year, age)
-            # the county (a page without a municipality) and municipalities with values (one without
-            # gets a chart of its own saying so, computed when asked)
-            v = view.values
-            drawn = set(v.loc[(v["year"] <= year) & (v["gender"] == "T") & v["value"].notna(), "area_code"].astype(str))
-            for area in [config.meta.county, *(a for a in ("1715", "1780", "1737") if a in drawn)]:
-                charts = store.goal_charts(view, area, ("T",), names, source, ())
-                charts_seen += sum(c is not None for c in charts.values())
-            if view.has_municipalities:
-                for mode in page_content.MAP_MODES:
-                    page_content.map_for_area(store, item.key, year, age, "1715", "T", source, mode)
-    assert charts_seen > 3 * 20  # most goals draw their charts on the real figures
+    for as_of, sexes in ((year, ("T",)), (latest, ("T", *page_content.OTHER_SEXES))):
+        for ch in config.challenges:
+            store.challenge_evaluations(ch.name, as_of)
+            for item in focus_items(config, ch.name):
+                age = store.age_group_on(ch.name, item)
+                view = store.goal_view(item, as_of, age)
+                source = cache_source_line(view, store.cache)
+                store.spreads(item, as_of, age)
+                for sex in sexes:
+                    genders = genders_of(shown_gender(view, sex)[0])  # as the page does
+                    # the county (a page without a municipality) and municipalities with values (one
+                    # without gets a chart of its own saying so, computed when asked; so does a
+                    # municipality's line over time for women and men side by side)
+                    v = view.values
+                    drawn = set(v.loc[(v["year"] <= as_of) & v["gender"].isin(genders) & v["value"].notna(),
+                                      "area_code"].astype(str)) if len(genders) == 1 else set()
+                    for area in [config.meta.county, *(a for a in ("1715", "1780", "1737") if a in drawn)]:
+                        charts = store.goal_charts(view, area, genders, names, source, ())
+                        charts_seen += sum(c is not None for c in charts.values())
+                    if view.has_municipalities:
+                        for mode in page_content.MAP_MODES:
+                            page_content.map_for_area(store, item.key, as_of, age, "1715", genders[0], source, mode)
+    assert charts_seen > 5 * 3 * 20  # most goals draw their charts on the real figures
     with pytest.raises(AssertionError, match="computed on a click"):
         store.overview_evaluations(unprepared)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from nyap.data.geometry import county_features
 from nyap.present.catalogue import indicator_catalogue
+from nyap.present.formatting import genders_of
 from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.charts import MAP_MODES, for_area, map_chart
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
@@ -18,7 +19,7 @@ from nyap.present.prose import equality_summary
 from nyap.serving.background import GATE
 from nyap.serving.page_registry import page_for_challenge
 from nyap.serving.store import ResultStore
-from nyap.present.views import cache_source_line, focus_items, other_sources, repeated_in
+from nyap.present.views import cache_source_line, focus_items, other_sources, repeated_in, shown_gender
 
 
 def opening_goal(store: ResultStore, challenge: str) -> str | None:
@@ -118,6 +119,7 @@ def prepare_overview(store: ResultStore) -> None:
     repeated_in(store.config, store.overview_evaluations(latest, None))
 
 
+OTHER_SEXES = ("K", "M", "KM")  # Kön besides Totalt: women, men, both side by side
 PROFILE_SEXES = (("K",), ("M",), ("K", "M"))  # the overview's Kön: women, men, both (totals: store.warm)
 
 
@@ -146,12 +148,14 @@ def _with_values(view, fallback: str) -> str:
     return next((a for a in view.region.municipalities if a in drawn), fallback)
 
 
-def prepare_goal_pages(store: ResultStore, openings_only: bool = False, year: int | None = None) -> None:
+def prepare_goal_pages(store: ResultStore, openings_only: bool = False, year: int | None = None,
+                       sexes: tuple[str, ...] = ("T",)) -> None:
     """Every challenge page's goals at the latest year (or `year`), as a first visit draws them: the
     goal view, its charts drawn for every municipality (the chosen one is a parameter) and the
-    county's map. Run once per data version in the background (nyap/ui/loaders.py), so that a
-    workshop's first click on a goal costs what a rerun costs. `openings_only`: the goal each page
-    opens on (nyap/ui/launch.py, before the port opens)."""
+    county's map, for each choice of Kön in `sexes` (as the page shows it: a goal measured for
+    women and men apart shows both for Totalt). Run once per data version in the background
+    (nyap/ui/loaders.py), so that a workshop's first click on a goal costs what a rerun costs.
+    `openings_only`: the goal each page opens on (nyap/ui/launch.py, before the port opens)."""
     if not store.years:
         return
     latest = max(store.years) if year is None else year
@@ -164,21 +168,23 @@ def prepare_goal_pages(store: ResultStore, openings_only: bool = False, year: in
             GATE.give_way()  # a visitor's page run goes first (nyap/serving/background.py)
             view = store.goal_view(item, latest, store.age_group_on(ch.name, item))
             source = cache_source_line(view, store.cache)
-            # the county (what a page shows without a municipality in its link: drawn for itself)
-            # and a municipality with values (the charts every municipality's are set from; one
-            # without values gets a chart of its own, and the shared one would not be made)
-            for area in dict.fromkeys((store.config.meta.county, _with_values(view, first))):
-                GATE.give_way()
-                store.goal_charts(view, area, ("T",), names, source, ())
-            store.spreads(item, latest, view.age_group or None)  # "Jämlikhet över tid"
-            store.call(sources_besides, item.key, latest, view.age_group or None)
-            if view.has_municipalities:
-                for mode in MAP_MODES:  # value and status: the radio above the map
+            age = view.age_group or None
+            store.spreads(item, latest, age)  # "Jämlikhet över tid"
+            store.call(sources_besides, item.key, latest, age)
+            for genders in dict.fromkeys(genders_of(shown_gender(view, s)[0]) for s in sexes):
+                # the county (what a page shows without a municipality in its link: drawn for
+                # itself) and a municipality with values (the charts every municipality's are set
+                # from; one without values gets a chart of its own, and the shared one would not be made)
+                for area in dict.fromkeys((store.config.meta.county, _with_values(view, first))):
                     GATE.give_way()
-                    try:
-                        store.call(county_map, item.key, latest, view.age_group or None, "T", source, mode)
-                    except Exception:  # noqa: BLE001 - the page says why when it draws the map itself
-                        break
+                    store.goal_charts(view, area, genders, names, source, ())
+                if view.has_municipalities:
+                    for mode in MAP_MODES:  # value and status: the radio above the map
+                        GATE.give_way()
+                        try:
+                            store.call(county_map, item.key, latest, age, genders[0], source, mode)
+                        except Exception:  # noqa: BLE001 - the page says why when it draws the map itself
+                            break
 
 
 def earlier_years(store: ResultStore) -> tuple[int, ...]:

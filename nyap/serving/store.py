@@ -126,10 +126,11 @@ class ResultStore:
         self._evaluations = Memo(pages * years + 40)  # 4 pages + the overview per year and age group
         self._views = Memo(items * years + 48)
         # the county's charts and the first municipality's (from which every municipality's are
-        # set) per view, as prepared; a municipality's own are cheap to set again
-        self._charts = Memo(2 * items * years + 32)
+        # set) per view, as prepared (and for women, men and both at the latest year); a
+        # municipality's own are cheap to set again
+        self._charts = Memo(2 * items * (years + 3) + 32)
         # per view and year: two maps, its spreads and other sources; per year: the overview's lines
-        self._extra = Memo(4 * items * years + 4 * years + 256)
+        self._extra = Memo(4 * items * (years + 2) + 4 * years + 256)
         # small per-municipality results (distances, profile lines): every municipality's, for
         # every goal and sex, fit here without pushing the pages' tables out of _extra
         self._per_area = Memo(max(4096, 2 * areas * years * (items + 2)))

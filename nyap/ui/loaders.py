@@ -23,7 +23,7 @@ from nyap.rules.goals import load_goals
 from nyap.serving.kept_evaluations import KeptEvaluations
 from nyap.serving.memo import Memo
 from nyap.serving.page_content import (
-    prepare_earlier_years, prepare_goal_pages, prepare_overview, prepare_profiles_by_sex,
+    OTHER_SEXES, prepare_earlier_years, prepare_goal_pages, prepare_overview, prepare_profiles_by_sex,
 )
 from nyap.serving.report_jobs import ReportJobs, ReportKey
 from nyap.serving.store import ResultStore
@@ -67,13 +67,17 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
             prepare_goal_pages(store)
         finally:
             store.pages_ready.set()
-        # then what a switch of Kön on the overview needs (after the pages: those come first),
+        # then what a switch of Kön on the overview and the goal pages needs (after the pages:
+        # those come first),
         # and last what a change of year shows (the years before the latest, newest first)
         try:
             prepare_profiles_by_sex(store)
+            prepare_goal_pages(store, sexes=OTHER_SEXES)  # and each goal's charts and map by sex
         except Exception:  # noqa: BLE001 - the page computes it when asked, and says what is wrong
-            _LOG.warning("profilerna per kön kunde inte förberedas", exc_info=True)
+            _LOG.warning("profilerna och målen per kön kunde inte förberedas", exc_info=True)
         _LOG.info("dataversion förberedd på %.1f s", time.monotonic() - started)
+        if not earlier_years_prepared():
+            return
         try:
             prepare_earlier_years(store)
             _LOG.info("tidigare år förberedda på %.1f s", time.monotonic() - started)
@@ -82,6 +86,13 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
 
     threading.Thread(target=warm, name="nyap-warm", daemon=True).start()
     return store, notice
+
+
+def earlier_years_prepared() -> bool:
+    """NYAP_PREPARE_YEARS=latest: only the latest year is prepared (a server with little memory:
+    every earlier year takes about 120 MB and half a minute of CPU per data version on real
+    figures; the test suite's short-lived servers). Default: every year."""
+    return os.environ.get("NYAP_PREPARE_YEARS", "all").strip().lower() != "latest"
 
 
 def _goals_digest(path: Path) -> str:
