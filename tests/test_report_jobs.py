@@ -179,6 +179,37 @@ def test_a_report_someone_else_asked_for_does_not_hold_up_the_page(monkeypatch):
     assert any(d.label.startswith("Ladda ner rapport") for d in at.get("download_button"))
 
 
+def _what_this_process_loaded() -> tuple[int, bool]:
+    """(data versions loaded, whether a background preparation runs) in this process."""
+    import threading
+
+    from nyap.ui import loaders
+
+    return len(loaders._STORES), any(t.name == "nyap-warm" for t in threading.enumerate())
+
+
+def test_a_worker_started_from_a_page_does_not_run_the_page(monkeypatch):
+    """Streamlit runs a page as `__main__`, and a process started with "spawn" first runs its
+    parent's `__main__`: the report worker and its drawing helper, started by a press on the
+    overview, each ran the overview and prepared the whole data version in the background (the
+    first of five reports waited 62 s; each process held 700 MB). A child process runs no page."""
+    import multiprocessing
+    import sys
+    import types
+    from concurrent.futures import ProcessPoolExecutor
+
+    from nyap import PROJECT_ROOT
+
+    from .processes import GENEROUS
+
+    page = types.ModuleType("__main__")
+    page.__file__ = str(PROJECT_ROOT / "app.py")  # as Streamlit's script runner sets it
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        loaded, preparing = pool.submit(_what_this_process_loaded).result(timeout=GENEROUS)
+    assert (loaded, preparing) == (0, False)
+
+
 def test_a_worker_ends_when_the_web_process_dies_without_stopping_it(tmp_path):
     """A kill -9 of the server leaves no one to stop the pool: its worker notices and ends."""
     import signal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
 
 import streamlit as st
 
@@ -21,6 +22,12 @@ def guarded(render):
     """Never show Streamlit's English error box: log the traceback, say it in Swedish."""
     @functools.wraps(render)
     def wrapper(*args, **kwargs):
+        if multiprocessing.current_process().name != "MainProcess":
+            # A report worker or drawing helper started from a page run ("spawn") first runs the
+            # parent's __main__, which under Streamlit is this page script: it rendered the page
+            # and so loaded and prepared the whole data version in the background (a first report
+            # waited 62 s, two such processes at 100 % CPU). A child process never draws a page.
+            return None
         try:
             # the server's background preparation pauses while a page runs (nyap/serving/background.py)
             with GATE.visitor():
