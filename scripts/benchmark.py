@@ -102,7 +102,13 @@ def main() -> int:
     print(f"{'full GC with app modules loaded':45s} {baseline:9.1f}  (baseline)")
     print(f"{'full GC after gc.freeze()':45s} {frozen:9.1f}  ratio {frozen / baseline:.2f}")
 
+    import logging
+
     from streamlit.testing.v1 import AppTest
+
+    # AppTest's runs outside a server make Streamlit warn "missing ScriptRunContext": noise
+    # between the figures
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 
     from nyap import PROJECT_ROOT
     from nyap.serving.page_registry import pages

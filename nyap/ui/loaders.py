@@ -68,8 +68,7 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
         finally:
             store.pages_ready.set()
         # then what a switch of Kön on the overview and the goal pages needs (after the pages:
-        # those come first),
-        # and last what a change of year shows (the years before the latest, newest first)
+        # those come first), and last what a change of year shows (the years before the latest)
         try:
             prepare_profiles_by_sex(store)
             prepare_goal_pages(store, sexes=OTHER_SEXES)  # and each goal's charts and map by sex
