@@ -27,17 +27,17 @@ def _no_background_preparation_in_the_test_process():
     from nyap.ui import loaders
 
     loaders.PREPARE_IN_BACKGROUND = False
-    # the servers the tests start live for seconds: they prepare the latest year as `make run`
-    # does, not every earlier one (half a minute of CPU each, beside the tests); tests/test_store.py
-    # checks what the earlier years' preparation gives
-    previous = os.environ.get("NYAP_PREPARE_YEARS")
-    os.environ["NYAP_PREPARE_YEARS"] = "latest"
+    # the servers the tests start live for seconds: they prepare what `make run` prepares for the
+    # first pages, not every sex and year (tens of seconds of CPU each, beside the tests);
+    # tests/test_store.py checks what that preparation gives
+    previous = os.environ.get("NYAP_PREPARE")
+    os.environ["NYAP_PREPARE"] = "start"
     yield
     loaders.PREPARE_IN_BACKGROUND = True
     if previous is None:
-        os.environ.pop("NYAP_PREPARE_YEARS", None)
+        os.environ.pop("NYAP_PREPARE", None)
     else:
-        os.environ["NYAP_PREPARE_YEARS"] = previous
+        os.environ["NYAP_PREPARE"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -69,13 +69,15 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
             store.pages_ready.set()
         # then what a switch of Kön on the overview and the goal pages needs (after the pages:
         # those come first), and last what a change of year shows (the years before the latest)
-        try:
-            prepare_profiles_by_sex(store)
-            prepare_goal_pages(store, sexes=OTHER_SEXES)  # and each goal's charts and map by sex
-        except Exception:  # noqa: BLE001 - the page computes it when asked, and says what is wrong
-            _LOG.warning("profilerna och målen per kön kunde inte förberedas", exc_info=True)
+        level = preparation()
+        if level != "start":
+            try:
+                prepare_profiles_by_sex(store)
+                prepare_goal_pages(store, sexes=OTHER_SEXES)  # and each goal's charts and map by sex
+            except Exception:  # noqa: BLE001 - the page computes it when asked, and says what is wrong
+                _LOG.warning("profilerna och målen per kön kunde inte förberedas", exc_info=True)
         _LOG.info("dataversion förberedd på %.1f s", time.monotonic() - started)
-        if not earlier_years_prepared():
+        if level != "all":
             return
         try:
             prepare_earlier_years(store)
@@ -87,11 +89,17 @@ def _load(cache_dir: str, token: str, goals_path: str, goals_digest: str) -> tup
     return store, notice
 
 
-def earlier_years_prepared() -> bool:
-    """NYAP_PREPARE_YEARS=latest: only the latest year is prepared (a server with little memory:
-    every earlier year takes about 120 MB and half a minute of CPU per data version on real
-    figures; the test suite's short-lived servers). Default: every year."""
-    return os.environ.get("NYAP_PREPARE_YEARS", "all").strip().lower() != "latest"
+PREPARATIONS = ("all", "latest", "start")
+
+
+def preparation() -> str:
+    """How much a server prepares in the background (NYAP_PREPARE): `all` (default) every year,
+    both sexes; `latest` the latest year only, by sex too (a server with little memory: the earlier
+    years take about 120 MB and half a minute of CPU per data version on the real figures); `start`
+    only the latest year's pages and profiles for Totalt (the test suite's servers, which live for
+    seconds). What is not prepared is computed when a visitor asks for it."""
+    value = os.environ.get("NYAP_PREPARE", "all").strip().lower()
+    return value if value in PREPARATIONS else "all"
 
 
 def _goals_digest(path: Path) -> str:
