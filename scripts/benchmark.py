@@ -107,8 +107,9 @@ def main() -> int:
     from streamlit.testing.v1 import AppTest
 
     # AppTest's runs outside a server make Streamlit warn "missing ScriptRunContext": noise
-    # between the figures
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+    # between the figures (a filter: Streamlit resets its loggers' levels when AppTest starts)
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
 
     from nyap import PROJECT_ROOT
     from nyap.serving.page_registry import pages
