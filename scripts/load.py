@@ -18,6 +18,7 @@ Swedish error box, timeouts), throughput (clicks/s), /_stcore/health latency sam
 throughout, and the server's resident memory (warm, peak, and after all sessions have closed).
 Bounded: every scenario stops after --duration seconds, every wait has a timeout, and the servers
 this script starts are stopped at the end. Prints a Markdown table (docs/BENCHMARKS.md).
+The app is measured once it logs that its background preparation is done (`wait_prepared`).
 """
 
 from __future__ import annotations
