@@ -510,7 +510,7 @@ def main() -> int:
         return 0
     names = args.scenario or list(SCENARIOS)
     rows = []
-    print(f"# {time.strftime('%Y-%m-%d %H:%M')} · {platform.node()} · {os.cpu_count()} kärnor · "
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')} · {platform.node()} · {len(os.sched_getaffinity(0))} av {os.cpu_count()} kärnor · "
           f"Python {platform.python_version()}", flush=True)
     for name in names:
         sc = SCENARIOS[name]
