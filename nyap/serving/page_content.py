@@ -11,6 +11,7 @@ import pandas as pd
 from nyap.data.geometry import county_features
 from nyap.present.catalogue import indicator_catalogue
 from nyap.present.formatting import genders_of
+from nyap.rules.goal_arithmetic import usable
 from nyap.present.missing import missing_data_note, missing_data_notes
 from nyap.present.charts import MAP_MODES, for_area, map_chart
 from nyap.present.summary import goals_without_gender_split, headline_rows, summary_sentence
@@ -106,45 +107,49 @@ def county_map(store: ResultStore, item_key: str, as_of: int, age, gender: str, 
                      county_features(store.config.meta.county), mode)
 
 
-def prepare_overview(store: ResultStore) -> None:
-    """The overview's parts that depend only on the data version and the latest year (the line on
-    equality, the goals repeated on several pages, the notes on missing data): a first visitor
-    after a start waited 0,5 s for them (nyap/ui/launch.py prepares them before serving)."""
+def prepare_overview(store: ResultStore, year: int | None = None) -> None:
+    """The overview's parts that depend only on the data version and the latest year (or `year`):
+    the line on equality, the goals repeated on several pages, the notes on missing data. A first
+    visitor after a start waited 0,5 s for them (nyap/ui/launch.py prepares them before serving)."""
     if not store.years:
         return
-    latest = max(store.years)
-    store.call(equality_line, latest)
-    store.call(unsplit_count, latest, None)
+    year = max(store.years) if year is None else year
+    store.call(equality_line, year)
+    store.call(unsplit_count, year, None)
     store.call(missing_notes_html)
-    repeated_in(store.config, store.overview_evaluations(latest, None))
+    repeated_in(store.config, store.overview_evaluations(year, None))
 
 
 OTHER_SEXES = ("K", "M", "KM")  # Kön besides Totalt: women, men, both side by side
 PROFILE_SEXES = (("K",), ("M",), ("K", "M"))  # the overview's Kön: women, men, both (totals: store.warm)
 
 
-def prepare_profiles_by_sex(store: ResultStore) -> None:
-    """Each municipality's profile for women, for men and for both at the latest year: its trend
-    lines and its distances to the county (store.warm prepares the totals). A visitor who switches
-    Kön on the overview then waits for the page, not for 48 goal measures' series (scripts/load.py:
-    0,3–0,45 s of a gender click was these). Run once per data version in the background, after the
-    goal pages (nyap/ui/loaders.py)."""
-    if not store.years:
-        return
-    latest = max(store.years)
+def prepare_profiles(store: ResultStore, year: int, sexes: tuple[tuple[str, ...], ...]) -> None:
+    """Each municipality's profile at `year` for each choice of Kön: its trend lines and its
+    distances to the county."""
     for area in store.region.municipalities:
-        for genders in PROFILE_SEXES:
+        for genders in sexes:
             GATE.give_way()  # a visitor's page run goes first (nyap/serving/background.py)
-            store.profile_trends(latest, None, area, genders)
-            store.profile_county_gaps(latest, None, area, genders)
+            store.profile_trends(year, None, area, genders)
+            store.profile_county_gaps(year, None, area, genders)
+
+
+def prepare_profiles_by_sex(store: ResultStore) -> None:
+    """Each municipality's profile for women, for men and for both at the latest year (store.warm
+    prepares the totals). A visitor who switches Kön on the overview then waits for the page, not
+    for 48 goal measures' series (scripts/load.py: 0,3–0,45 s of a gender click was these). Run
+    once per data version in the background, after the goal pages (nyap/ui/loaders.py)."""
+    if store.years:
+        prepare_profiles(store, max(store.years), PROFILE_SEXES)
 
 
 def _with_values(view, fallback: str) -> str:
-    """The first municipality with a value of its own up to the view's year."""
-    v = view.values
-    if v.empty:
+    """The first municipality with a value of its own up to the view's year (the rule the charts
+    draw by: goal_arithmetic.usable)."""
+    if view.values.empty:
         return fallback
-    drawn = set(v.loc[(v["year"] <= view.as_of) & v["value"].notna(), "area_code"].astype(str))
+    shown = usable(view.values[view.values["year"] <= view.as_of])
+    drawn = set(shown["area_code"].astype(str))
     return next((a for a in view.region.municipalities if a in drawn), fallback)
 
 
@@ -202,11 +207,6 @@ def prepare_earlier_years(store: ResultStore, years: tuple[int, ...] | None = No
     throughout. `years`: a subset (tests)."""
     for year in earlier_years(store) if years is None else years:
         GATE.give_way()
-        store.overview_evaluations(year, None)
-        store.call(equality_line, year)
-        store.call(unsplit_count, year, None)
-        for area in store.region.municipalities:
-            GATE.give_way()
-            store.profile_trends(year, None, area, ("T",))
-            store.profile_county_gaps(year, None, area, ("T",))
+        prepare_overview(store, year)
+        prepare_profiles(store, year, (("T",),))
         prepare_goal_pages(store, year=year)
